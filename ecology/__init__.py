@@ -1,0 +1,1 @@
+"""Creative Health Ecologies: the pure-Python core of the dashboard."""

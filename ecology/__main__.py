@@ -1,0 +1,43 @@
+"""Command line: ``python -m ecology data build`` and friends."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from ecology import build, sources, vendor
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m ecology", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    data = commands.add_parser("data", help="build the data the app reads")
+    data_commands = data.add_subparsers(dest="action", required=True)
+    data_build = data_commands.add_parser("build", help="build data/build/ from the raw sources")
+    data_build.add_argument("--force", action="store_true", help="rebuild even if nothing changed")
+    data_commands.add_parser("clean", help="remove data/build/")
+    data_commands.add_parser("sources", help="list the sources in the manifest")
+    commands.add_parser("vendor", help="install Leaflet and plugins from the npm registry into static/vendor/")
+    args = parser.parse_args(argv)
+
+    try:
+        if args.command == "vendor":
+            vendor.install(report=print)
+        elif args.action == "build":
+            build.build(report=print, force=args.force)
+        elif args.action == "clean":
+            build.clean()
+        elif args.action == "sources":
+            for item in sources.load_manifest():
+                print(f"{item.id}: {item.title} ({item.publisher}, {item.vintage}; {item.licence})")
+    except sources.SourceError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    except vendor.VendorError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,308 @@
+"""Turn the raw sources into the files the app reads, in ``data/build/``.
+
+Three targets, each rebuilt only when one of its input files (or the build
+code) changed: ``geography`` (regions, ICBs, local authorities and their
+boundaries), ``indicators`` (deprivation and population per local authority)
+and ``postcodes`` (the packed lookup table). Every input is checksum-verified
+before anything is written, and outputs replace the old ones only once complete,
+so a refused or failed build leaves the previous build as it was.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from ecology import paths, postcode, sources
+
+BNG = "EPSG:27700"  # British National Grid, metres
+WGS84 = "EPSG:4326"
+# Web geometry: simplification tolerance in metres and coordinate grid in degrees.
+ICB_TOLERANCE_M = 500
+LAD_TOLERANCE_M = 200
+MIN_PART_AREA_M2 = 250_000  # islets under 0.25 km2 are dropped from web shapes
+WEB_GRID_DEG = 1e-4  # about 11 m north-south: finer than the simplification
+STAMP_FILE = "build_stamp.json"
+
+
+@dataclass(frozen=True)
+class Target:
+    name: str
+    dataset_ids: tuple[str, ...]
+    outputs: tuple[str, ...]
+    make: Callable[[dict[str, Path], Path], dict]
+
+
+# ---------------------------------------------------------------- geography
+
+
+def _polygonal(geometries: np.ndarray) -> np.ndarray:
+    """Return valid geometries keeping only their polygon parts."""
+    return shapely.make_valid(geometries, method="structure", keep_collapsed=False)
+
+
+def _web_coverage(frame: gpd.GeoDataFrame, tolerance_m: float) -> np.ndarray:
+    """Return WGS84 geometries simplified together so neighbours keep shared edges.
+
+    ``frame`` must be in British National Grid. Simplifying the coverage as a
+    whole (not polygon by polygon) moves each shared edge once, so no gaps or
+    overlaps open; snapping to a common grid afterwards keeps shared vertices
+    identical because they were identical before.
+    """
+    parts, owner = shapely.get_parts(frame.geometry.values, return_index=True)
+    keep = shapely.area(parts) >= MIN_PART_AREA_M2
+    # An area made only of small parts keeps them all rather than vanishing.
+    keep |= ~np.isin(owner, owner[keep])
+    trimmed = np.array([shapely.multipolygons(parts[(owner == i) & keep]) for i in range(len(frame))])
+    simplified = shapely.coverage_simplify(trimmed, tolerance=tolerance_m)
+    wgs = gpd.GeoSeries(simplified, crs=BNG).to_crs(WGS84).values
+    snapped = shapely.set_precision(wgs, WEB_GRID_DEG)
+    # set_precision leaves binary noise (53.483399999999996); rounding gives the
+    # shortest decimal text when written as GeoJSON.
+    return shapely.transform(snapped, lambda xy: np.round(xy, 4))
+
+
+def short_icb_name(name: str) -> str:
+    """Return 'NHS X ICB' for 'NHS X Integrated Care Board'."""
+    return name.replace(" Integrated Care Board", " ICB")
+
+
+def _majority_icb(lsoa_lad: pd.DataFrame, lsoa_icb: pd.DataFrame) -> pd.DataFrame:
+    """Return one row per (LAD, ICB) pair with the share of the LAD's LSOAs in that ICB."""
+    joined = lsoa_lad.merge(lsoa_icb, on="lsoa21_code", how="inner", validate="one_to_one")
+    pairs = joined.groupby(["lad_code", "icb_code"], as_index=False).size().rename(
+        columns={"size": "n_lsoa21"}
+    )
+    pairs["icb_share"] = pairs["n_lsoa21"] / pairs.groupby("lad_code")["n_lsoa21"].transform("sum")
+    pairs = pairs.sort_values(["lad_code", "icb_share"], ascending=[True, False])
+    pairs["is_majority"] = ~pairs.duplicated("lad_code")
+    return pairs.reset_index(drop=True)
+
+
+def make_geography(files: dict[str, Path], out: Path) -> dict:
+    """Write regions, ICBs and local authorities (attributes + web and full geometry)."""
+    icb = gpd.read_file(files["icb_boundaries/icb_apr2023_en_bgc.geojson"])[["code", "name", "geometry"]]
+    icb["geometry"] = _polygonal(icb.geometry.values)
+    icb = icb.rename(columns={"code": "icb_code", "name": "icb_name"}).to_crs(BNG)
+
+    regions_src = gpd.read_file(files["nhs_regions/nhser_jan2024_en_bgc.geojson"])
+    regions_src["geometry"] = _polygonal(regions_src.geometry.values)
+    regions_src = regions_src.rename(columns={"code": "region_code", "name": "region_name"}).to_crs(BNG)
+
+    # Each ICB lies in exactly one NHS region: take the region holding a point
+    # that is guaranteed to be inside the ICB.
+    inside = gpd.GeoDataFrame(icb[["icb_code"]], geometry=icb.representative_point(), crs=BNG)
+    icb_region = gpd.sjoin(inside, regions_src[["region_code", "region_name", "geometry"]],
+                           predicate="within", how="left")
+    icb = icb.merge(icb_region[["icb_code", "region_code", "region_name"]], on="icb_code")
+    if icb["region_code"].isna().any() or icb["icb_code"].duplicated().any():
+        raise ValueError("every ICB must fall in exactly one NHS region")
+    icb["icb_short_name"] = icb["icb_name"].map(short_icb_name)
+
+    lad = gpd.read_file(files["lad_boundaries/LAD_DEC_2023_UK_BUC.shp"])
+    lad = lad[lad["LAD23CD"].str.startswith("E")].rename(
+        columns={"LAD23CD": "lad_code", "LAD23NM": "lad_name"}
+    )[["lad_code", "lad_name", "geometry"]].to_crs(BNG)
+    lad["geometry"] = _polygonal(lad.geometry.values)
+
+    lsoa_lad = pd.read_csv(files["lookups/lsoa21_ward24_lad24_ew.csv"],
+                           usecols=["lsoa21_code", "ltla24_code"]).rename(columns={"ltla24_code": "lad_code"})
+    lsoa_lad = lsoa_lad[lsoa_lad["lad_code"].str.startswith("E")].drop_duplicates("lsoa21_code")
+    lsoa_icb = pd.read_csv(files["lookups/lsoa21_sicbl24_icb24_en.csv"],
+                           usecols=["lsoa21_code", "icb24_code"]).rename(columns={"icb24_code": "icb_code"})
+    shares = _majority_icb(lsoa_lad, lsoa_icb)
+    majority = shares[shares["is_majority"]][["lad_code", "icb_code", "icb_share"]]
+
+    ons_region = pd.read_csv(files["lookups/lad24_region24_en.csv"]).rename(
+        columns={"ltla24_code": "lad_code", "region24_code": "ons_region_code", "region24_name": "ons_region_name"}
+    )[["lad_code", "ons_region_code", "ons_region_name"]]
+    cauth = pd.read_csv(files["lookups/lad23_cauth23_en.csv"]).rename(
+        columns={"ltla23_code": "lad_code", "cauth23_code": "cauth_code", "cauth23_name": "cauth_name"}
+    )[["lad_code", "cauth_code", "cauth_name"]]
+
+    lad = (
+        lad.merge(majority, on="lad_code", how="left", validate="one_to_one")
+        .merge(icb[["icb_code", "region_code"]], on="icb_code", how="left")
+        .merge(ons_region, on="lad_code", how="left", validate="one_to_one")
+        .merge(cauth, on="lad_code", how="left", validate="one_to_one")
+    )
+    missing = lad[lad["icb_code"].isna() | lad["region_code"].isna()]["lad_code"].tolist()
+    if missing:
+        raise ValueError(f"local authorities without an ICB or region: {missing}")
+
+    out.mkdir(parents=True, exist_ok=True)
+    for name, frame, tolerance in (("icbs", icb, ICB_TOLERANCE_M), ("lads", lad, LAD_TOLERANCE_M)):
+        full = frame.to_crs(WGS84)
+        full.to_parquet(out / f"{name}_full.parquet")
+        web = frame.copy()
+        web["geometry"] = _web_coverage(frame, tolerance)
+        web = gpd.GeoDataFrame(web, geometry="geometry", crs=WGS84)
+        web.to_parquet(out / f"{name}.parquet")
+        if name == "icbs":
+            # Regions are unions of the simplified ICBs so their edges coincide.
+            regions = web.dissolve(by="region_code", as_index=False)[["region_code", "geometry"]].merge(
+                regions_src[["region_code", "region_name"]], on="region_code"
+            )
+            regions.to_parquet(out / "regions.parquet")
+    shares.to_parquet(out / "lad_icb_shares.parquet")
+    return {"regions": len(regions), "icbs": len(icb), "lads": len(lad),
+            "split_lads": int(shares["lad_code"].duplicated().sum())}
+
+
+# ---------------------------------------------------------------- indicators
+
+
+def _imd_wide(long: pd.DataFrame, code_col: str, prefix: str) -> pd.DataFrame:
+    """Return IMD and health-domain summary columns, one row per area code."""
+    # The 2019 file names the health domain without "Deprivation".
+    picks = {"Index of Multiple Deprivation": "imd", "Health Deprivation and Disability": "health",
+             "Health and Disability": "health"}
+    rows = long[long["index_domain"].isin(picks)].copy()
+    rows["measure"] = rows["index_domain"].map(picks)
+    wide = rows.pivot_table(
+        index=code_col, columns="measure",
+        values=["average_score", "rank_average_score", "proportion_bottom_decile"], aggfunc="first",
+    )
+    wide.columns = [f"{prefix}_{measure}_{value}" for value, measure in wide.columns]
+    return wide.reset_index().rename(columns={code_col: "lad_code"})
+
+
+def make_indicators(files: dict[str, Path], out: Path) -> dict:
+    """Write one row per local authority: IMD 2025, IMD 2019 and mid-2020 population."""
+    imd25 = _imd_wide(pd.read_csv(files["imd/iod2025_lad24_summaries_long.csv"]), "area_code", "imd2025")
+    imd19_official = _imd_wide(pd.read_csv(files["imd/iod2019_lad19_summaries_long.csv"]), "lad19cd", "imd2019")
+    imd19_official["imd2019_basis"] = "official LAD 2019 summary"
+
+    population = pd.read_csv(files["population/mye2020_age_bands_lad23_en.csv"]).rename(columns={"lad23cd": "lad_code"})
+    population = population[["lad_code", "total_population", "pop_0_17", "pop_18_64", "pop_65_plus", "pop_80_plus"]]
+    for column in population.columns[1:]:
+        population[column] = population[column].round().astype("int64")
+
+    table = population.merge(imd25, on="lad_code", how="left", validate="one_to_one")
+    table = table.merge(imd19_official, on="lad_code", how="left", validate="one_to_one")
+
+    # Districts created after 2019 have no official 2019 summary: fill only those
+    # from the re-aggregation, and say so in imd2019_basis.
+    reagg = pd.read_csv(files["imd/imd2019_aggregated_to_lad23_en.csv"]).rename(
+        columns={"ltla23_code": "lad_code", "Score": "imd2019_imd_average_score",
+                 "Proportion": "imd2019_imd_proportion_bottom_decile", "Health_Score": "imd2019_health_average_score"}
+    )
+    gaps = table["imd2019_basis"].isna()
+    fill = table.loc[gaps, ["lad_code"]].merge(reagg, on="lad_code", how="left")
+    for column in ("imd2019_imd_average_score", "imd2019_imd_proportion_bottom_decile", "imd2019_health_average_score"):
+        table.loc[gaps, column] = fill[column].to_numpy()
+    table.loc[gaps, "imd2019_basis"] = "re-aggregated to LAD 2023 (humaniverse/IMD; not official)"
+
+    out.mkdir(parents=True, exist_ok=True)
+    table.to_parquet(out / "lad_indicators.parquet", index=False)
+    return {"lads": len(table), "imd2019_reaggregated": int(gaps.sum()),
+            "england_population": int(table["total_population"].sum())}
+
+
+# ---------------------------------------------------------------- postcodes
+
+
+def make_postcodes(files: dict[str, Path], out: Path) -> dict:
+    """Write the sorted packed-key postcode table (keys int64; lat/lon float32, WGS84)."""
+    table = pd.read_csv(files["postcodes/postcodes_uk_latlon_nspl2025-05.csv.gz"],
+                        dtype={"postcode": "string", "lat": "float64", "lon": "float64"})
+    normalised = postcode.normalise(table["postcode"])
+    keys = postcode.pack(normalised)
+    order = np.argsort(keys, kind="stable")
+    keys = keys[order]
+    if (np.diff(keys) == 0).any():
+        raise ValueError("two postcodes pack to the same key")
+    out.mkdir(parents=True, exist_ok=True)
+    np.savez(
+        out / "postcodes.npz",
+        keys=keys,
+        lat=table["lat"].to_numpy(dtype="float32")[order],
+        lon=table["lon"].to_numpy(dtype="float32")[order],
+    )
+    return {"postcodes": len(keys), "without_coordinates": int(table["lat"].isna().sum())}
+
+
+TARGETS = (
+    Target("geography",
+           ("icb_boundaries", "nhs_regions", "lad_boundaries", "lsoa_icb_lookup", "lsoa_lad_lookup",
+            "lad_region_lookup", "lad_cauth_lookup"),
+           ("regions.parquet", "icbs.parquet", "icbs_full.parquet", "lads.parquet", "lads_full.parquet",
+            "lad_icb_shares.parquet"),
+           make_geography),
+    Target("indicators", ("imd2025", "imd2019", "imd2019_lad23", "population"),
+           ("lad_indicators.parquet",), make_indicators),
+    Target("postcodes", ("postcodes",), ("postcodes.npz",), make_postcodes),
+)
+
+
+# ---------------------------------------------------------------- driver
+
+
+def _code_fingerprint() -> str:
+    digest = hashlib.sha256()
+    for module in (Path(__file__), Path(postcode.__file__)):
+        digest.update(module.read_bytes())
+    return digest.hexdigest()
+
+
+def _read_stamp(build: Path) -> dict:
+    try:
+        return json.loads((build / STAMP_FILE).read_text())
+    except (FileNotFoundError, json.JSONDecodeError):
+        return {}
+
+
+def build(report: Callable[[str], None] = print, force: bool = False) -> dict[str, str]:
+    """Build every out-of-date target into ``paths.build_dir()``.
+
+    Returns {target name: "built" | "up to date"}. Raises ``sources.SourceError``
+    (or its ``ChecksumMismatch``) before writing anything when an input is
+    missing or differs from the manifest.
+    """
+    manifest = {item.id: item for item in sources.load_manifest()}
+    needed = [manifest[i] for target in TARGETS for i in target.dataset_ids]
+    files = sources.locate_all(needed)  # verifies every checksum first
+
+    build_dir = paths.build_dir()
+    build_dir.mkdir(parents=True, exist_ok=True)
+    stamp = _read_stamp(build_dir)
+    code = _code_fingerprint()
+    outcome: dict[str, str] = {}
+    for target in TARGETS:
+        inputs = {f.path: f.sha256 for i in target.dataset_ids for f in manifest[i].files}
+        wanted = {"code": code, "inputs": inputs}
+        complete = all((build_dir / name).is_file() for name in target.outputs)
+        if not force and complete and stamp.get(target.name, {}).get("key") == wanted:
+            outcome[target.name] = "up to date"
+            continue
+        started = time.perf_counter()
+        with tempfile.TemporaryDirectory(dir=build_dir, prefix=f".{target.name}-") as tmp:
+            summary = target.make(files, Path(tmp))
+            for name in target.outputs:
+                os.replace(Path(tmp) / name, build_dir / name)
+        seconds = time.perf_counter() - started
+        stamp[target.name] = {"key": wanted, "summary": summary, "seconds": round(seconds, 2),
+                              "built_at": time.strftime("%Y-%m-%dT%H:%M:%S")}
+        (build_dir / STAMP_FILE).write_text(json.dumps(stamp, indent=2))
+        outcome[target.name] = "built"
+        report(f"built {target.name} in {seconds:.1f} s: {summary}")
+    if all(state == "up to date" for state in outcome.values()):
+        report(f"{build_dir} is up to date: no source changed, nothing rebuilt.")
+    return outcome
+
+
+def clean() -> None:
+    """Remove the build folder entirely."""
+    shutil.rmtree(paths.build_dir(), ignore_errors=True)
