@@ -58,7 +58,8 @@ def load_indicators(build: Path | None = None) -> pd.DataFrame:
 def place_table(build: Path | None = None) -> pd.DataFrame:
     """Return every place, one row each, in tree order.
 
-    Columns: code, name, label (unique, shown in pickers and URLs), level,
+    Columns: code, name, label (unique, shown in pickers and URLs), short_name
+    (for tables: region name, ICB short name, local authority name), level,
     parent_code, region_code, icb_code (for local authorities: majority ICB),
     icb_share, cauth_code, cauth_name.
     """
@@ -80,6 +81,7 @@ def place_table(build: Path | None = None) -> pd.DataFrame:
                      "parent_code": lad.icb_code, "region_code": lad.region_code, "icb_code": lad.icb_code,
                      "icb_share": lad.icb_share, "cauth_code": lad.cauth_code, "cauth_name": lad.cauth_name})
     table = pd.DataFrame(rows)
+    table["short_name"] = table["label"].where(table["level"] == "icb", table["name"])
     if table["label"].duplicated().any():
         raise ValueError(f"place labels must be unique: {table[table['label'].duplicated()]['label'].tolist()}")
     return table

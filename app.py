@@ -1,0 +1,57 @@
+"""Overview: the chosen place in numbers and on one map (the app's home page)."""
+
+import streamlit as st
+
+from ecology import maps, overview
+from ecology.ui import loaders, mapview, shell
+
+context = shell.setup("app.py")
+tree, code = context.tree, context.place_code
+summary = overview.summarise(tree, loaders.indicators(), code)
+
+st.title(summary.label)
+where = " › ".join(summary.breadcrumb)
+st.caption(f"{summary.level_name.capitalize()}" + (f" in {where}" if where else "")
+           + (f" · {summary.combined_authority} combined authority" if summary.combined_authority else ""))
+
+figures = st.columns(4)
+figures[0].metric("Population (mid-2020)", f"{summary.population:,}")
+figures[1].metric("Aged 65+", f"{summary.share_65_plus:.1%}")
+figures[2].metric("IMD 2025 average score", f"{summary.imd2025_average_score:.1f}",
+                  delta=f"{summary.imd2025_average_score - summary.imd2019_average_score:+.1f} since 2019",
+                  delta_color="inverse",
+                  help="Index of Multiple Deprivation: higher means more deprived. Areas larger than a "
+                       "local authority are population-weighted averages of their local authorities.")
+if summary.imd2025_rank is not None:
+    figures[3].metric("IMD 2025 rank", f"{summary.imd2025_rank} of 296", help="1 = most deprived district")
+else:
+    figures[3].metric("Local authorities", f"{summary.n_local_authorities}")
+
+icbs = loaders.boundaries("icb")
+lads = loaders.boundaries("lad")
+level = tree.get(code)["level"]
+focus_lads = None if level == "england" else lads[lads["lad_code"].isin(tree.lads_within(code))]
+fmap = maps.overview_map(icbs, focus_lads, focus_lads)
+
+table = overview.sub_areas(tree, loaders.indicators(), code)
+map_column, list_column = st.columns([3, 2])
+with map_column:
+    mapview.show_map(fmap, key="overview-map")
+    mapview.legend("NHS regions", maps.legend_items(icbs))
+with list_column:
+    heading = {"england": "NHS regions", "region": "Integrated care boards",
+               "icb": "Local authorities", "lad": "This local authority"}[level]
+    st.subheader(heading)
+    st.dataframe(
+        table.drop(columns=["code"]), hide_index=True, width="stretch",
+        column_config={
+            "name": "Name", "local_authorities": "Local authorities",
+            "population": st.column_config.NumberColumn("Population", format="localized"),
+            "imd2025_average_score": st.column_config.NumberColumn("IMD 2025", help="Average score; higher = more deprived"),
+            "share_65_plus": st.column_config.NumberColumn("Aged 65+", format="percent"),
+        },
+    )
+st.info("Assets, practitioners, ICS maturity stage and gap rank join this overview as those pages are "
+        "built (see the pages in the sidebar).", icon=":material/info:")
+shell.attribution(["icb_boundaries", "nhs_regions", "lad_boundaries", "lsoa_icb_lookup", "imd2025",
+                   "imd2019", "population"])

@@ -1,0 +1,73 @@
+"""Text and tables for the About & sources page (plain data, no streamlit)."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ecology.sources import Dataset
+from ecology.vendor import PACKAGES
+
+PURPOSE = """
+**Creative Health Ecologies** maps England's local creative health ecologies: the arts, culture
+and heritage assets that support health and wellbeing, the clusters of creative practitioners who
+deliver it, and how far each of the 42 Integrated Care Systems has embedded creative health.
+
+It is for **regional leads** (ICS and combined authority creative health leads) exploring maps and
+comparisons, **coordinators** (creative health hubs, social prescribing leads) finding what is there
+for a place and a theme, and **funders** looking for places with high need and little provision.
+
+Every view is a link: the place and theme you choose are kept in the address bar, so a copied link
+opens the same view for a colleague.
+"""
+
+METHODS = """
+- **Place tree.** England › 7 NHS England regions › 42 integrated care boards › 296 local
+  authorities. A local authority sits under the ICB that holds most of its 2021 LSOAs; 13 local
+  authorities straddle two or three ICBs, and the share is kept. The statistical (ONS) region and the
+  combined authority of each local authority are kept beside it.
+- **Boundaries on the map** are simplified for the web as whole coverages (neighbours share every
+  edge, so no gaps or slivers open); NHS region shapes are unions of their ICBs. Points are assigned
+  to areas with the unsimplified boundaries; a coastal point within 2 km of a generalised
+  boundary takes the nearest area.
+- **Deprivation.** IMD 2025 average scores (higher = more deprived) on 2024 local authorities, and
+  IMD 2019 for comparison: the official 2019 district summaries where the district existed in 2019,
+  and a re-aggregation (not an official release) for the seven districts created since. Figures for
+  regions and ICBs are population-weighted averages of their local authorities.
+- **Population** is the ONS mid-2020 estimate, the newest age breakdown by district available here.
+- **Postcodes** are matched exactly (ignoring case and spaces) against the May 2025 postcode
+  directory. Its copy here does not flag terminated postcodes; those without a location are reported
+  as such.
+"""
+
+VENDORED = "Maps are drawn in your browser with " + ", ".join(
+    f"{p.name} {p.version}" for p in PACKAGES
+) + " (BSD-2-Clause and MIT licences), served by this app itself: no map file is loaded from a " \
+    "content delivery network. Basemap tiles are off unless the app is configured with a tile server."
+
+
+def sources_table(manifest: list[Dataset]) -> pd.DataFrame:
+    """Return one row per dataset: title, publisher, vintage, licence, attribution, page."""
+    return pd.DataFrame([
+        {"Dataset": d.title, "Publisher": d.publisher, "Vintage": d.vintage, "Licence": d.licence,
+         "Attribution": d.attribution, "Publisher page": d.publisher_page}
+        for d in manifest
+    ])
+
+
+def dataset_details(item: Dataset) -> str:
+    """Return Markdown with a dataset's notes and each file's checksum and address."""
+    lines = [item.notes, "", "| file | sha256 | download address |", "|---|---|---|"]
+    for source in item.files:
+        address = source.url or "none: converted or derived when the mirror was made; supply from a mirror"
+        lines.append(f"| `{source.path}` | `{source.sha256[:16]}…` | {address} |")
+    return "\n".join(lines)
+
+
+def build_table(stamp: dict) -> pd.DataFrame:
+    """Return one row per build target: when it was built, how long it took, what it holds."""
+    return pd.DataFrame([
+        {"Part": name, "Built at": info.get("built_at", ""), "Seconds": info.get("seconds"),
+         "Contents": ", ".join(f"{k}: {v:,}" if isinstance(v, int) else f"{k}: {v}"
+                               for k, v in info.get("summary", {}).items())}
+        for name, info in stamp.items()
+    ])

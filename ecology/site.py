@@ -1,0 +1,54 @@
+"""The app's pages: file, title, icon and what each is for (shared by navigation and tests)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+APP_NAME = "Creative Health Ecologies"
+
+
+@dataclass(frozen=True)
+class PageInfo:
+    file: str  # relative to the project root
+    title: str
+    icon: str
+    url_path: str  # what follows the host in a deep link ("" for the home page)
+    purpose: str
+    built: bool
+    coming: str = ""  # for pages not built yet: what they will show
+
+
+PAGES = (
+    PageInfo("app.py", "Overview", ":material/map:", "",
+             "The chosen place in numbers and on one map.", True),
+    PageInfo("pages/1_Assets.py", "Assets", ":material/location_on:", "Assets",
+             "Creative health assets on a map and in a list, filtered by place and theme.", False,
+             "A map and a list of creative health assets (real museums and libraries as venues, and "
+             "a clearly marked sample of creative health offers), filtered by place, health focus, "
+             "activity, audience, setting, referral route and cost; the details of one asset; and "
+             "export of exactly the filtered rows as CSV, GeoJSON or Open Referral UK JSON."),
+    PageInfo("pages/2_Practitioners.py", "Practitioners", ":material/groups:", "Practitioners",
+             "Privacy-safe clusters of creative practitioners and small organisations.", False,
+             "Clusters of practitioners and small organisations found by density clustering of "
+             "postcode districts, each cluster's profile (disciplines, training, supervision, "
+             "peer networks, representation) and practitioners outside any cluster. Counts under 5 "
+             "are suppressed and no individual is placed on the map."),
+    PageInfo("pages/3_ICS_maturity.py", "ICS maturity", ":material/insights:", "ICS_maturity",
+             "How far each of the 42 Integrated Care Systems has embedded creative health.", False,
+             "The 42 ICSs on a map by creative health maturity stage, one ICS's profile across ten "
+             "criteria against its peers, the quoted evidence behind every score, and "
+             "self-assessment with a dated history."),
+    PageInfo("pages/4_Coverage_gaps.py", "Coverage gaps", ":material/target:", "Coverage_gaps",
+             "Need against provision for every local authority and ICB.", False,
+             "Need (IMD 2025 and its health domain, population by age) against provision (assets "
+             "and practitioners per 10,000 people) for every local authority and ICB, by theme: a "
+             "ranked, downloadable table, a high-need/low-provision flag, a 3x3 bivariate map and the "
+             "method in plain words."),
+    PageInfo("pages/5_Data.py", "Data", ":material/database:", "Data",
+             "Import, edit and export the asset directory.", False,
+             "Import of CSV, Excel, GeoJSON and Open Referral UK JSON with a validation report that "
+             "names every row and field at fault, editing with history, a queue of stale records "
+             "to re-verify, and export."),
+    PageInfo("pages/6_About_and_sources.py", "About & sources", ":material/info:", "About_and_sources",
+             "What the app is for, every data source with its licence, and the methods.", True),
+)

@@ -1,0 +1,51 @@
+"""Controlled vocabularies (activity, health focus, audience, setting, referral route).
+
+The terms live in ``data/taxonomy.json``; this module reads them and maps
+free-text values (labels, ids or synonyms, any case) to term ids.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+
+from ecology import paths
+
+VOCABULARIES = ("activity", "health_focus", "audience", "setting", "referral_route")
+
+
+@dataclass(frozen=True)
+class Term:
+    id: str
+    label: str
+    synonyms: tuple[str, ...]
+
+
+@lru_cache(maxsize=1)
+def load() -> dict[str, tuple[Term, ...]]:
+    """Return {vocabulary name: terms in display order}."""
+    raw = json.loads((paths.authored_data_dir() / "taxonomy.json").read_text(encoding="utf-8"))
+    return {
+        name: tuple(Term(t["id"], t["label"], tuple(t.get("synonyms", ()))) for t in terms)
+        for name, terms in raw["vocabularies"].items()
+    }
+
+
+def terms(vocabulary: str) -> tuple[Term, ...]:
+    """Return the terms of one vocabulary (KeyError if unknown)."""
+    return load()[vocabulary]
+
+
+def label_of(vocabulary: str, term_id: str) -> str:
+    """Return the display label of a term id (the id itself if unknown)."""
+    return next((t.label for t in terms(vocabulary) if t.id == term_id), term_id)
+
+
+def resolve(vocabulary: str, text: str) -> str | None:
+    """Return the term id that ``text`` names (id, label or synonym, any case), else None."""
+    wanted = " ".join(str(text).strip().lower().split())
+    for term in terms(vocabulary):
+        if wanted in {term.id, term.label.lower(), *(s.lower() for s in term.synonyms)}:
+            return term.id
+    return None

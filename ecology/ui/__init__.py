@@ -1,0 +1,1 @@
+"""The only streamlit-aware part of the package: cached loaders, page shell, widgets."""

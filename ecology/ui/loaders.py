@@ -1,0 +1,57 @@
+"""Cached loaders of the built data, keyed on the build folder's stamp.
+
+A rebuild rewrites ``build_stamp.json``, which changes the key, so a running
+server picks up new data without a restart.
+"""
+
+from __future__ import annotations
+
+import json
+
+import geopandas as gpd
+import pandas as pd
+import streamlit as st
+
+from ecology import geography, paths
+from ecology.build import STAMP_FILE
+
+
+def build_key() -> str:
+    """Return a key that changes whenever the data build changes."""
+    stamp = paths.build_dir() / STAMP_FILE
+    if not stamp.is_file():
+        raise geography.BuildMissing(f"{paths.build_dir()} has no build: run `make data` first")
+    return f"{stamp}:{stamp.stat().st_mtime_ns}"
+
+
+def build_info() -> dict:
+    """Return the build stamp (per target: when built, how long, what it holds)."""
+    return json.loads((paths.build_dir() / STAMP_FILE).read_text())
+
+
+@st.cache_data(show_spinner=False)
+def _place_table(key: str) -> pd.DataFrame:
+    return geography.place_table()
+
+
+def place_tree() -> geography.PlaceTree:
+    return geography.PlaceTree.from_table(_place_table(build_key()))
+
+
+@st.cache_data(show_spinner=False)
+def _boundaries(level: str, key: str) -> gpd.GeoDataFrame:
+    return geography.load_boundaries(level)
+
+
+def boundaries(level: str) -> gpd.GeoDataFrame:
+    """Return the web (simplified) boundaries of one level, WGS84."""
+    return _boundaries(level, build_key())
+
+
+@st.cache_data(show_spinner=False)
+def _indicators(key: str) -> pd.DataFrame:
+    return geography.load_indicators()
+
+
+def indicators() -> pd.DataFrame:
+    return _indicators(build_key())

@@ -1,0 +1,108 @@
+"""The page shell every page calls first: page config, navigation, shared sidebar.
+
+The place and theme pickers are bound to the URL (``?place=…&theme=…``), so a
+copied link reopens the same view and the choice follows the user between pages.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import streamlit as st
+
+from ecology import geography, maps, sources, taxonomy
+from ecology.paths import PROJECT_ROOT
+from ecology.site import APP_NAME, PAGES, PageInfo
+from ecology.ui import loaders
+
+ALL_THEMES = "all"
+
+
+@dataclass(frozen=True)
+class PageContext:
+    tree: geography.PlaceTree
+    place_code: str
+    theme: str  # a health_focus term id, or ALL_THEMES
+
+    @property
+    def place_label(self) -> str:
+        return self.tree.label(self.place_code)
+
+    @property
+    def theme_label(self) -> str:
+        return "All themes" if self.theme == ALL_THEMES else taxonomy.label_of("health_focus", self.theme)
+
+
+def _page(file: str) -> PageInfo:
+    return next(p for p in PAGES if p.file == file)
+
+
+def _navigation(context: PageContext) -> None:
+    # Carry the current choice explicitly, so links work whatever Streamlit
+    # does with bound parameters on a page switch.
+    carried = {}
+    if context.place_code != geography.ENGLAND_CODE:
+        carried["place"] = context.place_label
+    if context.theme != ALL_THEMES:
+        carried["theme"] = context.theme_label
+    for page in PAGES:
+        st.page_link(page.file, label=page.title, icon=page.icon, query_params=carried or None)
+
+
+def setup(file: str) -> PageContext:
+    """Configure the page, draw navigation and the sidebar, and return the choices.
+
+    ``file`` is the page's path relative to the project root (e.g. "pages/1_Assets.py").
+    Stops the page with a clear message when the data build is missing.
+    """
+    page = _page(file)
+    st.set_page_config(page_title=f"{page.title} · {APP_NAME}", page_icon="🎨",
+                       layout="wide", initial_sidebar_state="expanded")
+    maps.use_local_assets()
+    try:
+        tree = loaders.place_tree()
+    except geography.BuildMissing as error:
+        st.error(f"The data has not been built yet. {error}")
+        st.stop()
+
+    with st.sidebar:
+        st.markdown(f"**{APP_NAME}**")
+        navigation = st.container()
+        st.divider()
+        place_code = st.selectbox(
+            "Place", tree.places.index.tolist(), format_func=tree.label, key="place",
+            bind="query-params",
+            help="England, an NHS region, an integrated care board or a local authority. Type to search.",
+        )
+        theme_ids = [ALL_THEMES] + [term.id for term in taxonomy.terms("health_focus")]
+        theme = st.selectbox(
+            "Theme", theme_ids, key="theme", bind="query-params",
+            format_func=lambda t: "All themes" if t == ALL_THEMES else taxonomy.label_of("health_focus", t),
+            help="A health focus. Pages that list assets or gaps narrow to it.",
+        )
+    context = PageContext(tree, place_code or geography.ENGLAND_CODE, theme or ALL_THEMES)
+    with navigation:
+        _navigation(context)
+    return context
+
+
+def attribution(dataset_ids: list[str]) -> None:
+    """Show the attribution and vintage of each dataset a page uses."""
+    manifest = {item.id: item for item in sources.load_manifest()}
+    lines = [f"**{manifest[i].title}** ({manifest[i].vintage}). {manifest[i].attribution}" for i in dataset_ids]
+    st.divider()
+    st.caption("Data used on this page:  \n" + "  \n".join(lines))
+
+
+def page_file(dunder_file: str) -> str:
+    """Return a page's path relative to the project root, from its ``__file__``."""
+    return Path(dunder_file).resolve().relative_to(PROJECT_ROOT).as_posix()
+
+
+def placeholder(dunder_file: str) -> None:
+    """Set up an unbuilt page and say plainly what it will show."""
+    page = _page(page_file(dunder_file))
+    setup(page.file)
+    st.title(page.title)
+    st.info(f"This page is not built yet. It will show: {page.coming}", icon=":material/construction:")
