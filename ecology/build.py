@@ -32,8 +32,9 @@ WGS84 = "EPSG:4326"
 # Web geometry: simplification tolerance in metres and coordinate grid in degrees.
 ICB_TOLERANCE_M = 500
 LAD_TOLERANCE_M = 200
+CLEAN_GAP_M = 5  # slivers narrower than this between neighbours are closed
 MIN_PART_AREA_M2 = 250_000  # islets under 0.25 km2 are dropped from web shapes
-WEB_GRID_DEG = 1e-4  # about 11 m north-south: finer than the simplification
+WEB_DECIMALS = 5  # about 1 m: coarser grids made rings cross after rounding
 STAMP_FILE = "build_stamp.json"
 
 
@@ -58,20 +59,29 @@ def _web_coverage(frame: gpd.GeoDataFrame, tolerance_m: float) -> np.ndarray:
 
     ``frame`` must be in British National Grid. Simplifying the coverage as a
     whole (not polygon by polygon) moves each shared edge once, so no gaps or
-    overlaps open; snapping to a common grid afterwards keeps shared vertices
-    identical because they were identical before.
+    overlaps open.
     """
     parts, owner = shapely.get_parts(frame.geometry.values, return_index=True)
-    keep = shapely.area(parts) >= MIN_PART_AREA_M2
+    # Only islets may go: a small part touching a neighbour (an enclave, or a
+    # piece left by repair) must stay or a hole would open in the coverage.
+    part_idx, area_idx = shapely.STRtree(frame.geometry.values).query(parts, predicate="intersects")
+    touches_other = np.zeros(len(parts), dtype=bool)
+    touches_other[part_idx[area_idx != owner[part_idx]]] = True
+    keep = (shapely.area(parts) >= MIN_PART_AREA_M2) | touches_other
     # An area made only of small parts keeps them all rather than vanishing.
     keep |= ~np.isin(owner, owner[keep])
     trimmed = np.array([shapely.multipolygons(parts[(owner == i) & keep]) for i in range(len(frame))])
-    simplified = shapely.coverage_simplify(trimmed, tolerance=tolerance_m)
+    # Source polygons rounded to 5 decimals overlap and gap by centimetres, so
+    # their edges are not shared exactly; clean first or simplification pulls
+    # neighbours apart.
+    cleaned = shapely.coverage_clean(trimmed, gap_width=CLEAN_GAP_M)
+    simplified = shapely.coverage_simplify(cleaned, tolerance=tolerance_m)
     wgs = gpd.GeoSeries(simplified, crs=BNG).to_crs(WGS84).values
-    snapped = shapely.set_precision(wgs, WEB_GRID_DEG)
-    # set_precision leaves binary noise (53.483399999999996); rounding gives the
-    # shortest decimal text when written as GeoJSON.
-    return shapely.transform(snapped, lambda xy: np.round(xy, 4))
+    # Rounding (not shapely.set_precision, which opened km-sized holes here)
+    # moves shared vertices identically; the few rings it makes self-touch are
+    # repaired keeping their polygon parts.
+    rounded = shapely.transform(wgs, lambda xy: np.round(xy, WEB_DECIMALS))
+    return _polygonal(rounded)
 
 
 def short_icb_name(name: str) -> str:

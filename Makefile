@@ -1,0 +1,50 @@
+# The two commands a new user needs:
+#   make run    set everything up and start the app on http://localhost:8501
+#   make test   set everything up and run the whole test suite (unit, page, browser)
+# Everything else here is a step of those two.
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8501
+
+.PHONY: run test setup test-setup data vendor chromium bench clean
+
+run: setup
+	$(VENV)/bin/streamlit run app.py --server.port $(PORT)
+
+test: test-setup
+	$(PY) -m pytest
+
+setup: $(VENV)/.installed vendor data
+
+test-setup: setup $(VENV)/.installed-test chromium
+
+$(VENV)/.installed: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-test: requirements-test.txt $(VENV)/.installed
+	$(PY) -m pip install --quiet -r requirements-test.txt
+	touch $@
+
+vendor: $(VENV)/.installed
+	$(PY) -m ecology vendor
+
+data: $(VENV)/.installed
+	$(PY) -m ecology data build
+
+# Browser tests drive Debian's Chromium; Playwright cannot download its own here.
+chromium:
+	@if command -v chromium >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	else echo "Chromium is missing: install Debian's chromium package (sudo apt-get install chromium)"; exit 1; fi
+
+bench: test-setup
+	$(PY) -m bench
+
+clean:
+	rm -rf $(VENV) data/build data/cache static/vendor

@@ -1,0 +1,95 @@
+"""Map builders: no CDN in the HTML, escaped strings, sizes."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from ecology import geography, maps
+
+pytestmark = pytest.mark.usefixtures("built")
+
+CDN_HOSTS = ("cdn.jsdelivr.net", "code.jquery.com", "cdnjs.cloudflare.com", "netdna.bootstrapcdn.com",
+             "unpkg.com", "d3js.org", "fonts.googleapis.com")
+
+
+@pytest.fixture(scope="module")
+def england_html() -> str:
+    maps.use_local_assets()
+    return maps.rendered_html(maps.overview_map(geography.load_boundaries("icb"), None, None))
+
+
+def test_rendered_map_references_no_cdn(england_html):
+    for host in CDN_HOSTS:
+        assert host not in england_html
+    script_sources = re.findall(r'<script[^>]+src="([^"]+)"', england_html)
+    css_links = re.findall(r'<link[^>]+href="([^"]+)"', england_html)
+    assert script_sources == ["/app/static/vendor/leaflet/leaflet.js"]
+    assert css_links == ["/app/static/vendor/leaflet/leaflet.css"]
+    assert not re.search(r'(src|href)="(https?:)?//', england_html)
+
+
+def test_default_tiles_stay_on_the_app(england_html, monkeypatch):
+    assert maps.BLANK_TILES in england_html
+    monkeypatch.setenv("ECOLOGY_TILES", "osm")
+    assert maps.tile_setting()[0].startswith("https://tile.openstreetmap.org/")
+    monkeypatch.setenv("ECOLOGY_TILES", "https://tiles.example.org/{z}/{x}/{y}.png")
+    monkeypatch.setenv("ECOLOGY_TILES_ATTRIBUTION", "Example")
+    assert maps.tile_setting() == ("https://tiles.example.org/{z}/{x}/{y}.png", "Example")
+
+
+def test_england_map_carries_42_icbs_under_one_megabyte(england_html):
+    assert england_html.count('"icb_code"') == 0  # properties are renamed, codes kept as "code"
+    assert len(re.findall(r'"code":\s*"E54\d{6}"', england_html)) == 42
+    assert len(england_html.encode()) < 1_000_000
+
+
+def test_marker_cluster_points_at_local_files():
+    maps.use_local_assets()
+    fmap = maps.base_map()
+    maps.MarkerCluster().add_to(fmap)
+    html = maps.rendered_html(fmap)
+    assert "/app/static/vendor/leaflet.markercluster/leaflet.markercluster.js" in html
+    for host in CDN_HOSTS:
+        assert host not in html
+
+
+@pytest.mark.parametrize("hostile", [
+    "<img src=x onerror=alert(1)>",
+    "${alert(2)}",
+    "`; alert(3); `",
+    "</script><script>alert(4)</script>",
+    "back\\slash",
+])
+def test_escape_for_map_neutralises_html_and_template_literals(hostile):
+    escaped = maps.escape_for_map(hostile)
+    for dangerous in ("<", ">", "`", "${", "\\"):
+        assert dangerous not in escaped
+
+
+def test_hostile_names_do_not_reach_the_map_raw():
+    icbs = geography.load_boundaries("icb").copy()
+    icbs.loc[icbs.index[0], "icb_short_name"] = "<img src=x onerror=alert(1)>${alert(2)}"
+    html = maps.rendered_html(maps.overview_map(icbs, None, None))
+    assert "<img src=x" not in html
+    assert "${alert(2)}" not in html
+    # folium embeds data as JSON, which writes "&" as \u0026.
+    assert "&lt;img src=x onerror=alert(1)&gt;&#36;{alert(2)}" in html.replace("\\u0026", "&")
+
+
+def test_local_authority_layer_and_focus():
+    lads = geography.load_boundaries("lad")
+    manchester = lads[lads["lad_code"] == "E08000003"]
+    fmap = maps.overview_map(geography.load_boundaries("icb"), manchester, manchester)
+    html = maps.rendered_html(fmap)
+    assert '"name": "Manchester"' in html or '"name":"Manchester"' in html
+    (south, west), (north, east) = maps.bounds_of(manchester)
+    assert 53.3 < south < north < 53.6 and -2.4 < west < east < -2.1
+
+
+def test_region_colours_are_distinct_and_cover_every_region():
+    icbs = geography.load_boundaries("icb")
+    colours = maps.region_colours(icbs["region_code"].tolist())
+    assert len(colours) == 7 and len(set(colours.values())) == 7
+    assert [name for _colour, name in maps.legend_items(icbs)] == sorted(icbs["region_name"].unique())

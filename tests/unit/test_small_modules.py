@@ -1,0 +1,82 @@
+"""Postcode packing, taxonomy, overview figures and About tables."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from ecology import about, geography, overview, postcode, sources, taxonomy
+
+
+def test_pack_gives_distinct_ordered_keys():
+    normalised = postcode.normalise(pd.Series(["AB1 0AA", "ab10 0aa", "AB1  0AB", "M1 1AE", "W1A 0AX"]))
+    keys = postcode.pack(normalised)
+    assert len(set(keys)) == 5
+    assert list(normalised) == ["AB10AA", "AB100AA", "AB10AB", "M11AE", "W1A0AX"]
+
+
+def test_pack_rejects_empty_too_long_and_non_ascii():
+    keys = postcode.pack(pd.Series(["", None, "ABCDEFGH", "M1 1AÉ"], dtype="string"))
+    assert list(keys[:3]) == [-1, -1, -1]
+    assert keys[3] == -1
+
+
+@pytest.mark.parametrize("text, valid", [("M11AE", True), ("SW1A1AA", True), ("GIR0AA", True),
+                                         ("M1", False), ("11AAA", False), ("M1 1AE", False)])
+def test_is_valid(text, valid):
+    assert bool(postcode.is_valid(pd.Series([text]))[0]) is valid
+
+
+def test_display_form():
+    assert postcode.display_form("SW1A1AA") == "SW1A 1AA"
+
+
+def test_taxonomy_resolves_labels_ids_and_synonyms():
+    assert len(taxonomy.terms("activity")) == 11
+    assert len(taxonomy.terms("health_focus")) == 12
+    assert taxonomy.resolve("health_focus", "  COPD ") == "respiratory"
+    assert taxonomy.resolve("activity", "heritage & museums") == "heritage_museums"
+    assert taxonomy.resolve("setting", "a spaceship") is None
+    assert taxonomy.label_of("health_focus", "dementia") == "Dementia"
+    for name in taxonomy.VOCABULARIES:
+        ids = [t.id for t in taxonomy.terms(name)]
+        assert len(ids) == len(set(ids))
+
+
+@pytest.mark.usefixtures("built")
+def test_overview_figures():
+    tree = geography.PlaceTree.from_table(geography.place_table())
+    indicators = geography.load_indicators()
+    england = overview.summarise(tree, indicators, "E92000001")
+    assert england.population == 56_550_138
+    assert england.n_local_authorities == 296
+    manchester = overview.summarise(tree, indicators, "E08000003")
+    assert manchester.imd2025_rank == 4
+    assert manchester.imd2025_average_score == pytest.approx(38.677)
+    assert manchester.imd2019_average_score == pytest.approx(40.005)
+    assert manchester.combined_authority == "Greater Manchester"
+    assert manchester.breadcrumb == ("England", "North West (NHS region)", "NHS Greater Manchester ICB")
+    gm = overview.summarise(tree, indicators, "E54000057")
+    assert gm.n_local_authorities == 10 and gm.imd2025_rank is None
+    regions = overview.sub_areas(tree, indicators, "E92000001")
+    assert len(regions) == 7 and regions["population"].sum() == 56_550_138
+    assert regions["imd2025_average_score"].is_monotonic_decreasing
+
+
+@pytest.mark.usefixtures("built")
+def test_imd2019_uses_official_values_and_labels_the_rest():
+    indicators = geography.load_indicators().set_index("lad_code")
+    assert indicators.loc["E08000003", "imd2019_basis"] == "official LAD 2019 summary"
+    reaggregated = indicators[indicators["imd2019_basis"].str.startswith("re-aggregated")]
+    assert sorted(reaggregated.index) == ["E06000060", "E06000061", "E06000062", "E06000063",
+                                          "E06000064", "E06000065", "E06000066"]
+    assert indicators["imd2019_imd_average_score"].notna().all()
+    assert indicators["imd2025_health_average_score"].notna().all()
+
+
+def test_about_tables_cover_the_manifest():
+    manifest = sources.load_manifest()
+    table = about.sources_table(manifest)
+    assert len(table) == len(manifest)
+    assert table[["Publisher", "Vintage", "Licence", "Attribution"]].notna().all().all()
+    assert "none: converted or derived" in about.dataset_details(next(d for d in manifest if d.id == "postcodes"))
