@@ -1,0 +1,96 @@
+"""Every page runs under Streamlit's AppTest with the shared sidebar."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from ecology.site import PAGES
+
+ROOT = Path(__file__).resolve().parents[2]
+pytestmark = pytest.mark.usefixtures("built")
+
+
+def run_page(file: str, **query: str) -> AppTest:
+    """Run a page as the server would: app.py is the entry point, other pages are switched to."""
+    app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    for key, value in query.items():
+        app.query_params[key] = value
+    if file != "app.py":
+        app.switch_page(file)
+    return app.run()
+
+
+@pytest.mark.parametrize("page", PAGES, ids=[p.title for p in PAGES])
+def test_every_page_renders_with_sidebar(page):
+    app = run_page(page.file)
+    assert not app.exception, app.exception
+    assert [box.label for box in app.sidebar.selectbox] == ["Place", "Theme"]
+    assert app.selectbox(key="place").value == "E92000001"
+    assert app.selectbox(key="theme").value == "all"
+    titles = [t.value for t in app.title]
+    assert titles[0] == ("England" if page.file == "app.py" else page.title)
+
+
+@pytest.mark.parametrize("page", [p for p in PAGES if not p.built], ids=lambda p: p.title)
+def test_unbuilt_pages_say_what_they_will_show(page):
+    app = run_page(page.file)
+    assert any(page.coming in box.value and "not built yet" in box.value for box in app.info)
+
+
+def test_overview_follows_the_place_in_the_url():
+    app = run_page("app.py", place="Manchester", theme="Dementia")
+    assert not app.exception
+    assert app.selectbox(key="place").value == "E08000003"
+    assert app.selectbox(key="theme").value == "dementia"
+    assert app.title[0].value == "Manchester"
+    metrics = {m.label: m.value for m in app.metric}
+    assert metrics["Population (mid-2020)"] == "555,741"
+    assert metrics["IMD 2025 rank"] == "4 of 296"
+    assert "Greater Manchester combined authority" in app.caption[0].value
+
+
+def test_overview_for_an_icb_lists_its_local_authorities():
+    app = run_page("app.py", place="NHS Greater Manchester ICB")
+    assert app.title[0].value == "NHS Greater Manchester ICB"
+    table = app.dataframe[0].value
+    assert len(table) == 10 and "Manchester" in set(table["name"])
+
+
+def test_changing_place_reruns_the_overview():
+    app = run_page("app.py")
+    app.selectbox(key="place").set_value("E40000003").run()
+    assert app.title[0].value == "London (NHS region)"
+    assert len(app.dataframe[0].value) == 5  # London's five ICBs
+
+
+def test_unknown_place_in_url_falls_back_to_england():
+    app = run_page("app.py", place="Atlantis")
+    assert not app.exception
+    assert app.title[0].value == "England"
+
+
+def test_overview_shows_attribution_and_vintage():
+    app = run_page("app.py")
+    footer = app.caption[-1].value
+    assert "Office for National Statistics" in footer and "Open Government Licence" in footer
+    assert "mid-2020" in footer and "2025" in footer
+
+
+def test_about_lists_every_source():
+    from ecology.sources import load_manifest
+
+    app = run_page("pages/6_About_and_sources.py")
+    table = app.dataframe[0].value
+    assert list(table["Dataset"]) == [d.title for d in load_manifest()]
+    assert table["Attribution"].str.len().min() > 20
+    assert "Royal Mail" in " ".join(table["Attribution"])
+
+
+def test_missing_build_says_what_to_do(tmp_path, monkeypatch):
+    monkeypatch.setenv("ECOLOGY_BUILD_DIR", str(tmp_path / "empty"))
+    app = run_page("app.py")
+    assert not app.exception
+    assert "make data" in app.error[0].value
