@@ -10,18 +10,16 @@ tree, code = context.tree, context.place_code
 summary = overview.summarise(tree, loaders.indicators(), code)
 
 st.title(summary.label)
-where = " › ".join(summary.breadcrumb)
-st.caption(f"{summary.level_name.capitalize()}" + (f" in {where}" if where else "")
-           + (f" · {summary.combined_authority} combined authority" if summary.combined_authority else ""))
+st.caption(summary.context_line)
 
 figures = st.columns(4)
 figures[0].metric("Population (mid-2020)", f"{summary.population:,}")
 figures[1].metric("Aged 65+", f"{summary.share_65_plus:.1%}")
 figures[2].metric("IMD 2025 average score", f"{summary.imd2025_average_score:.1f}",
-                  delta=f"{summary.imd2025_average_score - summary.imd2019_average_score:+.1f} since 2019",
-                  delta_color="inverse",
                   help="Index of Multiple Deprivation: higher means more deprived. Areas larger than a "
-                       "local authority are population-weighted averages of their local authorities.")
+                       "local authority are population-weighted averages of their local authorities. "
+                       f"IMD 2019 score: {summary.imd2019_average_score:.1f} (editions use different "
+                       "indicators, so the two are not strictly comparable).")
 if summary.imd2025_rank is not None:
     figures[3].metric("IMD 2025 rank", f"{summary.imd2025_rank} of 296", help="1 = most deprived district")
 else:
@@ -47,7 +45,7 @@ with list_column:
         column_config={
             "name": "Name", "local_authorities": "Local authorities",
             "population": st.column_config.NumberColumn("Population", format="localized"),
-            "imd2025_average_score": st.column_config.NumberColumn("IMD 2025", help="Average score; higher = more deprived"),
+            "imd2025_average_score": st.column_config.NumberColumn("IMD 2025", format="%.1f", help="Average score; higher = more deprived"),
             "share_65_plus": st.column_config.NumberColumn("Aged 65+", format="percent"),
         },
     )

@@ -31,6 +31,16 @@ class PlaceSummary:
     imd2025_rank: int | None  # rank of average score among 296 districts (1 = most deprived); LAD only
     combined_authority: str | None
 
+    @property
+    def context_line(self) -> str:
+        """Return e.g. 'Local authority in England › North West (NHS region) › … · X combined authority'."""
+        line = self.level_name[0].upper() + self.level_name[1:]
+        if self.breadcrumb:
+            line += " in " + " › ".join(self.breadcrumb)
+        if self.combined_authority:
+            line += f" · {self.combined_authority} combined authority"
+        return line
+
 
 def _weighted(frame: pd.DataFrame, column: str) -> float:
     weights = frame["total_population"].to_numpy(dtype="float64")
@@ -66,8 +76,9 @@ def summarise(tree: PlaceTree, indicators: pd.DataFrame, code: str) -> PlaceSumm
 def sub_areas(tree: PlaceTree, indicators: pd.DataFrame, code: str) -> pd.DataFrame:
     """Return one row per child place (or the place itself for a local authority).
 
-    Columns: code, name, local_authorities, population, imd2025_average_score,
-    share_65_plus (0-1), sorted by IMD 2025, most deprived first.
+    Columns: code, name, local_authorities (left out when every row is one local
+    authority), population, imd2025_average_score, share_65_plus (0-1), sorted
+    by IMD 2025, most deprived first.
     """
     children = tree.children(code) or [code]
     rows = []
@@ -82,4 +93,7 @@ def sub_areas(tree: PlaceTree, indicators: pd.DataFrame, code: str) -> pd.DataFr
             "imd2025_average_score": round(_weighted(lads, "imd2025_imd_average_score"), 1),
             "share_65_plus": round(float(lads["pop_65_plus"].sum() / max(population, 1)), 3),
         })
-    return pd.DataFrame(rows).sort_values("imd2025_average_score", ascending=False, ignore_index=True)
+    table = pd.DataFrame(rows).sort_values("imd2025_average_score", ascending=False, ignore_index=True)
+    if (table["local_authorities"] == 1).all():
+        table = table.drop(columns="local_authorities")  # children are local authorities themselves
+    return table

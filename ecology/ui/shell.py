@@ -58,7 +58,7 @@ def setup(file: str) -> PageContext:
     """
     page = _page(file)
     st.set_page_config(page_title=f"{page.title} · {APP_NAME}", page_icon="🎨",
-                       layout="wide", initial_sidebar_state="expanded")
+                       layout="wide", initial_sidebar_state="auto")
     maps.use_local_assets()
     try:
         tree = loaders.place_tree()
