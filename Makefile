@@ -7,11 +7,13 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8501
+# localhost only by default; HOST=0.0.0.0 serves the network too.
+HOST ?= localhost
 
 .PHONY: run test setup test-setup data vendor chromium bench clean
 
 run: setup
-	$(VENV)/bin/streamlit run app.py --server.port $(PORT)
+	$(VENV)/bin/streamlit run app.py --server.address $(HOST) --server.port $(PORT)
 
 test: test-setup
 	$(PY) -m pytest
