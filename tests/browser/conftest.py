@@ -1,0 +1,243 @@
+"""Fixtures for the browser tests: a running streamlit server and Debian's Chromium.
+
+Every page opened here aborts (and records) each request to a host other than
+127.0.0.1, so a page that needs the internet fails its test instead of hanging.
+Nothing here sleeps to wait: servers are polled on /_stcore/health and pages
+are waited on through locators with timeouts.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterator
+from urllib.parse import urlsplit
+
+import pytest
+from playwright.sync_api import expect, sync_playwright
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+if str(PROJECT_ROOT) not in sys.path:  # the tests import ecology.site for the page list
+    sys.path.insert(0, str(PROJECT_ROOT))
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+LOCAL_HOST = "127.0.0.1"
+SERVER_START_TIMEOUT_S = 60
+PAGE_TIMEOUT_MS = 30_000
+EXPECT_TIMEOUT_MS = 15_000  # expect()'s own default (5 s) was too short for a first map draw here
+
+expect.set_options(timeout=EXPECT_TIMEOUT_MS)
+
+# Selectors shared by the tests.
+APP_IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
+MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
+MAP_SHAPES = "path.leaflet-interactive"
+
+
+def _venv_python() -> str:
+    candidate = PROJECT_ROOT / ".venv" / "bin" / "python"
+    return str(candidate) if candidate.exists() else sys.executable
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((LOCAL_HOST, 0))
+        return sock.getsockname()[1]
+
+
+@dataclass
+class Server:
+    url: str  # http://127.0.0.1:<port>, no trailing slash
+    process: subprocess.Popen
+    log: Path  # the server's stderr (and stdout)
+
+    def log_text(self) -> str:
+        return self.log.read_text(errors="replace") if self.log.exists() else ""
+
+
+def _health(url: str) -> str | None:
+    try:
+        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+            return response.read().decode(errors="replace").strip()
+    except (urllib.error.URLError, OSError):
+        return None
+
+
+def _start_server(tiles: str | None) -> Iterator[Server]:
+    """Start `streamlit run app.py` on a free port; yield it once healthy; kill it after."""
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ECOLOGY_TILES")}
+    if tiles is not None:
+        env["ECOLOGY_TILES"] = tiles
+    log = Path(tempfile.mkstemp(prefix=f"streamlit-{port}-", suffix=".log")[1])
+    command = [_venv_python(), "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+               "--server.address", LOCAL_HOST, "--server.port", str(port)]
+    with log.open("wb") as sink:
+        process = subprocess.Popen(command, cwd=PROJECT_ROOT, env=env, stdout=sink, stderr=sink,
+                                   stdin=subprocess.DEVNULL)
+    server = Server(f"http://{LOCAL_HOST}:{port}", process, log)
+    try:
+        deadline = time.monotonic() + SERVER_START_TIMEOUT_S
+        while True:
+            if process.poll() is not None:
+                pytest.fail(f"streamlit exited with code {process.returncode} before answering "
+                            f"/_stcore/health. Its output:\n{server.log_text()}", pytrace=False)
+            if _health(server.url) == "ok":
+                break
+            if time.monotonic() > deadline:
+                pytest.fail(f"streamlit did not answer 'ok' on {server.url}/_stcore/health within "
+                            f"{SERVER_START_TIMEOUT_S} s. Its output:\n{server.log_text()}", pytrace=False)
+            _pause_between_polls(process)
+        yield server
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
+        log.unlink(missing_ok=True)
+
+
+def _pause_between_polls(process: subprocess.Popen) -> None:
+    """Wait a quarter second between health polls, returning early if the server exits."""
+    try:
+        process.wait(timeout=0.25)
+    except subprocess.TimeoutExpired:
+        pass
+
+
+@pytest.fixture(scope="session")
+def app_server() -> Iterator[Server]:
+    """The app as a user runs it: ECOLOGY_TILES unset, so the map uses the local blank tile."""
+    yield from _start_server(tiles=None)
+
+
+@pytest.fixture(scope="module")
+def osm_server() -> Iterator[Server]:
+    """The app configured with OpenStreetMap tiles (ECOLOGY_TILES=osm)."""
+    yield from _start_server(tiles="osm")
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """Debian's Chromium, driven by Playwright's sync API. Missing Chromium fails, never skips."""
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} not found: the browser tests need Debian's chromium package "
+                    "(sudo apt-get install chromium, or `make chromium`).", pytrace=False)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+# True when the topmost element at the middle of el's visible part is not el or inside it.
+_COVERED_JS = """el => {
+    const r = el.getBoundingClientRect();
+    const x = (Math.max(r.left, 0) + Math.min(r.right, window.innerWidth)) / 2;
+    const y = (Math.max(r.top, 0) + Math.min(r.bottom, window.innerHeight)) / 2;
+    const hit = document.elementFromPoint(x, y);
+    return !(hit && (hit === el || el.contains(hit)));
+}"""
+
+
+@dataclass
+class Tab:
+    """One page in its own browser context, with what it did recorded."""
+
+    page: object  # playwright.sync_api.Page
+    outside_requests: list[str] = field(default_factory=list)  # aborted: host was not 127.0.0.1
+    console_errors: list[tuple[str, str]] = field(default_factory=list)  # (text, source url)
+    page_errors: list[str] = field(default_factory=list)
+    failed_responses: list[tuple[int, str]] = field(default_factory=list)  # (status >= 400, url)
+
+    def open(self, url: str) -> None:
+        """Go to url and wait until Streamlit has finished running the script."""
+        self.page.goto(url, wait_until="domcontentloaded")
+        self.wait_idle()
+
+    def wait_idle(self) -> None:
+        """Wait until Streamlit reports the script is not running (after a load or rerun)."""
+        self.page.locator(APP_IDLE).wait_for(state="attached", timeout=PAGE_TIMEOUT_MS)
+
+    def map_frame(self):
+        """The st_folium iframe, where Leaflet draws."""
+        return self.page.frame_locator(MAP_IFRAME)
+
+    def map_shapes(self):
+        """Leaflet's vector shapes (one SVG path per polygon feature) inside the map iframe."""
+        return self.map_frame().locator(MAP_SHAPES)
+
+    def heading(self):
+        """The page's title (st.title renders the only h1)."""
+        return self.page.locator("[data-testid='stMain'] h1")
+
+    def sidebar(self):
+        return self.page.get_by_test_id("stSidebar")
+
+    def picker(self, label: str):
+        """A sidebar selectbox's text input (a combobox whose value is the shown option)."""
+        return self.sidebar().get_by_role("combobox", name=label, exact=True)
+
+    def nav_links(self):
+        """The sidebar's page links."""
+        return self.sidebar().get_by_test_id("stPageLink-NavLink")
+
+    def nav_labels(self):
+        """The page links' labels (without the icon's ligature text)."""
+        return self.nav_links().get_by_test_id("stMarkdownContainer")
+
+    def wait_uncovered(self, locator) -> None:
+        """Wait until nothing (e.g. an open sidebar) is drawn over the middle of locator's element."""
+        self.page.wait_for_function(f"el => !({_COVERED_JS})(el)", arg=locator.element_handle(),
+                                    timeout=PAGE_TIMEOUT_MS)
+
+    def choose(self, label: str, typed: str) -> None:
+        """Pick an option in a sidebar selectbox by typing it and pressing Enter."""
+        box = self.picker(label)
+        box.click()
+        box.fill(typed)
+        box.press("Enter")
+
+
+def _is_outside(url: str) -> bool:
+    parts = urlsplit(url)
+    return parts.scheme in ("http", "https", "ws", "wss") and parts.hostname != LOCAL_HOST
+
+
+@pytest.fixture
+def open_tab(chromium) -> Iterator[Callable[..., Tab]]:
+    """Factory: a fresh browser context and page per call (closed after the test)."""
+    contexts = []
+
+    def make(viewport: dict | None = None) -> Tab:
+        context = chromium.new_context(viewport=viewport or {"width": 1400, "height": 1000})
+        context.set_default_timeout(PAGE_TIMEOUT_MS)
+        contexts.append(context)
+        page = context.new_page()
+        tab = Tab(page)
+
+        def refuse(route) -> None:
+            tab.outside_requests.append(route.request.url)
+            route.abort()
+
+        context.route(_is_outside, refuse)
+        page.on("console", lambda msg: tab.console_errors.append((msg.text, msg.location.get("url", "")))
+                if msg.type == "error" else None)
+        page.on("pageerror", lambda error: tab.page_errors.append(str(error)))
+        page.on("response", lambda response: tab.failed_responses.append((response.status, response.url))
+                if response.status >= 400 else None)
+        return tab
+
+    yield make
+    for context in contexts:
+        context.close()

@@ -1,0 +1,50 @@
+"""A deep link to every page renders that page, with the shared sidebar."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+import pytest
+from playwright.sync_api import expect
+
+from ecology.site import APP_NAME, PAGES
+
+pytestmark = pytest.mark.browser
+
+
+def _probe_paths(url_path: str) -> set[str]:
+    """Streamlit's own start-up probes on a deep link.
+
+    Opening /<page> directly, Streamlit's frontend first tries /<page> as the base
+    path: it asks /<page>/_stcore/health and /<page>/_stcore/host-config, both of
+    which 404, and then finds the real base path "/". That is Streamlit's
+    behaviour, not the app's, so exactly these two URLs are ignored below.
+    """
+    return {f"/{url_path}/_stcore/health", f"/{url_path}/_stcore/host-config"} if url_path else set()
+
+
+# Not named "page": pytest-playwright (installed) owns a fixture of that name.
+@pytest.mark.parametrize("app_page", PAGES, ids=[p.url_path or "home" for p in PAGES])
+def test_deep_link_renders_the_page_with_its_sidebar(app_server, open_tab, app_page):
+    tab = open_tab()
+    tab.open(f"{app_server.url}/{app_page.url_path}")
+
+    expect(tab.page).to_have_title(f"{app_page.title} · {APP_NAME}")
+    # The home page's h1 is the chosen place (England by default); every other page's is its title.
+    expect(tab.heading()).to_have_text("England" if app_page.file == "app.py" else app_page.title)
+
+    # The shared sidebar (open at desktop width): both pickers, and a link to every page.
+    expect(tab.picker("Place")).to_be_visible()
+    expect(tab.picker("Place")).to_have_value("England")
+    expect(tab.picker("Theme")).to_be_visible()
+    expect(tab.picker("Theme")).to_have_value("All themes")
+    expect(tab.nav_labels()).to_have_text([p.title for p in PAGES])
+    expect(tab.nav_links().last).to_be_visible()
+
+    probes = _probe_paths(app_page.url_path)
+    failed = [(status, url) for status, url in tab.failed_responses if urlsplit(url).path not in probes]
+    console = [(text, url) for text, url in tab.console_errors if urlsplit(url).path not in probes]
+    assert failed == []
+    assert console == []
+    assert tab.page_errors == []
+    assert tab.outside_requests == []

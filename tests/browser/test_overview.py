@@ -1,0 +1,40 @@
+"""The home page (Overview): loads cleanly, offline, and draws the right shapes."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+ICB_COUNT = 42  # integrated care boards in England since July 2022
+
+pytestmark = pytest.mark.browser
+
+
+def test_home_page_loads_without_errors_or_outside_requests(app_server, open_tab):
+    tab = open_tab()
+    tab.open(f"{app_server.url}/")
+    expect(tab.heading()).to_have_text("England")
+    # Wait for the map to finish drawing, so its requests are counted too.
+    expect(tab.map_shapes()).to_have_count(ICB_COUNT)
+    assert tab.console_errors == []
+    assert tab.page_errors == []
+    assert tab.failed_responses == []
+    assert tab.outside_requests == []
+
+
+@pytest.mark.parametrize(
+    ("query", "heading", "shapes"),
+    [
+        ("", "England", ICB_COUNT),  # the 42 ICBs alone
+        ("?place=Manchester", "Manchester", ICB_COUNT + 1),  # + the one local authority outlined
+        ("?place=NHS+Greater+Manchester+ICB", "NHS Greater Manchester ICB", ICB_COUNT + 10),  # + its 10 boroughs
+    ],
+    ids=["england", "manchester", "greater-manchester-icb"],
+)
+def test_overview_map_draws_icbs_and_the_chosen_places_authorities(app_server, open_tab, query, heading, shapes):
+    tab = open_tab()
+    tab.open(f"{app_server.url}/{query}")
+    expect(tab.heading()).to_have_text(heading)
+    expect(tab.map_frame().locator(".leaflet-container")).to_be_visible()
+    expect(tab.map_shapes()).to_have_count(shapes)
+    assert tab.outside_requests == []
