@@ -38,3 +38,15 @@ def test_overview_map_draws_icbs_and_the_chosen_places_authorities(app_server, o
     expect(tab.map_frame().locator(".leaflet-container")).to_be_visible()
     expect(tab.map_shapes()).to_have_count(shapes)
     assert tab.outside_requests == []
+
+
+def test_hovering_a_shape_shows_its_name(app_server, open_tab):
+    tab = open_tab()
+    tab.open(f"{app_server.url}/?place=Manchester")
+    expect(tab.map_shapes()).to_have_count(ICB_COUNT + 1)
+    # The local authority layer is drawn last, so its outline is the last shape;
+    # the map is fitted to it, so its centre lies inside.
+    tab.map_shapes().last.hover()
+    tooltip = tab.map_frame().locator(".leaflet-tooltip")
+    expect(tooltip).to_contain_text("Local authority")
+    expect(tooltip).to_contain_text("Manchester")
