@@ -25,11 +25,11 @@ if summary.imd2025_rank is not None:
 else:
     figures[3].metric("Local authorities", f"{summary.n_local_authorities}")
 
-icbs = loaders.boundaries("icb")
-lads = loaders.boundaries("lad")
+icbs = loaders.web_layer("icb")
 level = tree.get(code)["level"]
-focus_lads = None if level == "england" else lads[lads["lad_code"].isin(tree.lads_within(code))]
-fmap = maps.overview_map(icbs, focus_lads, focus_lads)
+focus_lads = None if level == "england" else maps.select_features(
+    loaders.web_layer("lad"), "lad_code", tree.lads_within(code))
+fmap = maps.overview_map(icbs, focus_lads)
 
 table = overview.sub_areas(tree, loaders.indicators(), code)
 map_column, list_column = st.columns([3, 2])

@@ -84,6 +84,19 @@ def _web_coverage(frame: gpd.GeoDataFrame, tolerance_m: float) -> np.ndarray:
     return _polygonal(rounded)
 
 
+def _write_web_geojson(frame: gpd.GeoDataFrame, path: Path) -> None:
+    """Write a compact WGS84 FeatureCollection with a bbox on every feature.
+
+    The app draws maps from these files directly, so pages need neither
+    geopandas nor any geometry work at run time.
+    """
+    frame = frame.copy()
+    for column in frame.columns.drop("geometry"):
+        frame[column] = frame[column].astype(object).where(frame[column].notna(), None)
+    collection = json.loads(frame.to_json(drop_id=True, show_bbox=True))
+    path.write_text(json.dumps(collection, separators=(",", ":")), encoding="utf-8")
+
+
 def short_icb_name(name: str) -> str:
     """Return 'NHS X ICB' for 'NHS X Integrated Care Board'."""
     return name.replace(" Integrated Care Board", " ICB")
@@ -160,12 +173,14 @@ def make_geography(files: dict[str, Path], out: Path) -> dict:
         web["geometry"] = _web_coverage(frame, tolerance)
         web = gpd.GeoDataFrame(web, geometry="geometry", crs=WGS84)
         web.to_parquet(out / f"{name}.parquet")
+        _write_web_geojson(web, out / f"{name}.geojson")
         if name == "icbs":
             # Regions are unions of the simplified ICBs so their edges coincide.
             regions = web.dissolve(by="region_code", as_index=False)[["region_code", "geometry"]].merge(
                 regions_src[["region_code", "region_name"]], on="region_code"
             )
             regions.to_parquet(out / "regions.parquet")
+            _write_web_geojson(regions, out / "regions.geojson")
     shares.to_parquet(out / "lad_icb_shares.parquet")
     return {"regions": len(regions), "icbs": len(icb), "lads": len(lad),
             "split_lads": int(shares["lad_code"].duplicated().sum())}
@@ -249,6 +264,7 @@ TARGETS = (
            ("icb_boundaries", "nhs_regions", "lad_boundaries", "lsoa_icb_lookup", "lsoa_lad_lookup",
             "lad_region_lookup", "lad_cauth_lookup"),
            ("regions.parquet", "icbs.parquet", "icbs_full.parquet", "lads.parquet", "lads_full.parquet",
+            "regions.geojson", "icbs.geojson", "lads.geojson",
             "lad_icb_shares.parquet"),
            make_geography),
     Target("indicators", ("imd2025", "imd2019", "imd2019_lad23", "population"),

@@ -8,16 +8,18 @@ name says otherwise.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
 
-import geopandas as gpd
 import numpy as np
 import pandas as pd
-import shapely
 
 from ecology import paths, postcode
+
+if TYPE_CHECKING:
+    import geopandas as gpd
 
 ENGLAND_CODE = "E92000001"
 LEVELS = ("england", "region", "icb", "lad")
@@ -40,14 +42,32 @@ def _read(name: str, build: Path | None = None) -> Path:
     return path
 
 
-def load_boundaries(level: str, full: bool = False, build: Path | None = None) -> gpd.GeoDataFrame:
+def load_boundaries(level: str, full: bool = False, build: Path | None = None) -> "gpd.GeoDataFrame":
     """Return the boundaries of one level ("region", "icb" or "lad"), WGS84.
 
     ``full=False`` gives the simplified web shapes (for maps); ``full=True`` the
     source-resolution shapes (for point assignment; ICB and LAD only).
     """
+    import geopandas as gpd  # imported here: pages that only draw maps never need it
+
     stem = {"region": "regions", "icb": "icbs", "lad": "lads"}[level]
     return gpd.read_parquet(_read(f"{stem}{'_full' if full else ''}.parquet", build))
+
+
+def load_web_layer(level: str, build: Path | None = None) -> dict:
+    """Return the simplified boundaries of one level as a GeoJSON FeatureCollection
+    (WGS84, 5 decimals, a bbox on each feature), ready for a web map."""
+    stem = {"region": "regions", "icb": "icbs", "lad": "lads"}[level]
+    return json.loads(_read(f"{stem}.geojson", build).read_text(encoding="utf-8"))
+
+
+def _attributes(stem: str, build: Path | None) -> pd.DataFrame:
+    """Return a boundary file's attribute columns, without reading its geometry."""
+    import pyarrow.parquet as pq
+
+    path = _read(f"{stem}.parquet", build)
+    columns = [name for name in pq.read_schema(path).names if name != "geometry"]
+    return pd.read_parquet(path, columns=columns)
 
 
 def load_indicators(build: Path | None = None) -> pd.DataFrame:
@@ -63,9 +83,9 @@ def place_table(build: Path | None = None) -> pd.DataFrame:
     parent_code, region_code, icb_code (for local authorities: majority ICB),
     icb_share, cauth_code, cauth_name.
     """
-    regions = load_boundaries("region", build=build)
-    icbs = load_boundaries("icb", build=build)
-    lads = load_boundaries("lad", build=build)
+    regions = _attributes("regions", build)
+    icbs = _attributes("icbs", build)
+    lads = _attributes("lads", build)
     rows = [{"code": ENGLAND_CODE, "name": "England", "label": "England", "level": "england",
              "parent_code": None, "region_code": None, "icb_code": None}]
     for region in regions.sort_values("region_name").itertuples():
@@ -142,55 +162,80 @@ class PlaceTree:
 class PointAssigner:
     """Assigns WGS84 points to local authority, ICB and NHS region codes.
 
-    Built once from the full-resolution boundaries; ``assign`` is one vectorised
-    spatial query per level.
+    A point's local authority comes from the local authority boundaries (a
+    coastal point within ``COAST_SNAP_M`` of one takes the nearest). Its ICB is
+    the local authority's ICB; only in the 13 local authorities that straddle
+    ICBs are the ICB boundaries consulted, and only among that authority's
+    ICBs, so the three codes always nest. Built once; ``assign`` is vectorised.
     """
 
-    def __init__(self, lads_full: gpd.GeoDataFrame, icbs_full: gpd.GeoDataFrame):
-        self._lads = lads_full.to_crs(BNG)
-        self._icbs = icbs_full.to_crs(BNG)
+    def __init__(self, lads_full: "gpd.GeoDataFrame", icbs_full: "gpd.GeoDataFrame", shares: pd.DataFrame):
+        import shapely
+
+        self._lads = lads_full.to_crs(BNG).reset_index(drop=True)
+        self._icbs = icbs_full.to_crs(BNG).reset_index(drop=True)
+        shapely.prepare(self._lads.geometry.values)
+        shapely.prepare(self._icbs.geometry.values)
         self._lad_tree = shapely.STRtree(self._lads.geometry.values)
-        self._icb_tree = shapely.STRtree(self._icbs.geometry.values)
+        self._icb_region = dict(zip(self._icbs["icb_code"], self._icbs["region_code"]))
+        pairs = shares[shares["lad_code"].duplicated(keep=False)]
+        self._split_pairs = set(zip(pairs["lad_code"], pairs["icb_code"]))
+        self._split_lads = set(pairs["lad_code"])
 
     @classmethod
     def from_build(cls, build: Path | None = None) -> "PointAssigner":
-        return cls(load_boundaries("lad", full=True, build=build), load_boundaries("icb", full=True, build=build))
+        shares = pd.read_parquet(_read("lad_icb_shares.parquet", build))
+        return cls(load_boundaries("lad", full=True, build=build),
+                   load_boundaries("icb", full=True, build=build), shares)
 
     @staticmethod
-    def _match(tree: shapely.STRtree, points: np.ndarray) -> np.ndarray:
-        """Return, per point, the index of the polygon holding it (or nearest within COAST_SNAP_M), else -1."""
+    def _containing(polygons: np.ndarray, points: np.ndarray) -> np.ndarray:
+        """Return, per point, the index of the polygon containing it, else -1."""
+        import shapely
+
         found = np.full(len(points), -1, dtype=np.int64)
-        point_idx, poly_idx = tree.query(points, predicate="within")
-        found[point_idx] = poly_idx  # boundaries do not overlap, so at most one hit each
-        unmatched = np.flatnonzero((found < 0) & ~shapely.is_empty(points))
-        if len(unmatched):
-            near_point, near_poly = tree.query_nearest(points[unmatched], max_distance=COAST_SNAP_M)
-            found[unmatched[near_point]] = near_poly
+        # Querying with the polygons as input lets GEOS use them prepared, which
+        # is far faster than testing each point against unprepared polygons.
+        polygon_idx, point_idx = shapely.STRtree(points).query(polygons, predicate="contains")
+        found[point_idx] = polygon_idx
         return found
 
     def assign(self, lon: Iterable[float], lat: Iterable[float]) -> pd.DataFrame:
-        """Return lad_code, icb_code and region_code per point (missing where outside England).
+        """Return lad_code, icb_code and region_code per point (missing outside England).
 
         ``lon``/``lat`` are WGS84 degrees; NaN coordinates give missing codes.
         """
+        import geopandas as gpd
+        import shapely
+
         lon = np.asarray(lon, dtype="float64")
         lat = np.asarray(lat, dtype="float64")
-        valid = np.isfinite(lon) & np.isfinite(lat)
-        points = np.full(len(lon), shapely.Point(), dtype=object)  # empty points match nothing
-        projected = gpd.GeoSeries(gpd.points_from_xy(lon[valid], lat[valid]), crs="EPSG:4326").to_crs(BNG)
-        points[valid] = projected.values
-        lad_hit = self._match(self._lad_tree, points)
-        icb_hit = self._match(self._icb_tree, points)
+        valid = np.flatnonzero(np.isfinite(lon) & np.isfinite(lat))
+        points = gpd.GeoSeries(gpd.points_from_xy(lon[valid], lat[valid]), crs="EPSG:4326").to_crs(BNG).values
 
-        def take(frame: pd.DataFrame, column: str, hits: np.ndarray) -> pd.Series:
-            values = frame[column].to_numpy(dtype=object)[np.clip(hits, 0, None)]
-            return pd.Series(np.where(hits >= 0, values, None), dtype="string")
+        lad_hit = self._containing(self._lads.geometry.values, points)
+        outside = np.flatnonzero(lad_hit < 0)
+        if len(outside):
+            near_point, near_lad = self._lad_tree.query_nearest(points[outside], max_distance=COAST_SNAP_M)
+            lad_hit[outside[near_point]] = near_lad
+        lad_code = np.where(lad_hit >= 0, self._lads["lad_code"].to_numpy(dtype=object)[lad_hit], None)
+        icb_code = np.where(lad_hit >= 0, self._lads["icb_code"].to_numpy(dtype=object)[lad_hit], None)
 
-        return pd.DataFrame({
-            "lad_code": take(self._lads, "lad_code", lad_hit),
-            "icb_code": take(self._icbs, "icb_code", icb_hit),
-            "region_code": take(self._icbs, "region_code", icb_hit),
-        })
+        in_split = np.flatnonzero([code in self._split_lads for code in lad_code])
+        if len(in_split):
+            icb_hit = self._containing(self._icbs.geometry.values, points[in_split])
+            for i, hit in zip(in_split, icb_hit):
+                candidate = self._icbs.at[hit, "icb_code"] if hit >= 0 else None
+                if (lad_code[i], candidate) in self._split_pairs:
+                    icb_code[i] = candidate
+
+        region_code = np.array([self._icb_region.get(code) for code in icb_code], dtype=object)
+        result = pd.DataFrame(index=range(len(lon)), columns=["lad_code", "icb_code", "region_code"],
+                              dtype="string")
+        result.loc[valid, "lad_code"] = lad_code
+        result.loc[valid, "icb_code"] = icb_code
+        result.loc[valid, "region_code"] = region_code
+        return result
 
 
 # ---------------------------------------------------------------- postcodes

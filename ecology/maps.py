@@ -12,7 +12,6 @@ import json
 import os
 
 import folium
-import geopandas as gpd
 from folium.plugins import MarkerCluster
 
 from ecology.vendor import url_of
@@ -70,30 +69,44 @@ def escape_for_map(text: object) -> str:
     return escaped.replace("\\", "&#92;").replace("`", "&#96;").replace("$", "&#36;")
 
 
-def _feature_collection(frame: gpd.GeoDataFrame, properties: dict[str, str]) -> dict:
-    """Return a compact GeoJSON FeatureCollection with escaped, renamed properties."""
-    geometry = json.loads(frame.geometry.to_json(drop_id=True))["features"]
-    features = []
-    for row, feature in zip(frame.itertuples(index=False), geometry):
-        feature["properties"] = {out: escape_for_map(getattr(row, col)) for out, col in properties.items()}
-        features.append(feature)
-    return {"type": "FeatureCollection", "features": features}
+def _escaped(collection: dict, properties: dict[str, str]) -> dict:
+    """Return a new FeatureCollection whose features carry only the named
+    properties ({output name: source name}), each escaped for the map."""
+    return {
+        "type": "FeatureCollection",
+        "features": [
+            {"type": "Feature", "geometry": feature["geometry"],
+             "properties": {out: escape_for_map(feature["properties"].get(source))
+                            for out, source in properties.items()}}
+            for feature in collection["features"]
+        ],
+    }
+
+
+def select_features(collection: dict, key: str, values: list[str] | set[str]) -> dict:
+    """Return the features whose property ``key`` is one of ``values`` (same order as the source)."""
+    wanted = set(values)
+    return {"type": "FeatureCollection",
+            "features": [f for f in collection["features"] if f["properties"].get(key) in wanted]}
 
 
 def base_map(bounds: list[list[float]] | None = None) -> folium.Map:
     """Return an empty map fitted to ``bounds`` ([[s, w], [n, e]], degrees) or England."""
     tiles, attribution = tile_setting()
-    fmap = folium.Map(location=[52.8, -1.6], zoom_start=6, tiles=None, control_scale=True,
-                      prefer_canvas=False)
+    fmap = folium.Map(location=[52.8, -1.6], zoom_start=6, tiles=None, control_scale=True)
     folium.TileLayer(tiles=tiles, attr=attribution, name="Basemap", max_zoom=18).add_to(fmap)
     fmap.fit_bounds(bounds or ENGLAND_BOUNDS)
     return fmap
 
 
-def bounds_of(frame: gpd.GeoDataFrame) -> list[list[float]]:
-    """Return [[south, west], [north, east]] of a WGS84 frame."""
-    west, south, east, north = frame.total_bounds
-    return [[float(south), float(west)], [float(north), float(east)]]
+def bounds_of(collection: dict) -> list[list[float]] | None:
+    """Return [[south, west], [north, east]] around every feature's bbox, or None if empty."""
+    boxes = [f["bbox"] for f in collection["features"]]
+    if not boxes:
+        return None
+    west, south = min(b[0] for b in boxes), min(b[1] for b in boxes)
+    east, north = max(b[2] for b in boxes), max(b[3] for b in boxes)
+    return [[south, west], [north, east]]
 
 
 # Chosen so that neighbouring regions never share a hue family.
@@ -113,29 +126,29 @@ def region_colours(region_codes: list[str]) -> dict[str, str]:
     return {code: REGION_COLOURS.get(code, OKABE_ITO[-1]) for code in sorted(set(region_codes))}
 
 
-def overview_map(icbs: gpd.GeoDataFrame, lads: gpd.GeoDataFrame | None,
-                 focus: gpd.GeoDataFrame | None) -> folium.Map:
-    """Return the Overview map: ICBs coloured by NHS region, the chosen place's
-    local authorities outlined, fitted to ``focus`` (England when None).
+def overview_map(icbs: dict, lads: dict | None = None) -> folium.Map:
+    """Return the Overview map from web FeatureCollections (``data/build/*.geojson``).
 
-    Hovering an ICB or local authority shows its name.
+    ICBs are coloured by NHS region; the given local authorities are outlined
+    and the map is fitted to them (to England when there are none). Hovering a
+    shape shows its name.
     """
-    colours = region_colours(icbs["region_code"].tolist())
-    fmap = base_map(bounds_of(focus) if focus is not None and len(focus) else None)
-    icb_layer = _feature_collection(icbs, {"name": "icb_short_name", "region": "region_name",
-                                           "region_code": "region_code", "code": "icb_code"})
+    colours = region_colours([f["properties"]["region_code"] for f in icbs["features"]])
+    has_lads = lads is not None and len(lads["features"]) > 0
+    fmap = base_map(bounds_of(lads) if has_lads else None)
+    icb_layer = _escaped(icbs, {"name": "icb_short_name", "region": "region_name",
+                                "region_code": "region_code", "code": "icb_code"})
     folium.GeoJson(
         icb_layer,
         name="Integrated care boards",
-        style_function=lambda f: {"fillColor": colours.get(f["properties"]["region_code"], "#999999"),
+        style_function=lambda f: {"fillColor": colours.get(f["properties"]["region_code"], OKABE_ITO[-1]),
                                   "color": "#ffffff", "weight": 1, "fillOpacity": 0.55},
         highlight_function=lambda f: {"weight": 3, "color": HIGHLIGHT},
         tooltip=folium.GeoJsonTooltip(fields=["name", "region"], aliases=["ICB", "NHS region"]),
     ).add_to(fmap)
-    if lads is not None and len(lads):
-        lad_layer = _feature_collection(lads, {"name": "lad_name", "code": "lad_code"})
+    if has_lads:
         folium.GeoJson(
-            lad_layer,
+            _escaped(lads, {"name": "lad_name", "code": "lad_code"}),
             name="Local authorities",
             style_function=lambda f: {"fillColor": "#ffffff", "color": HIGHLIGHT, "weight": 1.5,
                                       "fillOpacity": 0.25},
@@ -145,11 +158,11 @@ def overview_map(icbs: gpd.GeoDataFrame, lads: gpd.GeoDataFrame | None,
     return fmap
 
 
-def legend_items(icbs: gpd.GeoDataFrame) -> list[tuple[str, str]]:
+def legend_items(icbs: dict) -> list[tuple[str, str]]:
     """Return (colour, NHS region name) pairs for the Overview legend, in name order."""
-    colours = region_colours(icbs["region_code"].tolist())
-    names = icbs.drop_duplicates("region_code").set_index("region_code")["region_name"]
-    return sorted(((colours[code], names[code]) for code in colours), key=lambda item: item[1])
+    names = {f["properties"]["region_code"]: f["properties"]["region_name"] for f in icbs["features"]}
+    colours = region_colours(list(names))
+    return sorted(((colours[code], name) for code, name in names.items()), key=lambda item: item[1])
 
 
 def rendered_html(fmap: folium.Map) -> str:

@@ -19,7 +19,9 @@ for _i, _ch in enumerate("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ", start=1):
     _CODE[ord(_ch)] = _i
 _POWERS = 37 ** np.arange(MAX_LENGTH - 1, -1, -1, dtype=np.int64)
 
-UK_POSTCODE = re.compile(r"^(GIR0AA|[A-Z]{1,2}[0-9][A-Z0-9]?[0-9][A-Z]{2})$")
+# The standard shape, plus Girobank's GIR 0AA and the legacy Newport "NPT" codes
+# that the postcode directory still lists.
+UK_POSTCODE = re.compile(r"^(GIR0AA|NPT[0-9][A-Z]{2}|[A-Z]{1,2}[0-9][A-Z0-9]?[0-9][A-Z]{2})$")
 
 
 def normalise(values: pd.Series) -> pd.Series:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 
-import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
@@ -38,14 +37,16 @@ def place_tree() -> geography.PlaceTree:
     return geography.PlaceTree.from_table(_place_table(build_key()))
 
 
-@st.cache_data(show_spinner=False)
-def _boundaries(level: str, key: str) -> gpd.GeoDataFrame:
-    return geography.load_boundaries(level)
+# A resource, not data: map builders only read it, and copying 400 KB of
+# nested dicts on every rerun would cost more than the map itself.
+@st.cache_resource(show_spinner=False)
+def _web_layer(level: str, key: str) -> dict:
+    return geography.load_web_layer(level)
 
 
-def boundaries(level: str) -> gpd.GeoDataFrame:
-    """Return the web (simplified) boundaries of one level, WGS84."""
-    return _boundaries(level, build_key())
+def web_layer(level: str) -> dict:
+    """Return the web boundaries of one level as a GeoJSON FeatureCollection (do not mutate)."""
+    return _web_layer(level, build_key())
 
 
 @st.cache_data(show_spinner=False)

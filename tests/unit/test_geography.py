@@ -164,3 +164,20 @@ def test_assign_is_vectorised_and_consistent(assigner):
     assert len(codes) == 2000
     assert codes["lad_code"].notna().all()
     assert set(codes["region_code"].dropna()) <= {"E40000014", "E40000011", "E40000012"}
+
+
+def test_assigned_codes_always_nest(assigner):
+    """A point's ICB is one of its local authority's ICBs, and its region is that ICB's region."""
+    rng = np.random.default_rng(11)
+    lon = rng.uniform(-3.5, 0.5, 20_000)  # the north of England, where several districts are split
+    lat = rng.uniform(53.5, 55.0, 20_000)
+    codes = assigner.assign(lon, lat).dropna()
+    shares = pd.read_parquet(geography.paths.build_dir() / "lad_icb_shares.parquet")
+    allowed = set(zip(shares["lad_code"], shares["icb_code"]))
+    assert len(codes) > 5_000
+    assert all(pair in allowed for pair in zip(codes["lad_code"], codes["icb_code"]))
+    icb_region = geography.load_boundaries("icb").set_index("icb_code")["region_code"]
+    assert (codes["icb_code"].map(icb_region) == codes["region_code"]).all()
+    # Points in a split district really do take the other ICB where they lie in it.
+    north_yorkshire = codes[codes["lad_code"] == "E06000065"]
+    assert north_yorkshire["icb_code"].nunique() >= 2

@@ -17,7 +17,7 @@ CDN_HOSTS = ("cdn.jsdelivr.net", "code.jquery.com", "cdnjs.cloudflare.com", "net
 @pytest.fixture(scope="module")
 def england_html() -> str:
     maps.use_local_assets()
-    return maps.rendered_html(maps.overview_map(geography.load_boundaries("icb"), None, None))
+    return maps.rendered_html(maps.overview_map(geography.load_web_layer("icb")))
 
 
 def test_rendered_map_references_no_cdn(england_html):
@@ -69,9 +69,9 @@ def test_escape_for_map_neutralises_html_and_template_literals(hostile):
 
 
 def test_hostile_names_do_not_reach_the_map_raw():
-    icbs = geography.load_boundaries("icb").copy()
-    icbs.loc[icbs.index[0], "icb_short_name"] = "<img src=x onerror=alert(1)>${alert(2)}"
-    html = maps.rendered_html(maps.overview_map(icbs, None, None))
+    icbs = geography.load_web_layer("icb")
+    icbs["features"][0]["properties"]["icb_short_name"] = "<img src=x onerror=alert(1)>${alert(2)}"
+    html = maps.rendered_html(maps.overview_map(icbs))
     assert "<img src=x" not in html
     assert "${alert(2)}" not in html
     # folium embeds data as JSON, which writes "&" as \u0026.
@@ -79,17 +79,27 @@ def test_hostile_names_do_not_reach_the_map_raw():
 
 
 def test_local_authority_layer_and_focus():
-    lads = geography.load_boundaries("lad")
-    manchester = lads[lads["lad_code"] == "E08000003"]
-    fmap = maps.overview_map(geography.load_boundaries("icb"), manchester, manchester)
-    html = maps.rendered_html(fmap)
+    manchester = maps.select_features(geography.load_web_layer("lad"), "lad_code", ["E08000003"])
+    assert len(manchester["features"]) == 1
+    html = maps.rendered_html(maps.overview_map(geography.load_web_layer("icb"), manchester))
     assert '"name": "Manchester"' in html or '"name":"Manchester"' in html
     (south, west), (north, east) = maps.bounds_of(manchester)
     assert 53.3 < south < north < 53.6 and -2.4 < west < east < -2.1
+    assert maps.bounds_of({"features": []}) is None
+
+
+def test_web_layers_match_the_boundary_tables():
+    for level, key, count in (("region", "region_code", 7), ("icb", "icb_code", 42), ("lad", "lad_code", 296)):
+        layer = geography.load_web_layer(level)
+        table = geography.load_boundaries(level)
+        assert [f["properties"][key] for f in layer["features"]] == table[key].tolist()
+        assert len(layer["features"]) == count
+        assert all(len(f["bbox"]) == 4 for f in layer["features"])
 
 
 def test_region_colours_are_distinct_and_cover_every_region():
-    icbs = geography.load_boundaries("icb")
-    colours = maps.region_colours(icbs["region_code"].tolist())
+    icbs = geography.load_web_layer("icb")
+    names = {f["properties"]["region_name"] for f in icbs["features"]}
+    colours = maps.region_colours([f["properties"]["region_code"] for f in icbs["features"]])
     assert len(colours) == 7 and len(set(colours.values())) == 7
-    assert [name for _colour, name in maps.legend_items(icbs)] == sorted(icbs["region_name"].unique())
+    assert [name for _colour, name in maps.legend_items(icbs)] == sorted(names)

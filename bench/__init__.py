@@ -1,0 +1,20 @@
+"""Benchmarks for the app: data build, map bytes, geocoding, point assignment,
+server rerun time and first render in a browser.
+
+Run them all with ``python -m bench`` (or ``make bench``); pass names to run a
+subset (``python -m bench geocoding rerun``), ``--list`` to see the names.
+Every benchmark measures a simple baseline in the same run and prints both;
+speed and size targets live in the benchmark modules, not in the tests. The
+figures are also written to ``bench/results/latest.json`` (git-ignored).
+
+Nothing here uses the network except servers started on 127.0.0.1.
+"""
+
+BENCHMARKS = (
+    "build_time",
+    "boundary_bytes",
+    "geocoding",
+    "point_assignment",
+    "rerun",
+    "first_render",
+)

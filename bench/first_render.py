@@ -1,0 +1,311 @@
+"""Time from ``streamlit run`` to the Overview fully drawn in Chromium.
+
+The clock starts when the server process is started (Chromium is launched
+before, so its own start-up is not counted). Steps: poll ``/_stcore/health``,
+open the page, stop when the app reports ``notRunning`` AND the map iframe holds
+42 ``path.leaflet-interactive`` (every ICB drawn). Then more page loads on the
+warm server, each in a fresh browser context (a new user: empty browser cache).
+
+Baseline: the same for a one-line Streamlit script, which shows Streamlit's
+own start-up cost. Target: first full render under 4 s.
+
+Bytes: every HTTP response body (decoded, and as sent on the wire) plus every
+websocket message the browser received; the map's payload is the websocket
+message carrying the Leaflet script. Requests to any host but 127.0.0.1 are
+aborted and counted.
+
+Also timed (no target): a place change picked in the sidebar, from the click on
+the option to the new title and map drawn, with the HTTP cache on as for a real
+user (so outside requests there are counted, not aborted).
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlparse
+
+from bench.common import PROJECT_ROOT, Result, free_port, venv_python
+
+TITLE = "streamlit run -> Overview fully rendered in Chromium, vs a one-line script"
+TARGET_S = 4.0
+N_ICBS = 42
+WARM_LOADS = 3
+# Manchester (local authority), North West (region), NHS Greater Manchester ICB, England.
+PLACE_CHANGES = ("E08000003", "E40000014", "E54000057", "E92000001")
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
+TRIVIAL_TEXT = "Hello from the baseline script"
+
+APP_READY = """() => {
+  if (!document.querySelector("[data-testid='stApp'][data-test-script-state='notRunning']")) return false;
+  const frame = document.querySelector('%s');
+  if (!frame || !frame.contentDocument) return false;
+  return frame.contentDocument.querySelectorAll('path.leaflet-interactive').length === %d;
+}""" % (MAP_IFRAME, N_ICBS)
+TRIVIAL_READY = """() => !!document.querySelector("[data-testid='stApp'][data-test-script-state='notRunning']")
+  && document.body.innerText.includes(%r)""" % TRIVIAL_TEXT
+
+# Page-side milestones (ms since navigation start), recorded every animation frame.
+MILESTONES = """
+if (window.top === window) {
+  window.__bench = {};
+  const mark = (k, test) => { if (!(k in window.__bench) && test()) window.__bench[k] = Math.round(performance.now()); };
+  const map = () => document.querySelector('%s');
+  const tick = () => {
+    mark('script running', () => document.querySelector("[data-testid='stApp'][data-test-script-state='running']"));
+    mark('title shown', () => document.querySelector("h1"));
+    mark('script finished', () => document.querySelector("[data-testid='stApp'][data-test-script-state='notRunning']")
+         && ('script running' in window.__bench));
+    mark('map iframe', () => map());
+    mark('leaflet drawn', () => { const f = map(); return f && f.contentDocument
+         && f.contentDocument.querySelectorAll('path.leaflet-interactive').length > 0; });
+    if (!('leaflet drawn' in window.__bench)) requestAnimationFrame(tick);
+  };
+  requestAnimationFrame(tick);
+}
+""" % MAP_IFRAME
+
+
+def _wait_healthy(url: str, process: subprocess.Popen, log: Path, timeout: float = 60) -> float:
+    deadline = time.perf_counter() + timeout
+    while time.perf_counter() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"streamlit exited with {process.returncode}: {log.read_text()[-2000:]}")
+        try:
+            with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as response:
+                if response.read().strip() == b"ok":
+                    return time.perf_counter()
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            pass
+        time.sleep(0.02)  # polling interval: the figure is precise to about this
+    raise RuntimeError(f"no healthy server after {timeout} s: {log.read_text()[-2000:]}")
+
+
+def _category(url: str) -> str:
+    path = urlparse(url).path
+    if path.startswith("/component/"):
+        return "component frontend"
+    if path.startswith("/app/static/"):
+        return "app static (Leaflet)"
+    if path.startswith("/static/") or path.startswith("/_stcore/"):
+        return "streamlit frontend"
+    return "page"
+
+
+def _load(browser, url: str, ready_js: str) -> dict:
+    """Open the page in a fresh context; return when it is ready, with bytes and milestones."""
+    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    aborted: list[str] = []
+
+    def route(route):
+        if urlparse(route.request.url).hostname != "127.0.0.1":
+            aborted.append(route.request.url)
+            route.abort()
+        else:
+            route.continue_()
+
+    context.route("**/*", route)
+    context.add_init_script(MILESTONES)
+    page = context.new_page()
+    responses, frames = [], []
+    page.on("response", lambda response: responses.append(response))
+    page.on("websocket", lambda ws: ws.on("framereceived", lambda payload: frames.append(payload)))
+    started = time.perf_counter()
+    try:
+        page.goto(url)
+        page.wait_for_function(ready_js, polling="raf", timeout=60_000)
+        ready = time.perf_counter()
+        milestones = page.evaluate("() => window.__bench || {}")
+        by_category: dict[str, dict[str, int]] = {}
+        for response in responses:
+            try:
+                body = len(response.body())
+            except Exception:  # redirects and aborted requests have no body
+                body = 0
+            try:
+                wire = response.request.sizes()["responseBodySize"]
+            except Exception:
+                wire = body
+            entry = by_category.setdefault(_category(response.url), {"requests": 0, "body": 0, "wire": 0})
+            entry["requests"] += 1
+            entry["body"] += body
+            entry["wire"] += max(wire, 0)
+        sizes = [len(f.encode() if isinstance(f, str) else f) for f in frames]
+        map_frames = [n for f, n in zip(frames, sizes)
+                      if (b"L.map(" in f if isinstance(f, bytes) else "L.map(" in f)]
+        component_loads = sum(1 for r in responses if "/component/" in r.url and r.url.split("?")[0].endswith("index.html"))
+    finally:
+        context.close()
+    return {"started": started, "ready": ready, "seconds": ready - started, "milestones": milestones,
+            "http": by_category, "ws_bytes": sum(sizes), "ws_messages": len(sizes),
+            "map_payload": sum(map_frames), "map_messages": len(map_frames), "aborted": aborted,
+            "component_index_loads": component_loads}
+
+
+PLACE_READY = """([label, paths]) => {
+  if (!document.querySelector("[data-testid='stApp'][data-test-script-state='notRunning']")) return false;
+  const title = document.querySelector('h1');
+  if (!title || title.innerText.trim() !== label) return false;
+  const frame = document.querySelector('%s');
+  if (!frame || !frame.contentDocument) return false;
+  return frame.contentDocument.querySelectorAll('path.leaflet-interactive').length === paths;
+}""" % MAP_IFRAME
+
+
+def _place_changes(browser, url: str, changes: list[tuple[str, int]]) -> dict:
+    """Pick places in the sidebar's Place box; time each from the click on the
+    option to the new title and map (42 ICBs + the place's local authorities) drawn."""
+    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    # No route() here: routing turns the HTTP cache off, and a user changing
+    # place has Leaflet and the component's script cached. Outside requests are
+    # counted (in "outside requests aborted") rather than aborted.
+    outside: list[str] = []
+    page = context.new_page()
+    page.on("request", lambda request: outside.append(request.url)
+            if urlparse(request.url).hostname not in ("127.0.0.1", None) else None)
+    component_loads = []
+    page.on("request", lambda request: component_loads.append(request.url)
+            if "/component/" in request.url and request.url.split("?")[0].endswith("index.html") else None)
+    try:
+        page.goto(url)
+        page.wait_for_function(PLACE_READY, arg=["England", N_ICBS], polling="raf", timeout=60_000)
+        box = page.locator("[data-testid='stSidebar'] [data-testid='stSelectbox']").filter(has_text="Place")
+        times = []
+        loads_before = len(component_loads)
+        for label, paths in changes:
+            box.locator("input").click()
+            box.locator("input").fill(label)
+            option = page.get_by_role("option", name=label, exact=True)
+            option.wait_for()
+            started = time.perf_counter()
+            option.click()
+            page.wait_for_function(PLACE_READY, arg=[label, paths], polling="raf", timeout=60_000)
+            times.append(time.perf_counter() - started)
+        remounts = len(component_loads) - loads_before
+    finally:
+        context.close()
+    return {"times": times, "component_index_loads": remounts, "aborted": outside}
+
+
+def _measure(browser, cwd: Path, script: str, ready_js: str, extra: list[str],
+             changes: list[tuple[str, int]] | None = None) -> dict:
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    log = Path(tempfile.mkstemp(prefix="bench-streamlit-", suffix=".log")[1])
+    command = [venv_python(), "-m", "streamlit", "run", script, "--server.headless", "true",
+               "--server.address", "127.0.0.1", "--server.port", str(port), *extra]
+    with open(log, "w") as out:
+        t0 = time.perf_counter()
+        process = subprocess.Popen(command, cwd=cwd, stdout=out, stderr=subprocess.STDOUT,
+                                   env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    try:
+        healthy = _wait_healthy(url, process, log) - t0
+        first = _load(browser, url, ready_js)
+        warm = [_load(browser, url, ready_js) for _ in range(WARM_LOADS)]
+        places = _place_changes(browser, url, changes) if changes else None
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        log.unlink(missing_ok=True)
+    return {"health": healthy, "first_render": first["ready"] - t0, "first": first, "warm": warm,
+            "second": warm[0]["seconds"], "warm_median": statistics.median(w["seconds"] for w in warm),
+            "places": places}
+
+
+def run(result: Result) -> None:
+    from playwright.sync_api import sync_playwright
+
+    from ecology import geography
+
+    tree = geography.PlaceTree.from_table(geography.place_table())
+    changes = [(tree.label(code), N_ICBS + (0 if code == geography.ENGLAND_CODE else len(tree.lads_within(code))))
+               for code in PLACE_CHANGES]
+    if not Path(CHROMIUM).exists():
+        raise RuntimeError(f"{CHROMIUM} is missing: apt-get install -y chromium")
+    with sync_playwright() as playwright, tempfile.TemporaryDirectory(prefix="bench-trivial-") as tmp:
+        started = time.perf_counter()
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        result.add("chromium launch (not counted)", time.perf_counter() - started, "s")
+        try:
+            trivial_script = Path(tmp) / "trivial.py"
+            trivial_script.write_text(f"import streamlit as st\nst.write({TRIVIAL_TEXT!r})\n")
+            # The app's .streamlit/config.toml turns usage stats off; the trivial
+            # script's folder has none, so say it on the command line.
+            trivial = _measure(browser, Path(tmp), "trivial.py", TRIVIAL_READY,
+                               ["--browser.gatherUsageStats", "false"])
+            app = _measure(browser, PROJECT_ROOT, "app.py", APP_READY, [], changes)
+        finally:
+            browser.close()
+
+    # Part of the first run: the app's own imports, paid once per server process.
+    probe = subprocess.run(
+        [venv_python(), "-c",
+         "import time; t0 = time.perf_counter(); import streamlit; t1 = time.perf_counter(); "
+         "import ecology.ui.shell, ecology.ui.mapview, ecology.overview; t2 = time.perf_counter(); "
+         "print(t1 - t0, t2 - t1)"],
+        cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=120)
+    try:
+        streamlit_s, app_s = map(float, probe.stdout.split()[-2:])
+        result.add("app imports (fresh process)", app_s, "s", baseline=streamlit_s,
+                   baseline_label="import streamlit", note="geopandas, folium, streamlit_folium, ecology.*")
+    except ValueError:
+        result.note(f"import probe failed: {probe.stderr[-500:]}")
+    result.add("server healthy", app["health"], "s", baseline=trivial["health"], baseline_label="one-line script")
+    result.add("first full render", app["first_render"], "s", baseline=trivial["first_render"],
+               baseline_label="one-line script", target=TARGET_S)
+    result.add("second load (warm server)", app["second"], "s", baseline=trivial["second"],
+               baseline_label="one-line script")
+    result.add(f"warm load median of {WARM_LOADS}", app["warm_median"], "s", baseline=trivial["warm_median"],
+               baseline_label="one-line script",
+               note=f"runs {[round(w['seconds'], 2) for w in app['warm']]}")
+    places = app["places"]
+    result.add("place change in browser", statistics.median(places["times"]), "s",
+               note=f"click on option -> title and map redrawn; {[round(t, 3) for t in places['times']]} "
+                    f"for {[label for label, _ in changes]}")
+    result.note(f"place changes: the map component's index.html was fetched {places['component_index_loads']} "
+                f"times for {len(changes)} changes (the map iframe is re-created on every change)")
+    ms = app["first"]["milestones"]
+    result.note("first load milestones, ms after opening the page (opened "
+                f"{app['first_render'] - app['first']['seconds']:.2f} s after process start): {ms}")
+    result.note(f"warm load milestones: {app['warm'][0]['milestones']}")
+
+    for label, run_ in (("first load", app["first"]), ("baseline first load", trivial["first"])):
+        http = run_["http"]
+        body = sum(c["body"] for c in http.values())
+        wire = sum(c["wire"] for c in http.values())
+        if label == "first load":
+            base_http = trivial["first"]["http"]
+            result.add("bytes to browser (HTTP bodies + ws)", body + run_["ws_bytes"], "B",
+                       baseline=sum(c["body"] for c in base_http.values()) + trivial["first"]["ws_bytes"],
+                       baseline_label="one-line script")
+            result.add("  HTTP on the wire", wire, "B",
+                       baseline=sum(c["wire"] for c in base_http.values()), baseline_label="one-line script",
+                       note=f"{sum(c['requests'] for c in http.values())} requests")
+            result.add("  websocket messages", run_["ws_bytes"], "B", baseline=trivial["first"]["ws_bytes"],
+                       baseline_label="one-line script", note=f"{run_['ws_messages']} messages")
+            result.add("  map component payload", run_["map_payload"], "B",
+                       note=f"{run_['map_messages']} websocket message(s) carrying the Leaflet script")
+            for category, entry in sorted(http.items()):
+                result.add(f"  HTTP {category}", entry["body"], "B",
+                           note=f"{entry['requests']} requests, {entry['wire']:,} B on the wire")
+        result.note(f"{label}: HTTP {body:,} B decoded / {wire:,} B wire, websocket {run_['ws_bytes']:,} B, "
+                    f"aborted outside requests: {len(run_['aborted'])}")
+    aborted = app["first"]["aborted"] + [u for w in app["warm"] for u in w["aborted"]] + app["places"]["aborted"]
+    result.add("outside requests", len(aborted), "", note="aborted (counted only during place changes): "
+               + ", ".join(aborted[:5]))
+    if app["first"]["component_index_loads"] > 1:
+        result.note(f"the map component's index.html was requested {app['first']['component_index_loads']} "
+                    "times on the first load (the iframe is created twice; only one main.js is fetched)")
