@@ -35,7 +35,7 @@ LAD_TOLERANCE_M = 200
 CLEAN_GAP_M = 5  # slivers narrower than this between neighbours are closed
 MIN_PART_AREA_M2 = 250_000  # islets under 0.25 km2 are dropped from web shapes
 WEB_DECIMALS = 5  # about 1 m: coarser grids made rings cross after rounding
-STAMP_FILE = "build_stamp.json"
+STAMP_FILE = paths.STAMP_NAME
 
 
 @dataclass(frozen=True)

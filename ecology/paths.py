@@ -29,6 +29,9 @@ def raw_dir() -> Path | None:
     return DEFAULT_RAW_DIR if DEFAULT_RAW_DIR.is_dir() else None
 
 
+STAMP_NAME = "build_stamp.json"  # written last by each build; its change marks new data
+
+
 def build_dir() -> Path:
     """Return the folder the data build writes and the app reads (git-ignored)."""
     return Path(os.environ.get("ECOLOGY_BUILD_DIR", PROJECT_ROOT / "data" / "build"))

@@ -12,12 +12,11 @@ import pandas as pd
 import streamlit as st
 
 from ecology import geography, paths
-from ecology.build import STAMP_FILE
 
 
 def build_key() -> str:
     """Return a key that changes whenever the data build changes."""
-    stamp = paths.build_dir() / STAMP_FILE
+    stamp = paths.build_dir() / paths.STAMP_NAME
     if not stamp.is_file():
         raise geography.BuildMissing(f"{paths.build_dir()} has no build: run `make data` first")
     return f"{stamp}:{stamp.stat().st_mtime_ns}"
@@ -25,7 +24,7 @@ def build_key() -> str:
 
 def build_info() -> dict:
     """Return the build stamp (per target: when built, how long, what it holds)."""
-    return json.loads((paths.build_dir() / STAMP_FILE).read_text())
+    return json.loads((paths.build_dir() / paths.STAMP_NAME).read_text())
 
 
 @st.cache_data(show_spinner=False)

@@ -80,3 +80,14 @@ def test_about_tables_cover_the_manifest():
     assert len(table) == len(manifest)
     assert table[["Publisher", "Vintage", "Licence", "Attribution"]].notna().all().all()
     assert "none: converted or derived" in about.dataset_details(next(d for d in manifest if d.id == "postcodes"))
+
+
+def test_page_path_does_not_import_geopandas():
+    """Pages draw maps from prebuilt GeoJSON; geopandas costs ~0.5 s of first-page start-up."""
+    import subprocess
+    import sys
+
+    code = ("import sys, ecology.ui.shell, ecology.ui.loaders, ecology.ui.mapview, ecology.overview, "
+            "ecology.about; print(sorted(m for m in ('geopandas', 'shapely', 'pyproj') if m in sys.modules))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
+    assert result.stdout.strip() == "[]"
