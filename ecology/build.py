@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from ecology import paths, postcode, sources
+from ecology import paths, postcode, schema, sources
 
 BNG = "EPSG:27700"  # British National Grid, metres
 WGS84 = "EPSG:4326"
@@ -259,6 +259,53 @@ def make_postcodes(files: dict[str, Path], out: Path) -> dict:
     return {"postcodes": len(keys), "without_coordinates": int(table["lat"].isna().sum())}
 
 
+# ---------------------------------------------------------------- assets
+
+
+def make_assets(files: dict[str, Path], out: Path) -> dict:
+    """Write the asset table (real venues + generated sample offers) and GP practices,
+    each point carrying its local authority, ICB and region codes."""
+    from ecology import geography, sample, venues
+
+    # The geography and postcode targets run first and are already in the build folder.
+    build = paths.build_dir()
+    postcodes = geography.PostcodeTable.from_build(build)
+    assigner = geography.PointAssigner.from_build(build)
+
+    def with_codes(frame: pd.DataFrame) -> pd.DataFrame:
+        codes = assigner.assign(frame["longitude"], frame["latitude"])
+        frame = frame.copy()
+        for column in schema.DERIVED:
+            frame[column] = codes[column].to_numpy()
+        return frame
+
+    real = pd.concat([venues.museums(files["museums/mapping_museums_uk_2021.csv"]),
+                      venues.libraries(files["libraries/ace_basic_libraries_england_2023.csv"], postcodes)],
+                     ignore_index=True)
+    real = with_codes(real)
+    real = real[real["lad_code"].notna()].reset_index(drop=True)  # a few sit offshore of England
+
+    lads = gpd.read_parquet(build / "lads_full.parquet")[["lad_code", "lad_name", "geometry"]]
+    population = pd.read_csv(files["population/mye2020_age_bands_lad23_en.csv"]).rename(
+        columns={"lad23cd": "lad_code"})[["lad_code", "total_population"]]
+    lads = lads.merge(population, on="lad_code")
+    offers = with_codes(sample.generate(lads, real))
+    assets = schema.conform(pd.concat([real, offers], ignore_index=True))
+    problems = schema.validate(assets)
+    if problems:
+        raise ValueError(f"the asset table is invalid: {problems[:5]}")
+
+    gps = with_codes(venues.gp_practices(files["gp_practices/epraccur_2024-01.csv"], postcodes))
+    gps = gps[gps["lad_code"].notna()].reset_index(drop=True)
+
+    out.mkdir(parents=True, exist_ok=True)
+    assets.to_parquet(out / "assets.parquet", index=False)
+    gps.to_parquet(out / "gp_practices.parquet", index=False)
+    return {"museums": int(assets["asset_id"].str.startswith("museum:").sum()),
+            "libraries": int(assets["asset_id"].str.startswith("library:").sum()),
+            "sample_offers": int(assets["is_sample"].sum()), "gp_practices": len(gps)}
+
+
 TARGETS = (
     Target("geography",
            ("icb_boundaries", "nhs_regions", "lad_boundaries", "lsoa_icb_lookup", "lsoa_lad_lookup",
@@ -270,6 +317,12 @@ TARGETS = (
     Target("indicators", ("imd2025", "imd2019", "imd2019_lad23", "population"),
            ("lad_indicators.parquet",), make_indicators),
     Target("postcodes", ("postcodes",), ("postcodes.npz",), make_postcodes),
+    # Listed after geography and postcodes, whose outputs it reads; their
+    # inputs are part of its key so it rebuilds when they change.
+    Target("assets",
+           ("museums", "libraries", "gp_practices", "population", "postcodes", "icb_boundaries",
+            "lad_boundaries", "lsoa_icb_lookup", "lsoa_lad_lookup"),
+           ("assets.parquet", "gp_practices.parquet"), make_assets),
 )
 
 
@@ -278,7 +331,9 @@ TARGETS = (
 
 def _code_fingerprint() -> str:
     digest = hashlib.sha256()
-    for module in (Path(__file__), Path(postcode.__file__)):
+    here = Path(__file__).parent
+    for module in (Path(__file__), Path(postcode.__file__), here / "schema.py", here / "venues.py",
+                   here / "sample.py", paths.authored_data_dir() / "taxonomy.json"):
         digest.update(module.read_bytes())
     return digest.hexdigest()
 

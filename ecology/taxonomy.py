@@ -12,7 +12,7 @@ from functools import lru_cache
 
 from ecology import paths
 
-VOCABULARIES = ("activity", "health_focus", "audience", "setting", "referral_route")
+VOCABULARIES = ("activity", "health_focus", "audience", "setting", "referral_route", "cost", "kind")
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,135 @@
+"""The records the app works on, defined once.
+
+An asset table is a pandas DataFrame with exactly ``ASSET_COLUMNS``. Fields
+that hold several vocabulary terms (activities, health focus, audiences,
+settings, referral routes) are stored as one string with the term ids between
+pipes, e.g. ``"|singing|dance|"``: that keeps the table flat (CSV and Parquet
+alike) and makes "has term X" one vectorised substring test.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from ecology import taxonomy
+
+# field name -> the vocabulary its terms come from
+MULTI_VALUED = {
+    "activities": "activity",
+    "health_focus": "health_focus",
+    "audiences": "audience",
+    "settings": "setting",
+    "referral_routes": "referral_route",
+}
+SINGLE_VALUED = {"kind": "kind", "cost": "cost"}
+
+ASSET_COLUMNS = {
+    "asset_id": "string",  # stable: "<source>:<source id>", e.g. "museum:mm.domus.WM019"
+    "name": "string",
+    "organisation": "string",
+    "kind": "string",  # a `kind` term id
+    "activities": "string",  # "|id|id|" (see module docstring)
+    "health_focus": "string",
+    "audiences": "string",
+    "settings": "string",
+    "referral_routes": "string",
+    "cost": "string",  # a `cost` term id, or missing when unknown
+    "address": "string",
+    "postcode": "string",
+    "latitude": "float64",  # WGS84 degrees
+    "longitude": "float64",
+    "website": "string",
+    "contact_email": "string",  # organisational addresses only
+    "status": "string",  # "active" or "inactive"
+    "last_verified": "datetime64[s]",  # date the record was last checked
+    "source": "string",  # dataset title or "Generated sample"
+    "licence": "string",
+    "attribution": "string",
+    "is_sample": "bool",
+    "lad_code": "string",  # derived from the point: local authority (E06-E09)
+    "icb_code": "string",  # derived: integrated care board (E54)
+    "region_code": "string",  # derived: NHS England region (E40)
+}
+DERIVED = ("lad_code", "icb_code", "region_code")
+
+# GP practices are context for social prescribing, not assets.
+GP_COLUMNS = {"org_code": "string", "name": "string", "postcode": "string", "latitude": "float64",
+              "longitude": "float64", "lad_code": "string", "icb_code": "string", "region_code": "string"}
+
+
+def join_terms(term_ids: list[str] | tuple[str, ...]) -> str:
+    """Return the stored form of several term ids: ``"|a|b|"`` ("" for none)."""
+    ids = [t for t in term_ids if t]
+    return f"|{'|'.join(ids)}|" if ids else ""
+
+
+def split_terms(stored: object) -> list[str]:
+    """Return the term ids of a stored multi-valued field (``"|a|b|"`` -> ["a", "b"])."""
+    if not isinstance(stored, str):
+        return []
+    return [t for t in stored.split("|") if t]
+
+
+def term_labels(field: str, stored: object) -> str:
+    """Return a field's terms as readable labels, e.g. "Singing, Dance"."""
+    vocabulary = MULTI_VALUED.get(field) or SINGLE_VALUED[field]
+    ids = split_terms(stored) if field in MULTI_VALUED else ([stored] if isinstance(stored, str) and stored else [])
+    return ", ".join(taxonomy.label_of(vocabulary, t) for t in ids)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with one input row: row number (1-based, as a person counts), field, message."""
+
+    row: int
+    field: str
+    message: str
+
+
+def conform(frame: pd.DataFrame) -> pd.DataFrame:
+    """Return ``frame`` with exactly ``ASSET_COLUMNS`` in order and dtype (missing ones empty)."""
+    out = pd.DataFrame(index=frame.index)
+    for column, dtype in ASSET_COLUMNS.items():
+        values = frame[column] if column in frame else pd.Series(pd.NA, index=frame.index)
+        if dtype == "bool":
+            out[column] = values.fillna(False).astype(bool)
+        elif dtype.startswith("datetime"):
+            out[column] = pd.to_datetime(values, errors="coerce").astype(dtype)
+        else:
+            out[column] = values.astype(dtype)
+    return out.reset_index(drop=True)
+
+
+def validate(frame: pd.DataFrame) -> list[Problem]:
+    """Return every problem in an asset table (empty when it is valid).
+
+    Checks: ids present and unique; names present; coordinates in range; every
+    vocabulary field holds only known term ids.
+    """
+    problems: list[Problem] = []
+    for position, row in enumerate(frame.itertuples(index=False), start=1):
+        values = row._asdict()
+        if not values.get("asset_id"):
+            problems.append(Problem(position, "asset_id", "missing"))
+        if not values.get("name") or pd.isna(values.get("name")):
+            problems.append(Problem(position, "name", "missing"))
+        lat, lon = values.get("latitude"), values.get("longitude")
+        if pd.notna(lat) and not (49 <= lat <= 61):
+            problems.append(Problem(position, "latitude", f"{lat} is outside the UK"))
+        if pd.notna(lon) and not (-9 <= lon <= 3):
+            problems.append(Problem(position, "longitude", f"{lon} is outside the UK"))
+        for field, vocabulary in MULTI_VALUED.items():
+            known = {t.id for t in taxonomy.terms(vocabulary)}
+            for term in split_terms(values.get(field)):
+                if term not in known:
+                    problems.append(Problem(position, field, f"unknown {vocabulary} term {term!r}"))
+        for field, vocabulary in SINGLE_VALUED.items():
+            value = values.get(field)
+            if isinstance(value, str) and value and value not in {t.id for t in taxonomy.terms(vocabulary)}:
+                problems.append(Problem(position, field, f"unknown {vocabulary} term {value!r}"))
+    duplicated = frame["asset_id"].duplicated(keep="first")
+    for position in (duplicated[duplicated].index + 1):
+        problems.append(Problem(int(position), "asset_id", "duplicate id"))
+    return problems
