@@ -353,7 +353,7 @@ def build(report: Callable[[str], None] = print, force: bool = False) -> dict[st
     missing or differs from the manifest.
     """
     manifest = {item.id: item for item in sources.load_manifest()}
-    needed = [manifest[i] for target in TARGETS for i in target.dataset_ids]
+    needed = [manifest[i] for i in dict.fromkeys(i for target in TARGETS for i in target.dataset_ids)]
     files = sources.locate_all(needed)  # verifies every checksum first
 
     build_dir = paths.build_dir()

@@ -62,9 +62,9 @@ def _has_any(column: pd.Series, terms: tuple[str, ...]) -> np.ndarray:
 def mask(assets: pd.DataFrame, tree: PlaceTree, chosen: AssetFilter) -> np.ndarray:
     """Return a boolean array: True for each asset that passes every filter."""
     keep = np.ones(len(assets), dtype=bool)
-    place = tree.get(chosen.place)
-    if place["level"] != "england":
-        keep &= (assets[PLACE_COLUMN[place["level"]]] == chosen.place).fillna(False).to_numpy(dtype=bool)
+    level = tree.get(chosen.place)["level"]
+    if level != "england":
+        keep &= (assets[PLACE_COLUMN[level]] == chosen.place).fillna(False).to_numpy(dtype=bool)
     for name, column in TERM_FILTERS.items():
         terms = getattr(chosen, name)
         if terms:
@@ -88,6 +88,14 @@ def mask(assets: pd.DataFrame, tree: PlaceTree, chosen: AssetFilter) -> np.ndarr
         far = distance_km(assets["latitude"].to_numpy(), assets["longitude"].to_numpy(), *chosen.near)
         keep &= np.nan_to_num(far, nan=np.inf) <= chosen.within_km
     return keep
+
+
+def within_place(frame: pd.DataFrame, tree: PlaceTree, place: str) -> pd.DataFrame:
+    """Return the rows of any frame with area code columns that lie in a place."""
+    level = tree.get(place)["level"]
+    if level == "england":
+        return frame
+    return frame[(frame[PLACE_COLUMN[level]] == place).fillna(False)]
 
 
 def apply(assets: pd.DataFrame, tree: PlaceTree, chosen: AssetFilter) -> pd.DataFrame:

@@ -69,7 +69,7 @@ def escape_for_map(text: object) -> str:
     return escaped.replace("\\", "&#92;").replace("`", "&#96;").replace("$", "&#36;")
 
 
-def _escaped(collection: dict, properties: dict[str, str]) -> dict:
+def escaped_layer(collection: dict, properties: dict[str, str]) -> dict:
     """Return a new FeatureCollection whose features carry only the named
     properties ({output name: source name}), each escaped for the map."""
     return {
@@ -88,6 +88,18 @@ def select_features(collection: dict, key: str, values: list[str] | set[str]) ->
     wanted = set(values)
     return {"type": "FeatureCollection",
             "features": [f for f in collection["features"] if f["properties"].get(key) in wanted]}
+
+
+# level -> (web layer, code property, name property)
+LEVEL_LAYERS = {"region": ("region", "region_code", "region_name"), "icb": ("icb", "icb_code", "icb_short_name"),
+                "lad": ("lad", "lad_code", "lad_name")}
+
+
+def outline(layer: dict, level: str, code: str) -> dict:
+    """Return the feature of one place from its level's web layer, with a single "name" property."""
+    _layer, key, name = LEVEL_LAYERS[level]
+    return {"type": "FeatureCollection", "features": [
+        {**f, "properties": {"name": f["properties"][name]}} for f in layer["features"] if f["properties"][key] == code]}
 
 
 def base_map(bounds: list[list[float]] | None = None) -> folium.Map:
@@ -136,7 +148,7 @@ def overview_map(icbs: dict, lads: dict | None = None) -> folium.Map:
     colours = region_colours([f["properties"]["region_code"] for f in icbs["features"]])
     has_lads = lads is not None and len(lads["features"]) > 0
     fmap = base_map(bounds_of(lads) if has_lads else None)
-    icb_layer = _escaped(icbs, {"name": "icb_short_name", "region": "region_name",
+    icb_layer = escaped_layer(icbs, {"name": "icb_short_name", "region": "region_name",
                                 "region_code": "region_code", "code": "icb_code"})
     folium.GeoJson(
         icb_layer,
@@ -148,7 +160,7 @@ def overview_map(icbs: dict, lads: dict | None = None) -> folium.Map:
     ).add_to(fmap)
     if has_lads:
         folium.GeoJson(
-            _escaped(lads, {"name": "lad_name", "code": "lad_code"}),
+            escaped_layer(lads, {"name": "lad_name", "code": "lad_code"}),
             name="Local authorities",
             style_function=lambda f: {"fillColor": "#ffffff", "color": HIGHLIGHT, "weight": 1.5,
                                       "fillOpacity": 0.25},

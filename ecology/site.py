@@ -22,11 +22,7 @@ PAGES = (
     PageInfo("app.py", "Overview", ":material/map:", "",
              "The chosen place in numbers and on one map.", True),
     PageInfo("pages/1_Assets.py", "Assets", ":material/location_on:", "Assets",
-             "Creative health assets on a map and in a list, filtered by place and theme.", False,
-             "A map and a list of creative health assets (real museums and libraries as venues, and "
-             "a clearly marked sample of creative health offers), filtered by place, health focus, "
-             "activity, audience, setting, referral route and cost; the details of one asset; and "
-             "export of exactly the filtered rows as CSV, GeoJSON or Open Referral UK JSON."),
+             "Creative health assets on a map and in a list, filtered by place and theme, with exports.", True),
     PageInfo("pages/2_Practitioners.py", "Practitioners", ":material/groups:", "Practitioners",
              "Privacy-safe clusters of creative practitioners and small organisations.", False,
              "Clusters of practitioners and small organisations found by density clustering of "

@@ -1,5 +1,53 @@
-"""Not built yet: the page says what it will show."""
+"""Assets: creative health assets on a map and in a list, filtered by place and theme."""
 
-from ecology.ui import shell
+import streamlit as st
 
-shell.placeholder(__file__)
+from ecology import asset_list, asset_map, filters, maps
+from ecology.ui import asset_filters, loaders, mapview, shell
+
+context = shell.setup("pages/1_Assets.py")
+view = asset_filters.filter_widgets(context)
+tree = context.tree
+found = filters.apply(loaders.assets(), tree, view.chosen)
+
+st.title("Assets")
+st.caption(filters.describe(view.chosen, tree))
+if view.near_problem:
+    st.warning(view.near_problem, icon=":material/location_off:")
+sample_count = int(found["is_sample"].sum())
+if sample_count:
+    notice, action = st.columns([4, 1], vertical_alignment="center")
+    notice.warning(f"{sample_count:,} of the {len(found):,} records shown are **generated sample data**, "
+                   "not real creative health offers.", icon=":material/science:")
+    action.button("Hide sample records", on_click=asset_filters.hide_sample, key="hide-sample")
+
+st.markdown(f"**{len(found):,} assets** match.")
+list_column, map_column = st.columns([1, 1])
+with list_column:
+    table = asset_list.display_table(found, tree)
+    picked = st.dataframe(table, hide_index=True, width="stretch", height=520, key="asset-list",
+                          on_select="rerun", selection_mode="single-row",
+                          column_config={"Last verified": st.column_config.DateColumn(format="D MMM YYYY"),
+                                         "Sample": st.column_config.CheckboxColumn()})
+    rows = picked.selection.rows if picked else []
+    if rows and rows[0] < len(found):
+        st.subheader("Details")
+        st.table(asset_list.details(found.iloc[rows[0]], tree).set_index("Field"))
+    else:
+        st.caption("Select a row to see the asset's details.")
+with map_column:
+    level = tree.get(context.place_code)["level"]
+    outline = None if level == "england" else maps.outline(
+        loaders.web_layer(maps.LEVEL_LAYERS[level][0]), level, context.place_code)
+    gps = None
+    if view.show_gp:
+        gps = filters.within_place(loaders.gp_practices(), tree, context.place_code)
+    fmap, pairs, mode = asset_map.asset_map(found, view.colour_field, outline, view.chosen.as_of, gps)
+    mapview.show_map(fmap, key="asset-map", height=520)
+    mapview.legend(asset_map.COLOUR_FIELDS[view.colour_field], pairs)
+    if mode != "detail":
+        st.caption("Many assets match: " + ("popups show names only." if mode == "points" else
+                   "nearby assets are grouped into cells showing their count. Narrow the filters to see each one."))
+
+shell.attribution(["museums", "libraries", "lad_boundaries", "icb_boundaries", "postcodes"]
+                  + (["gp_practices"] if view.show_gp else []))

@@ -55,3 +55,37 @@ def _indicators(key: str) -> pd.DataFrame:
 
 def indicators() -> pd.DataFrame:
     return _indicators(build_key())
+
+
+# A resource: filtering never mutates it, and copying 100,000 rows on every
+# rerun (what cache_data does) would cost more than the filtering.
+@st.cache_resource(show_spinner=False)
+def _assets(key: str) -> pd.DataFrame:
+    from ecology import schema
+
+    return schema.conform(pd.read_parquet(paths.build_dir() / "assets.parquet"))
+
+
+def assets() -> pd.DataFrame:
+    """Return the asset table (real venues and sample offers) with area codes."""
+    return _assets(build_key())
+
+
+@st.cache_data(show_spinner=False)
+def _gp_practices(key: str) -> pd.DataFrame:
+    return pd.read_parquet(paths.build_dir() / "gp_practices.parquet")
+
+
+def gp_practices() -> pd.DataFrame:
+    """Return active GP practices (context layer) with area codes."""
+    return _gp_practices(build_key())
+
+
+@st.cache_resource(show_spinner=False)
+def _postcodes(key: str) -> geography.PostcodeTable:
+    return geography.PostcodeTable.from_build()
+
+
+def postcodes() -> geography.PostcodeTable:
+    """Return the postcode lookup (read-only, shared by every session)."""
+    return _postcodes(build_key())

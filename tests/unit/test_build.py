@@ -28,7 +28,8 @@ def real_mirror() -> Path:
 
 def _needed_files() -> list[sources.SourceFile]:
     manifest = {d.id: d for d in sources.load_manifest()}
-    return [f for target in build.TARGETS for i in target.dataset_ids for f in manifest[i].files]
+    ids = dict.fromkeys(i for target in build.TARGETS for i in target.dataset_ids)
+    return [f for i in ids for f in manifest[i].files]
 
 
 def _linked_mirror(real: Path, where: Path, corrupt: str | None = None) -> Path:

@@ -1,0 +1,64 @@
+"""The Assets list and one asset's details, as plain tables (shown as text, never HTML)."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ecology import schema, taxonomy
+from ecology.geography import PlaceTree
+
+LIST_COLUMNS = ("Name", "Organisation", "Kind", "Activities", "Health focus", "Cost", "Local authority",
+                "Last verified", "Sample")
+
+
+def display_table(assets: pd.DataFrame, tree: PlaceTree) -> pd.DataFrame:
+    """Return one readable row per asset, in the same order as ``assets``.
+
+    Columns: ``LIST_COLUMNS`` (plus "Distance (km)" first when the frame has
+    ``distance_km``); "Last verified" stays a date so the list sorts by it.
+    """
+    names = tree.places["name"]
+    table = pd.DataFrame({
+        "Name": assets["name"],
+        "Organisation": assets["organisation"].fillna(""),
+        "Kind": assets["kind"].map(lambda k: taxonomy.label_of("kind", k) if isinstance(k, str) else ""),
+        "Activities": assets["activities"].map(lambda s: schema.term_labels("activities", s)),
+        "Health focus": assets["health_focus"].map(lambda s: schema.term_labels("health_focus", s)),
+        "Cost": assets["cost"].map(lambda c: taxonomy.label_of("cost", c) if isinstance(c, str) else ""),
+        "Local authority": assets["lad_code"].map(names),
+        "Last verified": assets["last_verified"].dt.date,
+        "Sample": assets["is_sample"],
+    })
+    if "distance_km" in assets:
+        table.insert(0, "Distance (km)", assets["distance_km"])
+    return table.reset_index(drop=True)
+
+
+def details(asset: pd.Series, tree: PlaceTree) -> pd.DataFrame:
+    """Return (Field, Value) rows describing one asset, for a details panel."""
+    place = " › ".join(tree.label(code) for code in (asset["region_code"], asset["icb_code"], asset["lad_code"])
+                       if isinstance(code, str) and code in tree)
+    verified = asset["last_verified"]
+    rows = [
+        ("Name", asset["name"]),
+        ("Organisation", asset["organisation"]),
+        ("Kind", taxonomy.label_of("kind", asset["kind"]) if isinstance(asset["kind"], str) else None),
+        ("Activities", schema.term_labels("activities", asset["activities"])),
+        ("Health focus", schema.term_labels("health_focus", asset["health_focus"])),
+        ("Audiences", schema.term_labels("audiences", asset["audiences"])),
+        ("Settings", schema.term_labels("settings", asset["settings"])),
+        ("Referral routes", schema.term_labels("referral_routes", asset["referral_routes"])),
+        ("Cost", taxonomy.label_of("cost", asset["cost"]) if isinstance(asset["cost"], str) else None),
+        ("Address", asset["address"]),
+        ("Postcode", asset["postcode"]),
+        ("Area", place),
+        ("Website", asset["website"]),
+        ("Email", asset["contact_email"]),
+        ("Status", asset["status"]),
+        ("Last verified", verified.strftime("%d %B %Y") if pd.notna(verified) else "never"),
+        ("Source", asset["source"]),
+        ("Licence", asset["licence"]),
+        ("Attribution", asset["attribution"]),
+        ("Sample record", "yes: generated, not a real offer" if asset["is_sample"] else "no"),
+    ]
+    return pd.DataFrame([(k, v) for k, v in rows if isinstance(v, str) and v], columns=["Field", "Value"])

@@ -1,0 +1,174 @@
+"""The Assets map: filtered assets as clustered circles inside the chosen place.
+
+Popups are built in the browser from plain data with ``textContent``, so no
+asset text is ever parsed as HTML or JavaScript. The data sent shrinks as the
+count grows, keeping the map payload bounded:
+
+- up to ``DETAIL_LIMIT`` assets: every point with its popup details;
+- up to ``POINT_LIMIT``: every point with its name only;
+- beyond: points are binned into grid cells drawn with their counts.
+"""
+
+from __future__ import annotations
+
+import json
+
+import folium
+import numpy as np
+import pandas as pd
+from folium.plugins import FastMarkerCluster
+
+from ecology import maps, schema, taxonomy
+
+DETAIL_LIMIT = 5_000
+POINT_LIMIT = 20_000
+GRID_DEGREES = 0.05  # about 5 km north-south; cells for the aggregated view
+OTHER = "Other"
+COLOUR_FIELDS = {
+    "kind": "Kind",
+    "sample": "Sample or real",
+    "cost": "Cost",
+    "activity": "Main activity",
+    "freshness": "Last verified",
+}
+FRESHNESS_BANDS = ((6, "Within 6 months"), (12, "6–12 months ago"), (24, "1–2 years ago"))
+POPUP_FIELDS = ("Name", "Organisation", "Activities", "Health focus", "Contact", "Last verified")
+
+# One function draws every row; it must stay in step with ``_rows``.
+_CALLBACK = """
+function callback(row) {
+    var colours = %(colours)s;
+    var labels = %(labels)s;
+    var cell = row.length === 4 && typeof row[3] === "number";
+    var marker = L.circleMarker(new L.LatLng(row[0], row[1]), {
+        radius: cell ? Math.min(4 + Math.sqrt(row[3]) * 1.5, 28) : 6,
+        color: "#1a1a1a", weight: 1, fillColor: colours[row[2]], fillOpacity: 0.85
+    });
+    // Leaflet puts a string tooltip or popup in as HTML; a node is used as it is.
+    function textNode(text) { var span = document.createElement("span"); span.textContent = text; return span; }
+    if (cell) {
+        marker.bindTooltip(textNode(String(row[3]) + (row[3] === 1 ? " asset" : " assets")));
+        return marker;
+    }
+    var box = document.createElement("div");
+    for (var i = 3; i < row.length; i++) {
+        if (row[i] === null || row[i] === "") { continue; }
+        var line = document.createElement("div");
+        var label = document.createElement("b");
+        label.textContent = labels[i - 3] + ": ";
+        line.appendChild(label);
+        line.appendChild(document.createTextNode(String(row[i])));
+        box.appendChild(line);
+    }
+    if (row.length > 3) {
+        marker.bindPopup(box);
+        marker.bindTooltip(textNode(String(row[3])));
+    }
+    return marker;
+}
+"""
+
+
+def categories(assets: pd.DataFrame, field: str, as_of: pd.Timestamp) -> tuple[pd.Series, list[str]]:
+    """Return (category label per asset, category labels in legend order) for a colour field."""
+    if field == "kind":
+        labels = assets["kind"].map(lambda k: taxonomy.label_of("kind", k) if isinstance(k, str) else OTHER)
+    elif field == "cost":
+        labels = assets["cost"].map(lambda c: taxonomy.label_of("cost", c) if isinstance(c, str) else "Not stated")
+    elif field == "sample":
+        labels = assets["is_sample"].map({True: "Sample (generated)", False: "Real record"})
+    elif field == "activity":
+        first = assets["activities"].map(lambda s: (schema.split_terms(s) or [None])[0])
+        labels = first.map(lambda a: taxonomy.label_of("activity", a) if a else OTHER)
+        top = labels.value_counts().index[: len(maps.OKABE_ITO) - 1].tolist()
+        labels = labels.where(labels.isin(top), OTHER)
+    elif field == "freshness":
+        months = (as_of - assets["last_verified"]).dt.days / 30.44
+        labels = pd.Series("Over 2 years ago", index=assets.index)
+        for limit, label in reversed(FRESHNESS_BANDS):
+            labels = labels.mask(months <= limit, label)
+        labels = labels.mask(assets["last_verified"].isna(), "Never")
+        order = [label for _limit, label in FRESHNESS_BANDS] + ["Over 2 years ago", "Never"]
+        return labels, [label for label in order if (labels == label).any()]
+    else:
+        raise ValueError(f"unknown colour field {field!r}")
+    order = sorted(labels.unique().tolist(), key=lambda label: (label == OTHER, label))
+    return labels, order
+
+
+def legend(order: list[str]) -> list[tuple[str, str]]:
+    """Return (colour, label) pairs; colours from the colour-blind-safe Okabe-Ito set."""
+    return [(maps.OKABE_ITO[i % len(maps.OKABE_ITO)], label) for i, label in enumerate(order)]
+
+
+def _text(value: object) -> str | None:
+    return None if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
+
+
+def _texts(column: pd.Series) -> list[str | None]:
+    # Through Python lists: mapping a pandas string column keeps <NA>, which JSON cannot hold.
+    return [_text(v) for v in column.tolist()]
+
+
+def _rows(assets: pd.DataFrame, category_index: np.ndarray) -> tuple[list[list], str]:
+    """Return (rows for the callback, mode) where mode is "detail", "points" or "grid"."""
+    lat = assets["latitude"].round(5).to_numpy()
+    lon = assets["longitude"].round(5).to_numpy()
+    if len(assets) > POINT_LIMIT:
+        cell_lat = np.floor(lat / GRID_DEGREES)
+        cell_lon = np.floor(lon / GRID_DEGREES)
+        cells = pd.DataFrame({"cell_lat": cell_lat, "cell_lon": cell_lon, "lat": lat, "lon": lon,
+                              "category": category_index})
+        grouped = cells.groupby(["cell_lat", "cell_lon"]).agg(
+            lat=("lat", "mean"), lon=("lon", "mean"), count=("lat", "size"),
+            category=("category", lambda c: int(np.bincount(c).argmax())))
+        rows = [[round(r.lat, 4), round(r.lon, 4), int(r.category), int(r.count)]
+                for r in grouped.itertuples(index=False)]
+        return rows, "grid"
+    base = [[float(a), float(b), int(c)] for a, b, c in zip(lat, lon, category_index)]
+    if len(assets) > DETAIL_LIMIT:
+        names = _texts(assets["name"])
+        # A string, never a number, in position 3 tells the callback this is a point.
+        return [row + [name or ""] for row, name in zip(base, names)], "points"
+    details = zip(_texts(assets["name"]), _texts(assets["organisation"]),
+                  [schema.term_labels("activities", s) for s in assets["activities"].tolist()],
+                  [schema.term_labels("health_focus", s) for s in assets["health_focus"].tolist()],
+                  _texts(assets["contact_email"].fillna(assets["website"])),
+                  _texts(assets["last_verified"].dt.strftime("%d %b %Y")))
+    return [row + [name or "", *rest] for row, (name, *rest) in zip(base, details)], "detail"
+
+
+def asset_map(assets: pd.DataFrame, colour_field: str, place_outline: dict | None,
+              as_of: pd.Timestamp, gp_practices: pd.DataFrame | None = None) -> tuple[folium.Map, list, str]:
+    """Return (map, legend pairs, mode) for the filtered assets.
+
+    ``place_outline`` is a FeatureCollection of the chosen place's boundary
+    (None for England); the map is fitted to it. ``gp_practices`` (lat/lon/name)
+    adds the optional context layer.
+    """
+    located = assets[assets["latitude"].notna() & assets["longitude"].notna()]
+    labels, order = categories(located, colour_field, as_of)
+    pairs = legend(order)
+    index_of = {label: i for i, label in enumerate(order)}
+    rows, mode = _rows(located, labels.map(index_of).to_numpy(dtype=np.int64))
+
+    fmap = maps.base_map(maps.bounds_of(place_outline) if place_outline else None)
+    if place_outline:
+        folium.GeoJson(
+            maps.escaped_layer(place_outline, {"name": "name"}),
+            name="Chosen place",
+            style_function=lambda f: {"color": maps.HIGHLIGHT, "weight": 2, "fillOpacity": 0.04},
+            interactive=False,
+        ).add_to(fmap)
+    if gp_practices is not None and len(gp_practices):
+        gp_rows = [[round(float(a), 5), round(float(b), 5)] for a, b in
+                   zip(gp_practices["latitude"], gp_practices["longitude"])]
+        FastMarkerCluster(gp_rows, name="GP practices", callback=(
+            "function callback(row) { return L.circleMarker(new L.LatLng(row[0], row[1]), "
+            "{radius: 3, color: '#555555', weight: 1, fillColor: '#ffffff', fillOpacity: 1}); }"),
+            options={"disableClusteringAtZoom": 11}).add_to(fmap)
+    callback = _CALLBACK % {"colours": json.dumps([colour for colour, _label in pairs]),
+                            "labels": json.dumps(list(POPUP_FIELDS))}
+    options = {"disableClusteringAtZoom": 1} if mode == "grid" else {"maxClusterRadius": 45}
+    FastMarkerCluster(rows, name="Assets", callback=callback, options=options).add_to(fmap)
+    return fmap, pairs, mode
