@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ecology import build, sources, vendor
+from ecology import assets_cli, build, geography, sources, vendor
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -18,9 +18,13 @@ def main(argv: list[str] | None = None) -> int:
     data_commands.add_parser("clean", help="remove data/build/")
     data_commands.add_parser("sources", help="list the sources in the manifest")
     commands.add_parser("vendor", help="install Leaflet and plugins from the npm registry into static/vendor/")
+    assets_cli.add_arguments(commands.add_parser(
+        "assets", help="filter the asset table like the Assets page and write CSV, GeoJSON or ORUK JSON"))
     args = parser.parse_args(argv)
 
     try:
+        if args.command == "assets":
+            return assets_cli.run(args)
         if args.command == "vendor":
             vendor.install(report=print)
         elif args.action == "build":
@@ -30,6 +34,9 @@ def main(argv: list[str] | None = None) -> int:
         elif args.action == "sources":
             for item in sources.load_manifest():
                 print(f"{item.id}: {item.title} ({item.publisher}, {item.vintage}; {item.licence})")
+    except geography.BuildMissing as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
     except sources.SourceError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

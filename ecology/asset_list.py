@@ -62,3 +62,10 @@ def details(asset: pd.Series, tree: PlaceTree) -> pd.DataFrame:
         ("Sample record", "yes: generated, not a real offer" if asset["is_sample"] else "no"),
     ]
     return pd.DataFrame([(k, v) for k, v in rows if isinstance(v, str) and v], columns=["Field", "Value"])
+
+
+def file_stem(place_label: str, as_of: pd.Timestamp) -> str:
+    """Return a download file name stem, e.g. "assets-bradford-2026-11-22"."""
+    slug = "".join(ch if ch.isalnum() else "-" for ch in place_label.lower())
+    slug = "-".join(part for part in slug.split("-") if part)
+    return f"assets-{slug}-{as_of:%Y-%m-%d}"

@@ -70,28 +70,34 @@ function callback(row) {
 
 
 def categories(assets: pd.DataFrame, field: str, as_of: pd.Timestamp) -> tuple[pd.Series, list[str]]:
-    """Return (category label per asset, category labels in legend order) for a colour field."""
+    """Return (category label per asset, every category label in colour order) for a colour field."""
+    fixed: list[str] | None = None  # a full order keeps each category's colour when filters change
     if field == "kind":
+        fixed = [t.label for t in taxonomy.terms("kind")] + [OTHER]
         labels = assets["kind"].map(lambda k: taxonomy.label_of("kind", k) if isinstance(k, str) else OTHER)
     elif field == "cost":
+        fixed = [t.label for t in taxonomy.terms("cost")] + ["Not stated"]
         labels = assets["cost"].map(lambda c: taxonomy.label_of("cost", c) if isinstance(c, str) else "Not stated")
     elif field == "sample":
+        fixed = ["Real record", "Sample (generated)"]
         labels = assets["is_sample"].map({True: "Sample (generated)", False: "Real record"})
     elif field == "activity":
+        # Eleven activities but eight distinguishable colours: the seven commonest here, then "Other".
         first = assets["activities"].map(lambda s: (schema.split_terms(s) or [None])[0])
         labels = first.map(lambda a: taxonomy.label_of("activity", a) if a else OTHER)
         top = labels.value_counts().index[: len(maps.OKABE_ITO) - 1].tolist()
         labels = labels.where(labels.isin(top), OTHER)
     elif field == "freshness":
+        fixed = [label for _limit, label in FRESHNESS_BANDS] + ["Over 2 years ago", "Never"]
         months = (as_of - assets["last_verified"]).dt.days / 30.44
         labels = pd.Series("Over 2 years ago", index=assets.index)
         for limit, label in reversed(FRESHNESS_BANDS):
             labels = labels.mask(months <= limit, label)
         labels = labels.mask(assets["last_verified"].isna(), "Never")
-        order = [label for _limit, label in FRESHNESS_BANDS] + ["Over 2 years ago", "Never"]
-        return labels, [label for label in order if (labels == label).any()]
     else:
         raise ValueError(f"unknown colour field {field!r}")
+    if fixed is not None:
+        return labels, fixed
     order = sorted(labels.unique().tolist(), key=lambda label: (label == OTHER, label))
     return labels, order
 
@@ -148,9 +154,11 @@ def asset_map(assets: pd.DataFrame, colour_field: str, place_outline: dict | Non
     """
     located = assets[assets["latitude"].notna() & assets["longitude"].notna()]
     labels, order = categories(located, colour_field, as_of)
-    pairs = legend(order)
+    all_pairs = legend(order)
     index_of = {label: i for i, label in enumerate(order)}
     rows, mode = _rows(located, labels.map(index_of).to_numpy(dtype=np.int64))
+    present = set(labels)
+    pairs = [(colour, label) for colour, label in all_pairs if label in present]
 
     fmap = maps.base_map(maps.bounds_of(place_outline) if place_outline else None)
     if place_outline:
@@ -167,7 +175,7 @@ def asset_map(assets: pd.DataFrame, colour_field: str, place_outline: dict | Non
             "function callback(row) { return L.circleMarker(new L.LatLng(row[0], row[1]), "
             "{radius: 3, color: '#555555', weight: 1, fillColor: '#ffffff', fillOpacity: 1}); }"),
             options={"disableClusteringAtZoom": 11}).add_to(fmap)
-    callback = _CALLBACK % {"colours": json.dumps([colour for colour, _label in pairs]),
+    callback = _CALLBACK % {"colours": json.dumps([colour for colour, _label in all_pairs]),
                             "labels": json.dumps(list(POPUP_FIELDS))}
     options = {"disableClusteringAtZoom": 1} if mode == "grid" else {"maxClusterRadius": 45}
     FastMarkerCluster(rows, name="Assets", callback=callback, options=options).add_to(fmap)

@@ -59,8 +59,9 @@ TERM_SEPARATOR = "; "
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 # One or more apostrophes before a trigger also get one more, so that reading
 # back can always remove exactly one and get the original text.
-_NEEDS_PREFIX = re.compile(r"'*[=+\-@\t\r]")
-_HAS_PREFIX = re.compile(r"'+[=+\-@\t\r]")
+_TRIGGER = "[" + re.escape("".join(FORMULA_TRIGGERS)) + "]"
+_NEEDS_PREFIX = re.compile("'*" + _TRIGGER)
+_HAS_PREFIX = re.compile("'+" + _TRIGGER)
 # One CSV field (quoted, or bare up to the next comma or line end) and what
 # follows it. A quoted field that is not followed by a separator falls back to
 # the bare form, as spreadsheets do.
@@ -181,8 +182,8 @@ def _parse_csv(text: str) -> list[list[str | None]]:
             rows.append(row)
             row = []
         position = match.end()
-    if row:
-        rows.append(row)
+    if row:  # the text ended with a comma: one more, empty, field
+        rows.append(row + [None])
     return rows
 
 

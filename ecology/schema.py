@@ -92,11 +92,13 @@ def conform(frame: pd.DataFrame) -> pd.DataFrame:
     """Return ``frame`` with exactly ``ASSET_COLUMNS`` in order and dtype (missing ones empty)."""
     out = pd.DataFrame(index=frame.index)
     for column, dtype in ASSET_COLUMNS.items():
-        values = frame[column] if column in frame else pd.Series(pd.NA, index=frame.index)
+        values = frame[column] if column in frame else pd.Series(pd.NA, index=frame.index, dtype="object")
         if dtype == "bool":
             out[column] = values.fillna(False).astype(bool)
         elif dtype.startswith("datetime"):
             out[column] = pd.to_datetime(values, errors="coerce").astype(dtype)
+        elif dtype == "float64":
+            out[column] = pd.to_numeric(values, errors="coerce").astype("float64")
         else:
             out[column] = values.astype(dtype)
     return out.reset_index(drop=True)

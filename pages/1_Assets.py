@@ -1,8 +1,10 @@
 """Assets: creative health assets on a map and in a list, filtered by place and theme."""
 
+import json
+
 import streamlit as st
 
-from ecology import asset_list, asset_map, filters, maps
+from ecology import asset_list, asset_map, export, filters, maps, schema
 from ecology.ui import asset_filters, loaders, mapview, shell
 
 context = shell.setup("pages/1_Assets.py")
@@ -21,11 +23,22 @@ if sample_count:
                    "not real creative health offers.", icon=":material/science:")
     action.button("Hide sample records", on_click=asset_filters.hide_sample, key="hide-sample")
 
-st.markdown(f"**{len(found):,} assets** match.")
+count_column, *download_columns = st.columns([2, 1, 1, 1], vertical_alignment="center")
+count_column.markdown(f"**{len(found):,} assets** match.")
+stem = asset_list.file_stem(context.place_label, view.chosen.as_of)
+exported = schema.conform(found)
+for column, (label, suffix, mime, make) in zip(download_columns, (
+        # A byte-order mark lets Excel read the CSV as UTF-8.
+        ("CSV", "csv", "text/csv", lambda: export.to_csv(exported).encode("utf-8-sig")),
+        ("GeoJSON", "geojson", "application/geo+json", lambda: json.dumps(export.to_geojson(exported))),
+        ("Open Referral UK", "oruk.json", "application/json", lambda: json.dumps(export.to_oruk(exported))))):
+    column.download_button(label, data=make, file_name=f"{stem}.{suffix}", mime=mime, icon=":material/download:",
+                           key=f"download-{suffix}", help=f"Exactly the {len(found):,} rows shown, with attribution")
 list_column, map_column = st.columns([1, 1])
 with list_column:
     table = asset_list.display_table(found, tree)
-    picked = st.dataframe(table, hide_index=True, width="stretch", height=520, key="asset-list",
+    picked = st.dataframe(table, hide_index=True, width="stretch", height=min(520, 40 + 35 * max(len(table), 1)),
+                          key="asset-list",
                           on_select="rerun", selection_mode="single-row",
                           column_config={"Last verified": st.column_config.DateColumn(format="D MMM YYYY"),
                                          "Sample": st.column_config.CheckboxColumn()})

@@ -1,0 +1,100 @@
+"""``python -m ecology assets``: the Assets page's filters and exports for scripts."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+from ecology import export, filters, geography, paths, schema, taxonomy
+
+
+class UsageError(Exception):
+    """A filter option names something unknown; the message says what is allowed."""
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add the filter and output options (the same filters as the Assets page)."""
+    parser.add_argument("--place", default=geography.ENGLAND_CODE,
+                        help="ONS code of England, an NHS region, an ICB or a local authority (default England)")
+    for option, vocabulary in (("--health-focus", "health_focus"), ("--activity", "activity"),
+                               ("--audience", "audience"), ("--setting", "setting"),
+                               ("--referral-route", "referral_route"), ("--cost", "cost"), ("--kind", "kind")):
+        ids = ", ".join(t.id for t in taxonomy.terms(vocabulary))
+        parser.add_argument(option, action="append", default=[], metavar="TERM",
+                            help=f"repeat for any of several; a term id, label or synonym ({ids})")
+    parser.add_argument("--verified-within-months", type=int, metavar="N")
+    parser.add_argument("--no-sample", action="store_true", help="leave out generated sample records")
+    parser.add_argument("--no-venues", action="store_true", help="leave out museums and libraries")
+    parser.add_argument("--search", default="", help="name or organisation contains this text")
+    parser.add_argument("--near", metavar="POSTCODE")
+    parser.add_argument("--within-km", type=float, metavar="N", default=5.0)
+    parser.add_argument("--format", choices=("csv", "geojson", "oruk"), default="csv")
+    parser.add_argument("--out", type=Path, help="write here instead of standard output")
+
+
+def _terms(vocabulary: str, given: list[str]) -> tuple[str, ...]:
+    resolved = []
+    for text in given:
+        term = taxonomy.resolve(vocabulary, text)
+        if term is None:
+            allowed = ", ".join(t.id for t in taxonomy.terms(vocabulary))
+            raise UsageError(f"unknown {vocabulary.replace('_', ' ')} {text!r}; use one of: {allowed}")
+        resolved.append(term)
+    return tuple(resolved)
+
+
+def filter_from(args: argparse.Namespace, tree: geography.PlaceTree,
+                postcodes: geography.PostcodeTable | None) -> filters.AssetFilter:
+    """Return the AssetFilter the options describe (UsageError if a value is unknown)."""
+    if args.place not in tree:
+        code = tree.code_for_label(args.place)
+        if code is None:
+            raise UsageError(f"unknown place {args.place!r}: give an ONS code such as E08000032 or a place name")
+        args.place = code
+    near = None
+    if args.near:
+        found = (postcodes or geography.PostcodeTable.from_build()).geocode([args.near]).iloc[0]
+        if found["status"] != "ok":
+            raise UsageError(f"postcode {args.near!r}: {found['reason']}")
+        near = (float(found["lat"]), float(found["lon"]))
+    return filters.AssetFilter(
+        place=args.place,
+        health_focus=_terms("health_focus", args.health_focus), activity=_terms("activity", args.activity),
+        audience=_terms("audience", args.audience), setting=_terms("setting", args.setting),
+        referral_route=_terms("referral_route", args.referral_route), cost=_terms("cost", args.cost),
+        kind=_terms("kind", args.kind), verified_within_months=args.verified_within_months,
+        include_sample=not args.no_sample, include_venues=not args.no_venues, search=args.search,
+        near=near, within_km=args.within_km if near else None,
+    )
+
+
+def render(found: pd.DataFrame, fmt: str) -> str:
+    """Return the filtered assets in the chosen format, as text."""
+    rows = schema.conform(found)
+    if fmt == "csv":
+        return export.to_csv(rows)
+    document = export.to_geojson(rows) if fmt == "geojson" else export.to_oruk(rows)
+    return json.dumps(document, ensure_ascii=False, indent=1)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Filter the built asset table and write it; returns the exit code."""
+    tree = geography.PlaceTree.from_table(geography.place_table())
+    try:
+        chosen = filter_from(args, tree, None)
+    except UsageError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    assets = schema.conform(pd.read_parquet(paths.build_dir() / "assets.parquet"))
+    found = filters.apply(assets, tree, chosen)
+    text = render(found, args.format)
+    if args.out:
+        args.out.write_text(text, encoding="utf-8")
+        print(f"wrote {len(found):,} assets ({filters.describe(chosen, tree)}) to {args.out}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    return 0
