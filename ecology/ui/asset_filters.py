@@ -54,8 +54,8 @@ def filter_widgets(context: PageContext) -> AssetView:
             format_func=lambda v: "Any time" if v == "any" else f"{v} months")
         search = st.text_input("Name contains", key="q", bind="query-params", placeholder="e.g. choir")
         near = st.text_input("Near postcode", key="near", bind="query-params", placeholder="e.g. BD1 1HY")
-        within = st.selectbox("Within", DISTANCE_CHOICES, index=2, key="km", bind="query-params",
-                              format_func=lambda v: f"{v} km")
+        # Plain numbers as options, so the URL reads km=2 rather than km=2+km.
+        within = st.selectbox("Within (km)", DISTANCE_CHOICES, index=2, key="km", bind="query-params")
         include_sample = st.checkbox("Include sample records", value=True, key="sample", bind="query-params")
         include_venues = st.checkbox("Include venues (museums, libraries)", value=True, key="venues",
                                      bind="query-params")

@@ -1,0 +1,70 @@
+"""The Assets page under AppTest: filters change what is counted and listed."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+ROOT = Path(__file__).resolve().parents[2]
+pytestmark = pytest.mark.usefixtures("built")
+
+
+def assets_page(**query: str) -> AppTest:
+    app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    for key, value in query.items():
+        app.query_params[key] = value
+    app.switch_page("pages/1_Assets.py")
+    return app.run()
+
+
+def shown_count(app: AppTest) -> int:
+    text = next(m.value for m in app.markdown if "assets**" in m.value)
+    return int(re.search(r"\*\*([\d,]+) assets\*\*", text).group(1).replace(",", ""))
+
+
+def test_page_lists_bradford_with_sample_notice():
+    app = assets_page(place="Bradford")
+    assert not app.exception, app.exception
+    count = shown_count(app)
+    assert count > 20
+    assert len(app.dataframe[0].value) == count
+    assert any("generated sample data" in w.value for w in app.warning)
+
+
+def test_changing_a_filter_changes_the_count():
+    app = assets_page(place="Bradford")
+    everything = shown_count(app)
+    app.multiselect(key="cost").set_value(["free"]).run()
+    free = shown_count(app)
+    assert 0 < free < everything
+    assert set(app.dataframe[0].value["Cost"]) == {"Free"}
+    app.checkbox(key="venues").uncheck().run()
+    assert shown_count(app) == free  # the free offers are not venues
+    app.multiselect(key="cost").set_value([]).run()
+    assert shown_count(app) < everything
+
+
+def test_hide_sample_button_leaves_only_real_records():
+    app = assets_page(place="Bradford")
+    app.button(key="hide-sample").click().run()
+    assert app.checkbox(key="sample").value is False
+    table = app.dataframe[0].value
+    assert len(table) == shown_count(app) and not table["Sample"].any()
+    assert not any("generated sample data" in w.value for w in app.warning)
+
+
+def test_theme_and_url_filters_apply():
+    app = assets_page(place="Bradford", theme="Dementia")
+    assert all("Dementia" in focus for focus in app.dataframe[0].value["Health focus"])
+    assert "Bradford · Dementia" in app.caption[0].value
+
+
+def test_near_postcode_sorts_by_distance_and_reports_bad_postcodes():
+    app = assets_page(near="BD1 1HY", km="2")
+    distances = app.dataframe[0].value["Distance (km)"]
+    assert len(distances) > 0 and distances.max() <= 2 and distances.is_monotonic_increasing
+    bad = assets_page(near="NOT A CODE")
+    assert any("not shaped like a UK postcode" in w.value for w in bad.warning)
