@@ -49,7 +49,11 @@ with list_column:
             "share_65_plus": st.column_config.NumberColumn("Aged 65+", format="percent"),
         },
     )
-st.info("Assets, practitioners, ICS maturity stage and gap rank join this overview as those pages are "
-        "built (see the pages in the sidebar).", icon=":material/info:")
+real_assets, sample_offers = overview.asset_counts(loaders.assets(), tree, code)
+st.page_link("pages/1_Assets.py", label=f"{real_assets:,} real venues (museums and libraries) and "
+             f"{sample_offers:,} generated sample offers in {summary.label}: see them on the Assets page",
+             icon=":material/location_on:", query_params=shell.link_params(context))
+st.info("Practitioners, ICS maturity stage and gap rank join this overview as those pages are built.",
+        icon=":material/info:")
 shell.attribution(["icb_boundaries", "nhs_regions", "lad_boundaries", "lsoa_icb_lookup", "imd2025",
                    "imd2019", "population"])

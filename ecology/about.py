@@ -34,6 +34,18 @@ METHODS = """
   and a re-aggregation (not an official release) for the seven districts created since. Figures for
   regions and ICBs are population-weighted averages of their local authorities.
 - **Population** is the ONS mid-2020 estimate, the newest age breakdown by district available here.
+- **Assets.** Real venues are potential assets: museums open at the end of the Mapping Museums
+  project (2021) and static public libraries open in 2023 (mobile, prison and archive sites left
+  out). There is no open register of creative health offers, so the app adds **2,000 generated
+  sample offers** (seeded and reproducible), spread across local authorities in proportion to their
+  population, about half held at a real museum or library. Every sample record is marked as sample,
+  uses example.org contact details, and can be hidden with one click. GP practices (NHS ODS, active)
+  are a context layer only and never counted as assets.
+- **Filters** combine as "any of" within one field and "all of" across fields. Distances are
+  great-circle distances from the postcode's centre.
+- **Asset map.** Up to 5,000 assets are drawn with full popups, up to 20,000 with names only; beyond
+  that nearby assets are grouped into cells of about 5 km showing their count, so the map stays
+  light whatever the number. The list beside the map always holds every matching row.
 - **Postcodes** are matched exactly (ignoring case and spaces) against the May 2025 postcode
   directory. Its copy here does not flag terminated postcodes; those without a location are reported
   as such.

@@ -97,3 +97,12 @@ def sub_areas(tree: PlaceTree, indicators: pd.DataFrame, code: str) -> pd.DataFr
     if (table["local_authorities"] == 1).all():
         table = table.drop(columns="local_authorities")  # children are local authorities themselves
     return table
+
+
+def asset_counts(assets: pd.DataFrame, tree: PlaceTree, code: str) -> tuple[int, int]:
+    """Return (real assets, generated sample offers) located in a place."""
+    from ecology.filters import within_place
+
+    inside = within_place(assets, tree, code)
+    sample = int(inside["is_sample"].sum())
+    return len(inside) - sample, sample

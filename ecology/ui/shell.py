@@ -38,16 +38,21 @@ def _page(file: str) -> PageInfo:
     return next(p for p in PAGES if p.file == file)
 
 
-def _navigation(context: PageContext) -> None:
-    # Carry the current choice explicitly, so links work whatever Streamlit
-    # does with bound parameters on a page switch.
+def link_params(context: PageContext) -> dict[str, str] | None:
+    """Return the query parameters that carry place and theme to another page (None if defaults)."""
+    # Carried explicitly, so links work whatever Streamlit does with bound
+    # parameters on a page switch.
     carried = {}
     if context.place_code != geography.ENGLAND_CODE:
         carried["place"] = context.place_label
     if context.theme != ALL_THEMES:
         carried["theme"] = context.theme_label
+    return carried or None
+
+
+def _navigation(context: PageContext) -> None:
     for page in PAGES:
-        st.page_link(page.file, label=page.title, icon=page.icon, query_params=carried or None)
+        st.page_link(page.file, label=page.title, icon=page.icon, query_params=link_params(context))
 
 
 def setup(file: str) -> PageContext:
