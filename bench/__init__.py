@@ -1,5 +1,6 @@
 """Benchmarks for the app: data build, map bytes, geocoding, point assignment,
-server rerun time and first render in a browser.
+server rerun time, first render in a browser, and the Assets page at up to
+100,000 assets.
 
 Run them all with ``python -m bench`` (or ``make bench``); pass names to run a
 subset (``python -m bench geocoding rerun``), ``--list`` to see the names.
@@ -17,4 +18,5 @@ BENCHMARKS = (
     "point_assignment",
     "rerun",
     "first_render",
+    "assets",
 )

@@ -123,7 +123,7 @@ def describe(chosen: AssetFilter, tree: PlaceTree) -> str:
     if not chosen.include_venues:
         parts.append("no venues")
     if chosen.search.strip():
-        parts.append(f"name contains “{chosen.search.strip()}”")
+        parts.append(f"name or organisation contains “{chosen.search.strip()}”")
     if chosen.near is not None and chosen.within_km is not None:
         parts.append(f"within {chosen.within_km:g} km")
     return " · ".join(parts)

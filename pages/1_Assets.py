@@ -4,7 +4,7 @@ import json
 
 import streamlit as st
 
-from ecology import asset_list, asset_map, export, filters, maps, schema
+from ecology import asset_list, asset_map, export, filters, maps, schema, text
 from ecology.ui import asset_filters, loaders, mapview, shell
 
 context = shell.setup("pages/1_Assets.py")
@@ -13,9 +13,10 @@ tree = context.tree
 found = filters.apply(loaders.assets(), tree, view.chosen)
 
 st.title("Assets")
-st.caption(filters.describe(view.chosen, tree))
+# The description and the postcode message repeat text from the URL: shown literally.
+st.caption(text.escape_markdown(filters.describe(view.chosen, tree)))
 if view.near_problem:
-    st.warning(view.near_problem, icon=":material/location_off:")
+    st.warning(text.escape_markdown(view.near_problem), icon=":material/location_off:")
 sample_count = int(found["is_sample"].sum())
 if sample_count:
     notice, action = st.columns([4, 1], vertical_alignment="center")
@@ -45,7 +46,9 @@ with list_column:
     rows = picked.selection.rows if picked else []
     if rows and rows[0] < len(found):
         st.subheader("Details")
-        st.table(asset_list.details(found.iloc[rows[0]], tree).set_index("Field"))
+        details = asset_list.details(found.iloc[rows[0]], tree)
+        # st.table renders cells as Markdown: escape so records show exactly as stored.
+        st.table(details.assign(Value=details["Value"].map(text.escape_markdown)).set_index("Field"))
     else:
         st.caption("Select a row to see the asset's details.")
 with map_column:

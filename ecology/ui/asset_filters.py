@@ -52,7 +52,7 @@ def filter_widgets(context: PageContext) -> AssetView:
         verified = st.selectbox(
             "Verified in the last", VERIFIED_CHOICES, key="verified", bind="query-params",
             format_func=lambda v: "Any time" if v == "any" else f"{v} months")
-        search = st.text_input("Name contains", key="q", bind="query-params", placeholder="e.g. choir")
+        search = st.text_input("Name or organisation contains", key="q", bind="query-params", placeholder="e.g. choir")
         near = st.text_input("Near postcode", key="near", bind="query-params", placeholder="e.g. BD1 1HY")
         # Plain numbers as options, so the URL reads km=2 rather than km=2+km.
         within = st.selectbox("Within (km)", DISTANCE_CHOICES, index=2, key="km", bind="query-params")

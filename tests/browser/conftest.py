@@ -72,12 +72,16 @@ def _health(url: str) -> str | None:
         return None
 
 
-def _start_server(tiles: str | None) -> Iterator[Server]:
-    """Start `streamlit run app.py` on a free port; yield it once healthy; kill it after."""
+def _start_server(tiles: str | None, extra_env: dict[str, str] | None = None) -> Iterator[Server]:
+    """Start `streamlit run app.py` on a free port; yield it once healthy; kill it after.
+
+    ``extra_env`` (e.g. ECOLOGY_BUILD_DIR) is added to the server's environment.
+    """
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("ECOLOGY_TILES")}
     if tiles is not None:
         env["ECOLOGY_TILES"] = tiles
+    env.update(extra_env or {})
     log = Path(tempfile.mkstemp(prefix=f"streamlit-{port}-", suffix=".log")[1])
     command = [_venv_python(), "-m", "streamlit", "run", "app.py", "--server.headless", "true",
                "--server.address", LOCAL_HOST, "--server.port", str(port)]
@@ -241,3 +245,68 @@ def open_tab(chromium) -> Iterator[Callable[..., Tab]]:
     yield make
     for context in contexts:
         context.close()
+
+
+# --- A data build with hostile text in it (for the Assets injection test) ---------------------
+
+REAL_BUILD_DIR = PROJECT_ROOT / "data" / "build"
+BRADFORD_CODE = "E08000032"
+
+
+@dataclass(frozen=True)
+class InjectedBuild:
+    """A build folder: the real one plus two Bradford sample rows whose text is hostile."""
+
+    path: Path
+    names: tuple[str, ...]  # the injected rows' names, in table order
+    organisations: tuple[str, ...]
+    real_rows: int  # rows in the real table
+
+
+INJECTED_NAMES = ("<img src=x onerror=alert(1)>", "${alert(2)}")
+INJECTED_ORGANISATIONS = ("`backtick` \\ backslash", "</script><script>alert(3)</script>")
+
+
+@pytest.fixture(scope="session")
+def injected_build(tmp_path_factory) -> InjectedBuild:
+    """A temporary ECOLOGY_BUILD_DIR: every real build file symlinked, except assets.parquet
+    (real table + two rows copied from the two most distant real Bradford sample rows, with
+    new ids, hostile names and organisations) and build_stamp.json (copied, so the loaders'
+    cache key is this folder's own)."""
+    import numpy as np
+    import pandas as pd
+
+    from ecology import schema
+
+    if not (REAL_BUILD_DIR / "assets.parquet").is_file():
+        pytest.fail(f"{REAL_BUILD_DIR} has no assets.parquet: run `make data` first", pytrace=False)
+    folder = tmp_path_factory.mktemp("injected-build")
+    for item in REAL_BUILD_DIR.iterdir():
+        if item.name == "assets.parquet":
+            continue
+        if item.name == "build_stamp.json":
+            (folder / item.name).write_bytes(item.read_bytes())
+        else:
+            (folder / item.name).symlink_to(item.resolve())
+    real = schema.conform(pd.read_parquet(REAL_BUILD_DIR / "assets.parquet"))
+    samples = real[(real["lad_code"] == BRADFORD_CODE) & real["is_sample"]
+                   & real["latitude"].notna() & real["longitude"].notna()]
+    if len(samples) < 2:
+        pytest.fail(f"the real build has {len(samples)} located Bradford sample rows; need 2", pytrace=False)
+    # The two rows furthest apart, so their markers are drawn as two singles, not one cluster.
+    lat, lon = samples["latitude"].to_numpy(), samples["longitude"].to_numpy()
+    spread = (lat[:, None] - lat[None, :]) ** 2 + ((lon[:, None] - lon[None, :]) * np.cos(np.radians(54))) ** 2
+    first, second = np.unravel_index(spread.argmax(), spread.shape)
+    extra = samples.iloc[[first, second]].copy()
+    extra["asset_id"] = ["sample:injected-img", "sample:injected-template"]
+    extra["name"] = list(INJECTED_NAMES)
+    extra["organisation"] = list(INJECTED_ORGANISATIONS)
+    table = schema.conform(pd.concat([real, extra], ignore_index=True))
+    table.to_parquet(folder / "assets.parquet", index=False)
+    return InjectedBuild(folder, INJECTED_NAMES, INJECTED_ORGANISATIONS, len(real))
+
+
+@pytest.fixture(scope="module")
+def injected_server(injected_build) -> Iterator[Server]:
+    """The app reading the injected build (ECOLOGY_BUILD_DIR), ECOLOGY_TILES unset."""
+    yield from _start_server(tiles=None, extra_env={"ECOLOGY_BUILD_DIR": str(injected_build.path)})

@@ -116,7 +116,7 @@ def test_describe_names_every_active_filter(tree):
                                         include_sample=False, search="choir", near=(53.8, -1.7), within_km=5,
                                         verified_within_months=12), tree)
     assert text == ("Bradford · Dementia · Free or Paid · verified in the last 12 months · real records only · "
-                    "name contains “choir” · within 5 km")
+                    "name or organisation contains “choir” · within 5 km")
 
 
 def test_built_asset_table_is_valid_and_complete():

@@ -91,3 +91,15 @@ def test_page_path_does_not_import_geopandas():
             "ecology.about; print(sorted(m for m in ('geopandas', 'shapely', 'pyproj') if m in sys.modules))")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
     assert result.stdout.strip() == "[]"
+
+
+def test_escape_markdown_neutralises_every_markdown_construct():
+    from ecology.text import escape_markdown
+
+    hostile = "![x](http://t.example/p.png) [link](https://e.example) **bold** `code` <b> # \\ _i_"
+    escaped = escape_markdown(hostile)
+    # Every punctuation character is preceded by a backslash, so nothing forms syntax.
+    assert escaped.replace("\\", "").replace(" ", "") == hostile.replace("\\", "").replace(" ", "")
+    assert escaped.startswith(r"\!\[x\]\(http\:\/\/t\.example")
+    assert r"\*\*bold\*\*" in escaped and r"\`code\`" in escaped and r"\<b\>" in escaped
+    assert escape_markdown(None) == ""
