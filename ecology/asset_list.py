@@ -7,6 +7,9 @@ import pandas as pd
 from ecology import schema, taxonomy
 from ecology.geography import PlaceTree
 
+# Beyond this many rows the list shows the first ones only: 100,000 rows would
+# send about 15 MB to the browser. The map and the downloads keep every row.
+LIST_LIMIT = 2_000
 LIST_COLUMNS = ("Name", "Organisation", "Kind", "Activities", "Health focus", "Cost", "Local authority",
                 "Last verified", "Sample")
 
@@ -21,10 +24,10 @@ def display_table(assets: pd.DataFrame, tree: PlaceTree) -> pd.DataFrame:
     table = pd.DataFrame({
         "Name": assets["name"],
         "Organisation": assets["organisation"].fillna(""),
-        "Kind": assets["kind"].map(lambda k: taxonomy.label_of("kind", k) if isinstance(k, str) else ""),
-        "Activities": assets["activities"].map(lambda s: schema.term_labels("activities", s)),
-        "Health focus": assets["health_focus"].map(lambda s: schema.term_labels("health_focus", s)),
-        "Cost": assets["cost"].map(lambda c: taxonomy.label_of("cost", c) if isinstance(c, str) else ""),
+        "Kind": schema.labels_column("kind", assets["kind"]),
+        "Activities": schema.labels_column("activities", assets["activities"]),
+        "Health focus": schema.labels_column("health_focus", assets["health_focus"]),
+        "Cost": schema.labels_column("cost", assets["cost"]),
         "Local authority": assets["lad_code"].map(names),
         "Last verified": assets["last_verified"].dt.date,
         "Sample": assets["is_sample"],

@@ -74,17 +74,17 @@ def categories(assets: pd.DataFrame, field: str, as_of: pd.Timestamp) -> tuple[p
     fixed: list[str] | None = None  # a full order keeps each category's colour when filters change
     if field == "kind":
         fixed = [t.label for t in taxonomy.terms("kind")] + [OTHER]
-        labels = assets["kind"].map(lambda k: taxonomy.label_of("kind", k) if isinstance(k, str) else OTHER)
+        labels = schema.labels_column("kind", assets["kind"]).replace("", OTHER)
     elif field == "cost":
         fixed = [t.label for t in taxonomy.terms("cost")] + ["Not stated"]
-        labels = assets["cost"].map(lambda c: taxonomy.label_of("cost", c) if isinstance(c, str) else "Not stated")
+        labels = schema.labels_column("cost", assets["cost"]).replace("", "Not stated")
     elif field == "sample":
         fixed = ["Real record", "Sample (generated)"]
         labels = assets["is_sample"].map({True: "Sample (generated)", False: "Real record"})
     elif field == "activity":
         # Eleven activities but eight distinguishable colours: the seven commonest here, then "Other".
-        first = assets["activities"].map(lambda s: (schema.split_terms(s) or [None])[0])
-        labels = first.map(lambda a: taxonomy.label_of("activity", a) if a else OTHER)
+        first = assets["activities"].str.extract(r"^\|([^|]+)\|", expand=False)
+        labels = first.map({t.id: t.label for t in taxonomy.terms("activity")}).fillna(OTHER)
         top = labels.value_counts().index[: len(maps.OKABE_ITO) - 1].tolist()
         labels = labels.where(labels.isin(top), OTHER)
     elif field == "freshness":
@@ -125,9 +125,13 @@ def _rows(assets: pd.DataFrame, category_index: np.ndarray) -> tuple[list[list],
         cell_lon = np.floor(lon / GRID_DEGREES)
         cells = pd.DataFrame({"cell_lat": cell_lat, "cell_lon": cell_lon, "lat": lat, "lon": lon,
                               "category": category_index})
-        grouped = cells.groupby(["cell_lat", "cell_lon"]).agg(
-            lat=("lat", "mean"), lon=("lon", "mean"), count=("lat", "size"),
-            category=("category", lambda c: int(np.bincount(c).argmax())))
+        grouped = cells.groupby(["cell_lat", "cell_lon"]).agg(lat=("lat", "mean"), lon=("lon", "mean"),
+                                                               count=("lat", "size"))
+        # Each cell takes its commonest category (ties: the first in colour order).
+        commonest = (cells.groupby(["cell_lat", "cell_lon", "category"]).size().rename("n").reset_index()
+                     .sort_values(["n", "category"], ascending=[False, True])
+                     .drop_duplicates(["cell_lat", "cell_lon"]).set_index(["cell_lat", "cell_lon"])["category"])
+        grouped["category"] = commonest.reindex(grouped.index).to_numpy()
         rows = [[round(r.lat, 4), round(r.lon, 4), int(r.category), int(r.count)]
                 for r in grouped.itertuples(index=False)]
         return rows, "grid"
@@ -137,8 +141,8 @@ def _rows(assets: pd.DataFrame, category_index: np.ndarray) -> tuple[list[list],
         # A string, never a number, in position 3 tells the callback this is a point.
         return [row + [name or ""] for row, name in zip(base, names)], "points"
     details = zip(_texts(assets["name"]), _texts(assets["organisation"]),
-                  [schema.term_labels("activities", s) for s in assets["activities"].tolist()],
-                  [schema.term_labels("health_focus", s) for s in assets["health_focus"].tolist()],
+                  schema.labels_column("activities", assets["activities"]).tolist(),
+                  schema.labels_column("health_focus", assets["health_focus"]).tolist(),
                   _texts(assets["contact_email"].fillna(assets["website"])),
                   _texts(assets["last_verified"].dt.strftime("%d %b %Y")))
     return [row + [name or "", *rest] for row, (name, *rest) in zip(base, details)], "detail"

@@ -79,6 +79,18 @@ def term_labels(field: str, stored: object) -> str:
     return ", ".join(taxonomy.label_of(vocabulary, t) for t in ids)
 
 
+def labels_column(field: str, column: pd.Series) -> pd.Series:
+    """Return ``term_labels`` for a whole column, working out each distinct value once.
+
+    A column of 100,000 rows holds only a few hundred distinct term strings, so
+    this is hundreds of times faster than labelling row by row.
+    """
+    distinct = {value: term_labels(field, value) for value in column.dropna().unique()}
+    # A dict lookup per row keeps missing values and unknown keys as "" (never NaN floats).
+    return pd.Series([distinct.get(value, "") if isinstance(value, str) else "" for value in column.tolist()],
+                     index=column.index, dtype="string")
+
+
 @dataclass(frozen=True)
 class Problem:
     """One thing wrong with one input row: row number (1-based, as a person counts), field, message."""

@@ -37,9 +37,14 @@ def terms(vocabulary: str) -> tuple[Term, ...]:
     return load()[vocabulary]
 
 
+@lru_cache(maxsize=None)
+def _labels(vocabulary: str) -> dict[str, str]:
+    return {t.id: t.label for t in terms(vocabulary)}
+
+
 def label_of(vocabulary: str, term_id: str) -> str:
     """Return the display label of a term id (the id itself if unknown)."""
-    return next((t.label for t in terms(vocabulary) if t.id == term_id), term_id)
+    return _labels(vocabulary).get(term_id, term_id)
 
 
 def resolve(vocabulary: str, text: str) -> str | None:

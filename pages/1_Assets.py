@@ -37,7 +37,10 @@ for column, (label, suffix, mime, make) in zip(download_columns, (
                            key=f"download-{suffix}", help=f"Exactly the {len(found):,} rows shown, with attribution")
 list_column, map_column = st.columns([1, 1])
 with list_column:
-    table = asset_list.display_table(found, tree)
+    table = asset_list.display_table(found.head(asset_list.LIST_LIMIT), tree)
+    if len(found) > asset_list.LIST_LIMIT:
+        st.caption(f"The list shows the first {asset_list.LIST_LIMIT:,} of {len(found):,} matching assets; "
+                   "the map and the downloads include all of them. Narrow the filters to list the rest.")
     picked = st.dataframe(table, hide_index=True, width="stretch", height=min(520, 40 + 35 * max(len(table), 1)),
                           key="asset-list",
                           on_select="rerun", selection_mode="single-row",
