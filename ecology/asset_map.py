@@ -83,8 +83,9 @@ def categories(assets: pd.DataFrame, field: str, as_of: pd.Timestamp) -> tuple[p
         labels = assets["is_sample"].map({True: "Sample (generated)", False: "Real record"})
     elif field == "activity":
         # Eleven activities but eight distinguishable colours: the seven commonest here, then "Other".
-        first = assets["activities"].str.extract(r"^\|([^|]+)\|", expand=False)
-        labels = first.map({t.id: t.label for t in taxonomy.terms("activity")}).fillna(OTHER)
+        codes, distinct = pd.factorize(assets["activities"])  # a few hundred distinct strings at most
+        firsts = [taxonomy.label_of("activity", (schema.split_terms(v) or [None])[0]) or OTHER for v in distinct]
+        labels = pd.Series(np.array(firsts + [OTHER], dtype=object)[codes], index=assets.index)
         top = labels.value_counts().index[: len(maps.OKABE_ITO) - 1].tolist()
         labels = labels.where(labels.isin(top), OTHER)
     elif field == "freshness":
@@ -121,19 +122,20 @@ def _rows(assets: pd.DataFrame, category_index: np.ndarray) -> tuple[list[list],
     lat = assets["latitude"].round(5).to_numpy()
     lon = assets["longitude"].round(5).to_numpy()
     if len(assets) > POINT_LIMIT:
-        cell_lat = np.floor(lat / GRID_DEGREES)
-        cell_lon = np.floor(lon / GRID_DEGREES)
-        cells = pd.DataFrame({"cell_lat": cell_lat, "cell_lon": cell_lon, "lat": lat, "lon": lon,
-                              "category": category_index})
-        grouped = cells.groupby(["cell_lat", "cell_lon"]).agg(lat=("lat", "mean"), lon=("lon", "mean"),
-                                                               count=("lat", "size"))
+        # One integer per cell (longitude index offset to stay positive) keeps np.unique one-dimensional.
+        cell_keys = (np.floor(lat / GRID_DEGREES).astype(np.int64) * 100_000
+                     + np.floor(lon / GRID_DEGREES).astype(np.int64) + 50_000)
+        _cells, cell = np.unique(cell_keys, return_inverse=True)
+        n_cells = int(cell.max()) + 1
+        count = np.bincount(cell, minlength=n_cells)
+        mean_lat = np.bincount(cell, weights=lat, minlength=n_cells) / count
+        mean_lon = np.bincount(cell, weights=lon, minlength=n_cells) / count
         # Each cell takes its commonest category (ties: the first in colour order).
-        commonest = (cells.groupby(["cell_lat", "cell_lon", "category"]).size().rename("n").reset_index()
-                     .sort_values(["n", "category"], ascending=[False, True])
-                     .drop_duplicates(["cell_lat", "cell_lon"]).set_index(["cell_lat", "cell_lon"])["category"])
-        grouped["category"] = commonest.reindex(grouped.index).to_numpy()
-        rows = [[round(r.lat, 4), round(r.lon, 4), int(r.category), int(r.count)]
-                for r in grouped.itertuples(index=False)]
+        n_categories = int(category_index.max()) + 1
+        tally = np.bincount(cell * n_categories + category_index, minlength=n_cells * n_categories)
+        commonest = tally.reshape(n_cells, n_categories).argmax(axis=1)
+        rows = [[round(float(a), 4), round(float(b), 4), int(c), int(n)]
+                for a, b, c, n in zip(mean_lat, mean_lon, commonest, count)]
         return rows, "grid"
     base = [[float(a), float(b), int(c)] for a, b, c in zip(lat, lon, category_index)]
     if len(assets) > DETAIL_LIMIT:
@@ -161,7 +163,7 @@ def asset_map(assets: pd.DataFrame, colour_field: str, place_outline: dict | Non
     all_pairs = legend(order)
     index_of = {label: i for i, label in enumerate(order)}
     rows, mode = _rows(located, labels.map(index_of).to_numpy(dtype=np.int64))
-    present = set(labels)
+    present = set(labels.unique())
     pairs = [(colour, label) for colour, label in all_pairs if label in present]
 
     fmap = maps.base_map(maps.bounds_of(place_outline) if place_outline else None)

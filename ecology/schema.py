@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from ecology import taxonomy
@@ -85,10 +86,9 @@ def labels_column(field: str, column: pd.Series) -> pd.Series:
     A column of 100,000 rows holds only a few hundred distinct term strings, so
     this is hundreds of times faster than labelling row by row.
     """
-    distinct = {value: term_labels(field, value) for value in column.dropna().unique()}
-    # A dict lookup per row keeps missing values and unknown keys as "" (never NaN floats).
-    return pd.Series([distinct.get(value, "") if isinstance(value, str) else "" for value in column.tolist()],
-                     index=column.index, dtype="string")
+    codes, distinct = pd.factorize(column)  # missing values get code -1
+    labels = np.array([term_labels(field, value) for value in distinct] + [""], dtype=object)
+    return pd.Series(labels[codes], index=column.index, dtype="string")
 
 
 @dataclass(frozen=True)
