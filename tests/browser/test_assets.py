@@ -88,9 +88,13 @@ def _multiselect(tab, label: str):
 
 
 def _pick(tab, label: str, option: str) -> None:
-    """Pick one option in a sidebar multiselect and close its list."""
-    tab.sidebar().get_by_role("combobox", name=label, exact=True).click()
-    tab.page.get_by_role("option", name=option, exact=True).click()
+    """Pick one option in a sidebar multiselect (typed, then Enter) and close its list."""
+    tab.wait_idle()  # a rerun in flight can redraw the box under the click
+    box = tab.sidebar().get_by_role("combobox", name=label, exact=True)
+    box.click()
+    box.fill(option)
+    expect(tab.page.get_by_role("option", name=option, exact=True)).to_be_visible()
+    box.press("Enter")
     tab.page.keyboard.press("Escape")
 
 
