@@ -36,6 +36,22 @@ for column, (label, suffix, mime, make) in zip(download_columns, (
     column.download_button(label, data=make, file_name=f"{stem}.{suffix}", mime=mime, icon=":material/download:",
                            key=f"download-{suffix}", help=f"Exactly the {len(found):,} rows shown, with attribution")
 list_column, map_column = st.columns([1, 1])
+# The map is produced first so its frame starts loading sooner; the list keeps the
+# first column, which is also what comes first on a narrow screen.
+with map_column:
+    level = tree.get(context.place_code)["level"]
+    outline = None if level == "england" else maps.outline(
+        loaders.web_layer(maps.LEVEL_LAYERS[level][0]), level, context.place_code)
+    gps = None
+    if view.show_gp:
+        gps = filters.within_place(loaders.gp_practices(), tree, context.place_code)
+    fmap, pairs, mode = asset_map.asset_map(found, view.colour_field, outline, view.chosen.as_of, gps)
+    mapview.show_map(fmap, key="asset-map", height=520)
+    mapview.legend(asset_map.COLOUR_FIELDS[view.colour_field], pairs)
+    if mode != "detail":
+        st.caption("Many assets match: " + ("popups show names only." if mode == "points" else
+                   "nearby assets are grouped into cells showing their count. Narrow the filters to see each one."))
+
 with list_column:
     table = asset_list.display_table(found.head(asset_list.LIST_LIMIT), tree)
     if len(found) > asset_list.LIST_LIMIT:
@@ -54,19 +70,5 @@ with list_column:
         st.table(details.assign(Value=details["Value"].map(text.escape_markdown)).set_index("Field"))
     else:
         st.caption("Select a row to see the asset's details.")
-with map_column:
-    level = tree.get(context.place_code)["level"]
-    outline = None if level == "england" else maps.outline(
-        loaders.web_layer(maps.LEVEL_LAYERS[level][0]), level, context.place_code)
-    gps = None
-    if view.show_gp:
-        gps = filters.within_place(loaders.gp_practices(), tree, context.place_code)
-    fmap, pairs, mode = asset_map.asset_map(found, view.colour_field, outline, view.chosen.as_of, gps)
-    mapview.show_map(fmap, key="asset-map", height=520)
-    mapview.legend(asset_map.COLOUR_FIELDS[view.colour_field], pairs)
-    if mode != "detail":
-        st.caption("Many assets match: " + ("popups show names only." if mode == "points" else
-                   "nearby assets are grouped into cells showing their count. Narrow the filters to see each one."))
-
 shell.attribution(["museums", "libraries", "lad_boundaries", "icb_boundaries", "postcodes"]
                   + (["gp_practices"] if view.show_gp else []))
