@@ -37,9 +37,9 @@ import subprocess
 import tempfile
 import time
 from pathlib import Path
-from urllib.parse import urlparse
 
-from bench.common import PROJECT_ROOT, Result, environment, free_port, median_time, timed, venv_python
+from bench.common import (PROJECT_ROOT, Result, environment, free_port, local_only_context, median_time,
+                          timed, timed_app_run, venv_python)
 from bench.first_render import CHROMIUM, CHROMIUM_ARGS, MAP_IFRAME, _wait_healthy
 
 TITLE = "Assets page at 1k/10k/100k generated assets: filter rerun, map bytes, map drawn in Chromium"
@@ -158,11 +158,7 @@ def _change(at, cost: tuple[str, ...], expected: int, clear: bool = False) -> fl
     if clear:
         _clear_caches()
     at.multiselect(key="cost").set_value(list(cost))
-    cpu = time.process_time()
-    started = time.perf_counter()
-    at.run()
-    seconds = time.perf_counter() - started
-    CPU.append(time.process_time() - cpu)
+    seconds = timed_app_run(at, CPU)
     if at.exception:
         raise RuntimeError(f"the Assets page raised with cost={cost}: {at.exception[0].message}")
     counts = [m.value for m in at.markdown if "assets** match" in m.value]
@@ -251,18 +247,7 @@ def naive_map_bytes(assets, lads) -> tuple[int, float]:
 
 def _open(browser, url: str) -> dict:
     """Open ``url`` in a fresh context; return seconds until the map has drawn, with details."""
-    context = browser.new_context(viewport={"width": 1400, "height": 900})
-    aborted: list[str] = []
-
-    def route(route):
-        if urlparse(route.request.url).hostname != "127.0.0.1":
-            aborted.append(route.request.url)
-            route.abort()
-        else:
-            route.continue_()
-
-    context.route("**/*", route)
-    context.add_init_script(MILESTONES)
+    context, aborted = local_only_context(browser, MILESTONES)
     page = context.new_page()
     frames: list = []
     page.on("websocket", lambda ws: ws.on("framereceived", lambda payload: frames.append(payload)))

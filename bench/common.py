@@ -178,3 +178,33 @@ def table(results: list[Result]) -> str:
         if n == 0:
             lines.append("-+-".join("-" * w for w in widths))
     return "\n".join(lines)
+
+
+def timed_app_run(app, cpu_log: list[float]) -> float:
+    """Run an AppTest once; return wall seconds and append its process CPU seconds to ``cpu_log``."""
+    cpu = time.process_time()
+    started = time.perf_counter()
+    app.run()
+    seconds = time.perf_counter() - started
+    cpu_log.append(time.process_time() - cpu)
+    return seconds
+
+
+def local_only_context(browser, init_script: str):
+    """Return (context, aborted URLs): a fresh 1400x900 browser context running ``init_script``
+    that aborts, and records, every request whose host is not 127.0.0.1."""
+    from urllib.parse import urlparse
+
+    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    aborted: list[str] = []
+
+    def route(route):
+        if urlparse(route.request.url).hostname != "127.0.0.1":
+            aborted.append(route.request.url)
+            route.abort()
+        else:
+            route.continue_()
+
+    context.route("**/*", route)
+    context.add_init_script(init_script)
+    return context, aborted

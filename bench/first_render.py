@@ -31,7 +31,7 @@ import urllib.request
 from pathlib import Path
 from urllib.parse import urlparse
 
-from bench.common import PROJECT_ROOT, Result, free_port, venv_python
+from bench.common import PROJECT_ROOT, Result, free_port, local_only_context, venv_python
 
 TITLE = "streamlit run -> Overview fully rendered in Chromium, vs a one-line script"
 TARGET_S = 4.0
@@ -103,18 +103,7 @@ def _category(url: str) -> str:
 
 def _load(browser, url: str, ready_js: str) -> dict:
     """Open the page in a fresh context; return when it is ready, with bytes and milestones."""
-    context = browser.new_context(viewport={"width": 1400, "height": 900})
-    aborted: list[str] = []
-
-    def route(route):
-        if urlparse(route.request.url).hostname != "127.0.0.1":
-            aborted.append(route.request.url)
-            route.abort()
-        else:
-            route.continue_()
-
-    context.route("**/*", route)
-    context.add_init_script(MILESTONES)
+    context, aborted = local_only_context(browser, MILESTONES)
     page = context.new_page()
     responses, frames = [], []
     page.on("response", lambda response: responses.append(response))

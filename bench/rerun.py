@@ -15,7 +15,7 @@ from __future__ import annotations
 import statistics
 import time
 
-from bench.common import PROJECT_ROOT, Result
+from bench.common import PROJECT_ROOT, Result, timed_app_run
 
 TITLE = "Overview rerun after a place change (AppTest): warm caches vs cleared caches"
 TARGET_S = 0.300
@@ -60,11 +60,7 @@ CPU: list[float] = []  # process CPU seconds of each timed run (robust when the 
 
 def _change(at, code: str) -> float:
     at.selectbox(key="place").set_value(code)
-    cpu = time.process_time()
-    started = time.perf_counter()
-    at.run()
-    seconds = time.perf_counter() - started
-    CPU.append(time.process_time() - cpu)
+    seconds = timed_app_run(at, CPU)
     if at.exception:
         raise RuntimeError(f"the page raised for {code}: {at.exception[0].message}")
     title = at.title[0].value if len(at.title) else None
