@@ -22,7 +22,6 @@ if TYPE_CHECKING:
     import geopandas as gpd
 
 ENGLAND_CODE = "E92000001"
-LEVELS = ("england", "region", "icb", "lad")
 LEVEL_NAMES = {"england": "country", "region": "NHS region", "icb": "integrated care board",
                "lad": "local authority"}
 BNG = "EPSG:27700"

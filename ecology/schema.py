@@ -55,11 +55,6 @@ ASSET_COLUMNS = {
 }
 DERIVED = ("lad_code", "icb_code", "region_code")
 
-# GP practices are context for social prescribing, not assets.
-GP_COLUMNS = {"org_code": "string", "name": "string", "postcode": "string", "latitude": "float64",
-              "longitude": "float64", "lad_code": "string", "icb_code": "string", "region_code": "string"}
-
-
 def join_terms(term_ids: list[str] | tuple[str, ...]) -> str:
     """Return the stored form of several term ids: ``"|a|b|"`` ("" for none)."""
     ids = [t for t in term_ids if t]

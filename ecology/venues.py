@@ -6,7 +6,6 @@ WGS84 coordinates but without the derived area codes, which the build adds.
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import numpy as np
@@ -120,7 +119,3 @@ def gp_practices(path: Path, postcodes: PostcodeTable) -> pd.DataFrame:
     })
     return frame[np.isfinite(frame["latitude"].to_numpy(dtype=float))].reset_index(drop=True)
 
-
-def tidy_name(text: str) -> str:
-    """Return a name with runs of whitespace collapsed (used for generated names)."""
-    return re.sub(r"\s+", " ", text).strip()

@@ -103,3 +103,18 @@ def test_escape_markdown_neutralises_every_markdown_construct():
     assert escaped.startswith(r"\!\[x\]\(http\:\/\/t\.example")
     assert r"\*\*bold\*\*" in escaped and r"\`code\`" in escaped and r"\<b\>" in escaped
     assert escape_markdown(None) == ""
+
+
+@pytest.mark.usefixtures("built")
+def test_asset_list_table_and_details():
+    from ecology import asset_list, schema
+
+    assets = schema.conform(pd.read_parquet(geography.paths.build_dir() / "assets.parquet"))
+    tree = geography.PlaceTree.from_table(geography.place_table())
+    table = asset_list.display_table(assets.head(50), tree)
+    assert tuple(table.columns) == asset_list.LIST_COLUMNS and len(table) == 50
+    offer = assets[assets["is_sample"]].iloc[0]
+    details = dict(asset_list.details(offer, tree).itertuples(index=False))
+    assert details["Sample record"].startswith("yes") and details["Email"].endswith("@example.org")
+    assert asset_list.file_stem("NHS West Yorkshire ICB", pd.Timestamp("2026-11-22")) == \
+        "assets-nhs-west-yorkshire-icb-2026-11-22"
