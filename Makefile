@@ -15,8 +15,13 @@ HOST ?= localhost
 run: setup
 	$(VENV)/bin/streamlit run app.py --server.address $(HOST) --server.port $(PORT)
 
+# The register's tests also run on PostgreSQL: give ECOLOGY_TEST_DATABASE_URL, or as root
+# the Debian server is installed and started on 127.0.0.1 (otherwise those tests skip).
 test: test-setup
-	$(PY) -m pytest
+	@url="$${ECOLOGY_TEST_DATABASE_URL:-}"; \
+	if [ -z "$$url" ] && [ "$$(id -u)" = 0 ]; then url="$$(.ci/start-postgres)" || url=""; fi; \
+	if [ -z "$$url" ]; then echo "No PostgreSQL for the tests: its half of the register tests will be skipped"; fi; \
+	ECOLOGY_TEST_DATABASE_URL="$$url" $(PY) -m pytest
 
 setup: $(VENV)/.installed vendor data
 

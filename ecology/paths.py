@@ -50,3 +50,12 @@ def authored_data_dir() -> Path:
 def static_dir() -> Path:
     """Return the folder Streamlit serves at ``/app/static/``."""
     return PROJECT_ROOT / "static"
+
+
+DEFAULT_DATABASE = PROJECT_ROOT / "data" / "register" / "ecology.sqlite3"
+
+
+def database_url() -> str:
+    """Return the register's SQLAlchemy URL: ``ECOLOGY_DATABASE_URL`` (e.g. a PostgreSQL
+    server) or a SQLite file under data/register/ (git-ignored)."""
+    return os.environ.get("ECOLOGY_DATABASE_URL") or f"sqlite:///{DEFAULT_DATABASE}"

@@ -55,6 +55,31 @@ ASSET_COLUMNS = {
 }
 DERIVED = ("lad_code", "icb_code", "region_code")
 
+# A practitioner is pseudonymous: no name and no address, only the postcode
+# district (e.g. "M14"), whose centroid places them (DESIGN.md 3.3 and 6).
+PRACTITIONER_MULTI_VALUED = {"disciplines": "activity", "health_focus": "health_focus"}
+PRACTITIONER_SINGLE_VALUED = {"practice_type": "practice_type"}
+PRACTITIONER_FLAGS = (  # yes / no / unknown (pandas "boolean")
+    "trained_safeguarding", "trained_edi", "trained_mhfa", "has_supervision", "in_peer_network",
+    "paid_fairly", "lived_experience_led", "ethnically_diverse", "disabled",
+)
+PRACTITIONER_COLUMNS = {
+    "practitioner_id": "string",  # "<source>:<source id>"
+    "disciplines": "string",  # "|activity ids|"
+    "practice_type": "string",  # a `practice_type` term id
+    "postcode_district": "string",  # outward code only, e.g. "M14"; never a full postcode
+    "latitude": "float64",  # WGS84 centroid of the postcode district
+    "longitude": "float64",
+    **{flag: "boolean" for flag in PRACTITIONER_FLAGS},
+    "health_focus": "string",
+    "source": "string",
+    "licence": "string",
+    "is_sample": "bool",
+    "lad_code": "string",  # derived from the district centroid
+    "icb_code": "string",
+    "region_code": "string",
+}
+
 def join_terms(term_ids: list[str] | tuple[str, ...]) -> str:
     """Return the stored form of several term ids: ``"|a|b|"`` ("" for none)."""
     ids = [t for t in term_ids if t]
@@ -95,13 +120,18 @@ class Problem:
     message: str
 
 
-def conform(frame: pd.DataFrame) -> pd.DataFrame:
-    """Return ``frame`` with exactly ``ASSET_COLUMNS`` in order and dtype (missing ones empty)."""
+def conform(frame: pd.DataFrame, columns: dict[str, str] | None = None) -> pd.DataFrame:
+    """Return ``frame`` with exactly ``columns`` (default ``ASSET_COLUMNS``) in order and dtype.
+
+    Missing columns come back empty.
+    """
     out = pd.DataFrame(index=frame.index)
-    for column, dtype in ASSET_COLUMNS.items():
+    for column, dtype in (columns or ASSET_COLUMNS).items():
         values = frame[column] if column in frame else pd.Series(pd.NA, index=frame.index, dtype="object")
         if dtype == "bool":
             out[column] = values.fillna(False).astype(bool)
+        elif dtype == "boolean":
+            out[column] = values.astype("boolean")
         elif dtype.startswith("datetime"):
             out[column] = pd.to_datetime(values, errors="coerce").astype(dtype)
         elif dtype == "float64":

@@ -12,7 +12,8 @@ from functools import lru_cache
 
 from ecology import paths
 
-VOCABULARIES = ("activity", "health_focus", "audience", "setting", "referral_route", "cost", "kind")
+VOCABULARIES = ("activity", "health_focus", "audience", "setting", "referral_route", "cost", "kind",
+                "practice_type")
 
 
 @dataclass(frozen=True)

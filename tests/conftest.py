@@ -1,13 +1,46 @@
-"""Shared fixtures: the data build the unit and page tests read."""
+"""Shared fixtures: the data build the unit and page tests read, and the databases."""
 
 from __future__ import annotations
+
+import os
+from pathlib import Path
 
 import pytest
 
 from ecology import build
+
+# The register's tests run on SQLite and on a real PostgreSQL server. `.ci/run` and
+# `make test` start one and pass its URL here; without it the PostgreSQL half is
+# skipped on a developer's machine and fails in CI.
+POSTGRES_URL = os.environ.get("ECOLOGY_TEST_DATABASE_URL", "")
+REGISTER_TABLES = ("changes", "assets", "practitioners", "meta", "schema_migrations")
 
 
 @pytest.fixture(scope="session")
 def built() -> None:
     """Make sure data/build is complete (a no-op when it is up to date)."""
     build.build(report=lambda _message: None)
+
+
+def _empty_postgres(url: str) -> str:
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        for table in REGISTER_TABLES:
+            conn.exec_driver_sql(f"DROP TABLE IF EXISTS {table} CASCADE")
+    engine.dispose()
+    return url
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request, tmp_path: Path) -> str:
+    """Return the URL of an empty database: a SQLite file, or the test PostgreSQL server."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'register.sqlite3'}"
+    if not POSTGRES_URL:
+        message = "ECOLOGY_TEST_DATABASE_URL is not set: start PostgreSQL with .ci/start-postgres"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    return _empty_postgres(POSTGRES_URL)

@@ -1,0 +1,603 @@
+"""The register: assets and practitioners in a database, with an audit history.
+
+SQLite (a file, WAL mode) by default; PostgreSQL when ``ECOLOGY_DATABASE_URL``
+points at one. Everything goes through SQLAlchemy Core, so the same code and
+the same tests run on both.
+
+Every change to a record is one row in ``changes`` (who, when, the record
+before and after), and can be undone. Records carry a ``version`` that each
+change increments: a writer says which version it read, and a write against
+any other version raises ``Conflict`` instead of overwriting someone else's
+change. Records are retired, never deleted.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import sqlalchemy as sa
+
+from ecology import paths, schema
+
+# Bookkeeping columns every record table has beside its schema fields.
+BOOKKEEPING = ("version", "created_at", "updated_at", "retired_at", "verified_by")
+SEED_KEY = "seeded"
+ACTIONS = ("add", "edit", "retire", "restore", "verify", "import", "merge", "undo", "seed")
+
+
+@dataclass(frozen=True)
+class Kind:
+    """One kind of record: its table, id column and schema columns."""
+
+    name: str  # "assets" | "practitioners"
+    table: str
+    id_column: str
+    columns: dict[str, str]
+
+
+KINDS = {
+    "assets": Kind("assets", "assets", "asset_id", schema.ASSET_COLUMNS),
+    "practitioners": Kind("practitioners", "practitioners", "practitioner_id", schema.PRACTITIONER_COLUMNS),
+}
+
+
+class StoreError(Exception):
+    """A request the register cannot carry out; str() is the message for the user."""
+
+
+class Conflict(StoreError):
+    """The record changed since it was read (or is gone). ``current`` is how it is now."""
+
+    def __init__(self, message: str, current: dict | None = None):
+        super().__init__(message)
+        self.current = current
+
+
+# ------------------------------------------------------------------ schema
+
+def _sql_type(dtype: str) -> sa.types.TypeEngine:
+    if dtype == "float64":
+        return sa.Double()
+    if dtype.startswith("datetime"):
+        return sa.Date()
+    if dtype in ("bool", "boolean"):
+        return sa.Boolean()
+    return sa.Text()
+
+
+def _record_table(metadata: sa.MetaData, kind: Kind, version: int) -> sa.Table:
+    """Return the record table as it stands after migration ``version``."""
+    columns = [sa.Column(kind.id_column, sa.Text, primary_key=True)]
+    for name, dtype in kind.columns.items():
+        if name != kind.id_column:
+            columns.append(sa.Column(name, _sql_type(dtype), nullable=dtype != "bool"))
+    columns += [
+        sa.Column("version", sa.Integer, nullable=False, server_default="1"),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("retired_at", sa.DateTime(timezone=True)),
+    ]
+    if version >= 2:
+        columns.append(sa.Column("verified_by", sa.Text))
+    return sa.Table(kind.table, metadata, *columns)
+
+
+def _tables(version: int) -> tuple[sa.MetaData, dict[str, sa.Table]]:
+    metadata = sa.MetaData()
+    tables = {name: _record_table(metadata, kind, version) for name, kind in KINDS.items()}
+    tables["changes"] = sa.Table(
+        "changes", metadata,
+        sa.Column("change_id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("record_type", sa.Text, nullable=False),
+        sa.Column("record_id", sa.Text, nullable=False),
+        sa.Column("action", sa.Text, nullable=False),
+        sa.Column("who", sa.Text, nullable=False),
+        sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("before", sa.Text),  # JSON of the record before (null for an addition)
+        sa.Column("after", sa.Text),  # JSON of the record after
+        sa.Column("note", sa.Text),
+        sa.Column("batch", sa.Text),  # the import a change belongs to
+        sa.Column("undoes", sa.Integer),
+        sa.Column("undone_by", sa.Integer),
+        sa.Index("changes_record", "record_type", "record_id"),
+    )
+    tables["meta"] = sa.Table(
+        "meta", metadata,
+        sa.Column("key", sa.Text, primary_key=True),
+        sa.Column("value", sa.Text, nullable=False),
+    )
+    return metadata, tables
+
+
+@dataclass(frozen=True)
+class Migration:
+    version: int
+    description: str
+    apply: Callable[[sa.Connection], None]
+
+
+def _create_v1(conn: sa.Connection) -> None:
+    metadata, _ = _tables(1)
+    metadata.create_all(conn)
+
+
+def _add_verified_by(conn: sa.Connection) -> None:
+    # Plain ALTER TABLE ADD COLUMN: the same statement works on SQLite and PostgreSQL
+    # and keeps every row (no table rebuild).
+    for kind in KINDS.values():
+        conn.execute(sa.text(f"ALTER TABLE {kind.table} ADD COLUMN verified_by TEXT"))
+
+
+MIGRATIONS = (
+    Migration(1, "records, change history and settings", _create_v1),
+    Migration(2, "who last verified each record", _add_verified_by),
+)
+LATEST = MIGRATIONS[-1].version
+_METADATA, TABLES = _tables(LATEST)
+_MIGRATION_TABLE = sa.Table(
+    "schema_migrations", sa.MetaData(),
+    sa.Column("version", sa.Integer, primary_key=True),
+    sa.Column("description", sa.Text, nullable=False),
+    sa.Column("applied_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+
+# ------------------------------------------------------------------ engine
+
+def default_url() -> str:
+    """Return the database URL: ``ECOLOGY_DATABASE_URL`` or the SQLite file under data/."""
+    return paths.database_url()
+
+
+def _sqlite_setup(engine: sa.Engine) -> None:
+    """WAL, a busy timeout, and BEGIN IMMEDIATE for writes.
+
+    pysqlite's own transaction handling starts transactions lazily, which lets
+    two writers both read and then one fail at commit. Taking the write lock at
+    BEGIN (IMMEDIATE) makes the second writer wait (up to the busy timeout).
+    """
+
+    @sa.event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):
+        dbapi_connection.isolation_level = None  # we issue BEGIN ourselves
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @sa.event.listens_for(engine, "begin")
+    def _on_begin(conn):
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get("write") else "BEGIN")
+
+
+def make_engine(url: str) -> sa.Engine:
+    """Return an engine for ``url`` (SQLite files get their folder made and WAL mode)."""
+    if url.startswith("sqlite"):
+        database = sa.engine.make_url(url).database
+        if database and database != ":memory:":
+            Path(database).parent.mkdir(parents=True, exist_ok=True)
+        engine = sa.create_engine(url, connect_args={"timeout": 10})
+        _sqlite_setup(engine)
+        return engine
+    return sa.create_engine(url, pool_pre_ping=True)
+
+
+def schema_version(engine: sa.Engine) -> int:
+    """Return the highest migration applied (0 for an empty database)."""
+    with engine.connect() as conn:
+        if not sa.inspect(conn).has_table("schema_migrations"):
+            return 0
+        return int(conn.execute(sa.select(sa.func.max(_MIGRATION_TABLE.c.version))).scalar() or 0)
+
+
+def migrate(engine: sa.Engine, target: int = LATEST) -> list[int]:
+    """Apply the migrations not yet applied, up to ``target``; return the versions applied.
+
+    Each migration runs in its own transaction with its bookkeeping row, so a
+    failure leaves the database at the last good version.
+    """
+    applied = []
+    with engine.connect().execution_options(write=True) as conn:
+        with conn.begin():
+            _MIGRATION_TABLE.create(conn, checkfirst=True)
+    current = schema_version(engine)
+    for migration in MIGRATIONS:
+        if current < migration.version <= target:
+            with engine.connect().execution_options(write=True) as conn, conn.begin():
+                # Another process may have migrated while we waited for the lock.
+                done = conn.execute(sa.select(_MIGRATION_TABLE.c.version).where(
+                    _MIGRATION_TABLE.c.version == migration.version)).first()
+                if done:
+                    continue
+                migration.apply(conn)
+                conn.execute(_MIGRATION_TABLE.insert().values(
+                    version=migration.version, description=migration.description, applied_at=_now()))
+            applied.append(migration.version)
+    return applied
+
+
+# ------------------------------------------------------------------ values
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+
+
+def _plain(value: object) -> object:
+    """Return ``value`` as a plain Python value a database driver and JSON accept."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if isinstance(value, np.generic):
+        return _plain(value.item())
+    if isinstance(value, pd.Timestamp):
+        return value.date()
+    if isinstance(value, dt.datetime):
+        return value
+    return value
+
+
+def _json_default(value: object) -> object:
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    raise TypeError(f"cannot store {type(value).__name__} in the history")
+
+
+def _to_json(record: dict | None) -> str | None:
+    return None if record is None else json.dumps(record, default=_json_default, sort_keys=True)
+
+
+def _from_json(text: str | None) -> dict | None:
+    return None if text is None else json.loads(text)
+
+
+def _row_values(kind: Kind, record: dict) -> dict:
+    """Return the schema fields of ``record`` as database values (unknown keys dropped)."""
+    values = {}
+    for name, dtype in kind.columns.items():
+        value = _plain(record.get(name))
+        if dtype.startswith("datetime") and isinstance(value, str):
+            value = dt.date.fromisoformat(value[:10])
+        if dtype.startswith("datetime") and isinstance(value, dt.datetime):
+            value = value.date()
+        if dtype == "bool":
+            value = bool(value) if value is not None else False
+        values[name] = value
+    return values
+
+
+def _comparable(kind: Kind, record: dict) -> dict:
+    """Return the fields of a stored record that a change can alter, JSON-safe."""
+    keep = (*kind.columns, "version", "retired_at", "verified_by")
+    return {name: _plain(record.get(name)) for name in keep}
+
+
+# ------------------------------------------------------------------ store
+
+@dataclass(frozen=True)
+class ImportResult:
+    batch: str
+    added: int
+    merged: int
+    skipped: int
+
+
+@dataclass
+class Store:
+    """A register on one database. ``locate(lon, lat)`` returns area codes for points
+    (a DataFrame with lad_code, icb_code, region_code); when given, edits that move a
+    record recompute its codes."""
+
+    engine: sa.Engine
+    locate: Callable[[Iterable[float], Iterable[float]], pd.DataFrame] | None = None
+    _tables: dict[str, sa.Table] = field(default_factory=lambda: TABLES)
+
+    # -- opening
+    @classmethod
+    def open(cls, url: str | None = None, locate=None) -> "Store":
+        """Return the store at ``url`` (default: ``default_url()``), migrated to the latest schema."""
+        engine = make_engine(url or default_url())
+        migrate(engine)
+        return cls(engine, locate)
+
+    @property
+    def backend(self) -> str:
+        """Return "sqlite" or "postgresql"."""
+        return self.engine.dialect.name
+
+    def describe(self) -> str:
+        """Return where the data lives, without any password."""
+        return self.engine.url.render_as_string(hide_password=True)
+
+    def _write(self):
+        return self.engine.connect().execution_options(write=True)
+
+    def _table(self, kind: str) -> tuple[Kind, sa.Table]:
+        return KINDS[kind], self._tables[KINDS[kind].table]
+
+    # -- seeding
+    def is_seeded(self) -> bool:
+        with self.engine.connect() as conn:
+            return conn.execute(sa.select(self._tables["meta"].c.value).where(
+                self._tables["meta"].c.key == SEED_KEY)).first() is not None
+
+    def seed(self, records: dict[str, pd.DataFrame], who: str = "first start") -> bool:
+        """Fill an empty register with ``records`` ({kind: table}) once; return False if
+        it had already been seeded (by this or another process)."""
+        meta = self._tables["meta"]
+        with self._write() as conn, conn.begin():
+            if conn.execute(sa.select(meta.c.value).where(meta.c.key == SEED_KEY)).first():
+                return False
+            now = _now()
+            counts = {}
+            for kind, frame in records.items():
+                info, table = self._table(kind)
+                rows = _frame_rows(info, frame)
+                for row in rows:
+                    row.update(version=1, created_at=now, updated_at=now)
+                if rows:
+                    conn.execute(table.insert(), rows)
+                counts[kind] = len(rows)
+            conn.execute(meta.insert().values(key=SEED_KEY, value=json.dumps(
+                {"at": now.isoformat(), "counts": counts})))
+            conn.execute(self._tables["changes"].insert().values(
+                record_type="register", record_id="*", action="seed", who=who, at=now,
+                after=json.dumps(counts), note="first start: real venues and generated sample records"))
+        return True
+
+    # -- reading
+    def revision(self) -> str:
+        """Return a short string that changes whenever any record changes (a cache key)."""
+        changes = self._tables["changes"]
+        with self.engine.connect() as conn:
+            last, count = conn.execute(sa.select(sa.func.max(changes.c.change_id),
+                                                 sa.func.count())).one()
+        return f"{self.describe()}#{last or 0}.{count}"
+
+    def records(self, kind: str = "assets", include_retired: bool = False) -> pd.DataFrame:
+        """Return the records of one kind: the schema's columns (conformed) plus bookkeeping."""
+        info, table = self._table(kind)
+        query = sa.select(table)
+        if not include_retired:
+            query = query.where(table.c.retired_at.is_(None))
+        query = query.order_by(table.c[info.id_column])
+        with self.engine.connect() as conn:
+            result = conn.execute(query)
+            frame = pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+        out = schema.conform(frame, info.columns)
+        out["version"] = pd.array(frame["version"], dtype="Int64") if len(frame) else pd.array([], dtype="Int64")
+        for name in ("created_at", "updated_at", "retired_at"):
+            out[name] = pd.to_datetime(frame[name], utc=True) if len(frame) else pd.Series(
+                [], dtype="datetime64[ns, UTC]")
+        out["verified_by"] = frame["verified_by"].astype("string") if len(frame) else pd.Series([], dtype="string")
+        return out
+
+    def get(self, kind: str, record_id: str) -> dict | None:
+        """Return one record (retired ones too) as a dict, or None."""
+        info, table = self._table(kind)
+        with self.engine.connect() as conn:
+            row = conn.execute(sa.select(table).where(table.c[info.id_column] == record_id)).mappings().first()
+        return None if row is None else dict(row)
+
+    def keys(self, kind: str = "assets") -> pd.DataFrame:
+        """Return id, name and postcode of every record (retired too): what duplicates are found against."""
+        info, table = self._table(kind)
+        wanted = [table.c[info.id_column]] + [table.c[c] for c in ("name", "postcode") if c in table.c]
+        with self.engine.connect() as conn:
+            result = conn.execute(sa.select(*wanted))
+            return pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+
+    def history(self, kind: str | None = None, record_id: str | None = None, limit: int = 500) -> pd.DataFrame:
+        """Return changes, newest first: change_id, record_type, record_id, action, who, at,
+        before, after (dicts), note, batch, undoes, undone_by."""
+        changes = self._tables["changes"]
+        query = sa.select(changes).order_by(changes.c.change_id.desc()).limit(limit)
+        if kind is not None:
+            query = query.where(changes.c.record_type == kind)
+        if record_id is not None:
+            query = query.where(changes.c.record_id == record_id)
+        with self.engine.connect() as conn:
+            rows = [dict(r) for r in conn.execute(query).mappings()]
+        for row in rows:
+            row["before"], row["after"] = _from_json(row["before"]), _from_json(row["after"])
+        columns = [c.name for c in changes.columns]
+        return pd.DataFrame(rows, columns=columns)
+
+    # -- writing one record
+    def _log(self, conn, kind: str, record_id: str, action: str, who: str, before: dict | None,
+             after: dict | None, note: str = "", batch: str | None = None, undoes: int | None = None) -> int:
+        result = conn.execute(self._tables["changes"].insert().values(
+            record_type=kind, record_id=record_id, action=action, who=who, at=_now(),
+            before=_to_json(before), after=_to_json(after), note=note or None, batch=batch, undoes=undoes))
+        return int(result.inserted_primary_key[0])
+
+    def _codes(self, kind: Kind, values: dict) -> dict:
+        """Return ``values`` with area codes worked out from its point (when a locator is set)."""
+        if self.locate is None or "latitude" not in values or "longitude" not in values:
+            return values
+        lat, lon = values.get("latitude"), values.get("longitude")
+        if lat is None or lon is None:
+            return {**values, "lad_code": None, "icb_code": None, "region_code": None}
+        codes = self.locate([lon], [lat]).iloc[0]
+        return {**values, **{c: _plain(codes[c]) for c in schema.DERIVED}}
+
+    def add(self, kind: str, record: dict, who: str, note: str = "") -> dict:
+        """Add a new record; return it as stored. StoreError if the id is taken."""
+        info, table = self._table(kind)
+        values = self._codes(info, _row_values(info, record))
+        record_id = values.get(info.id_column)
+        if not record_id:
+            raise StoreError(f"a new record needs its {info.id_column}")
+        now = _now()
+        with self._write() as conn, conn.begin():
+            if conn.execute(sa.select(table.c.version).where(table.c[info.id_column] == record_id)).first():
+                raise StoreError(f"{record_id} already exists")
+            conn.execute(table.insert().values(**values, version=1, created_at=now, updated_at=now))
+            stored = dict(conn.execute(sa.select(table).where(table.c[info.id_column] == record_id)).mappings().one())
+            self._log(conn, kind, record_id, "add", who, None, _comparable(info, stored), note)
+        return stored
+
+    def _change(self, kind: str, record_id: str, expected_version: int | None, who: str, action: str,
+                make: Callable[[dict], dict], note: str = "", undoes: int | None = None) -> dict:
+        """Apply ``make(current) -> new values`` to one record under the version check."""
+        info, table = self._table(kind)
+        key = table.c[info.id_column]
+        with self._write() as conn, conn.begin():
+            current = conn.execute(sa.select(table).where(key == record_id)).mappings().first()
+            if current is None:
+                raise Conflict(f"{record_id} does not exist (any more)")
+            current = dict(current)
+            if expected_version is not None and current["version"] != expected_version:
+                raise Conflict(
+                    f"{record_id} was changed by someone else since you opened it (your copy is version "
+                    f"{expected_version}, the register holds version {current['version']}). Nothing was "
+                    f"saved: look at the current record and make your change again.", current)
+            values = make(current)
+            values.update(version=current["version"] + 1, updated_at=_now())
+            result = conn.execute(table.update().where(key == record_id).where(
+                table.c.version == current["version"]).values(**values))
+            if result.rowcount != 1:  # another writer got in between (PostgreSQL read committed)
+                raise Conflict(f"{record_id} was changed by someone else while saving; nothing was saved.")
+            stored = dict(conn.execute(sa.select(table).where(key == record_id)).mappings().one())
+            change_id = self._log(conn, kind, record_id, action, who, _comparable(info, current),
+                                  _comparable(info, stored), note, undoes=undoes)
+            if undoes is not None:
+                changes = self._tables["changes"]
+                conn.execute(changes.update().where(changes.c.change_id == undoes).values(undone_by=change_id))
+        return stored
+
+    def update(self, kind: str, record_id: str, changes: dict, expected_version: int, who: str,
+               note: str = "") -> dict:
+        """Change some fields of a record read at ``expected_version``; return it as stored.
+
+        Raises Conflict if the record has changed since (nothing is written)."""
+        info, _ = self._table(kind)
+        fields = {k: v for k, v in _row_values(info, {**changes}).items() if k in changes}
+        fields.pop(info.id_column, None)
+
+        def make(current: dict) -> dict:
+            merged = {**current, **fields}
+            moved = any(c in fields for c in ("latitude", "longitude"))
+            return self._codes(info, {**fields, "latitude": merged.get("latitude"),
+                                      "longitude": merged.get("longitude")}) if moved else fields
+
+        return self._change(kind, record_id, expected_version, who, "edit", make, note)
+
+    def retire(self, kind: str, record_id: str, expected_version: int, who: str, reason: str = "") -> dict:
+        """Retire a record (kept, hidden from the app); return it as stored."""
+        def make(current: dict) -> dict:
+            if current["retired_at"] is not None:
+                raise StoreError(f"{record_id} is already retired")
+            return {"retired_at": _now()}
+
+        return self._change(kind, record_id, expected_version, who, "retire", make, reason)
+
+    def verify(self, kind: str, record_ids: Iterable[str], who: str, on: dt.date | None = None) -> int:
+        """Mark records as verified on ``on`` (default today) by ``who``; return how many."""
+        on = on or dt.date.today()
+        count = 0
+        for record_id in record_ids:
+            self._change(kind, record_id, None, who, "verify",
+                         lambda current: {"last_verified": on, "verified_by": who})
+            count += 1
+        return count
+
+    def undo(self, change_id: int, who: str) -> dict:
+        """Undo one change (the record goes back to how it was before it); return the record.
+
+        Only the latest change to a record can be undone; Conflict otherwise."""
+        changes = self._tables["changes"]
+        with self.engine.connect() as conn:
+            change = conn.execute(sa.select(changes).where(changes.c.change_id == change_id)).mappings().first()
+        if change is None:
+            raise StoreError(f"there is no change {change_id}")
+        if change["record_type"] not in KINDS:
+            raise StoreError(f"change {change_id} ({change['action']}) cannot be undone")
+        if change["undone_by"] is not None:
+            raise Conflict(f"change {change_id} was already undone (by change {change['undone_by']})")
+        info = KINDS[change["record_type"]]
+        before, after = _from_json(change["before"]), _from_json(change["after"])
+
+        def make(current: dict) -> dict:
+            # Undoing the later changes first brings the record back to how this change
+            # left it (at a higher version): that counts as unchanged.
+            now_fields = _from_json(_to_json(_comparable(info, current)))
+            same = {k: v for k, v in now_fields.items() if k != "version"} == {
+                k: v for k, v in after.items() if k != "version"}
+            if current["version"] != after["version"] and not same:
+                raise Conflict(f"{change['record_id']} has changed since change {change_id}: undo the "
+                               f"later changes first (it is now at version {current['version']})", current)
+            if before is None:  # undoing an addition retires the record: nothing is deleted
+                return {"retired_at": _now()}
+            restored = _row_values(info, before)
+            restored.pop(info.id_column, None)
+            restored["retired_at"] = (dt.datetime.fromisoformat(before["retired_at"])
+                                      if before.get("retired_at") else None)
+            restored["verified_by"] = before.get("verified_by")
+            return restored
+
+        return self._change(info.name, change["record_id"], None, who, "undo", make,
+                            f"undo of change {change_id} ({change['action']})", undoes=change_id)
+
+    # -- importing many
+    def import_records(self, kind: str, records: pd.DataFrame, who: str, *, merge_into: dict[int, str] | None = None,
+                       skip: Iterable[int] = (), batch: str | None = None, note: str = "") -> ImportResult:
+        """Write an import in one transaction: all of it or none of it.
+
+        ``records`` are schema-conformed; ``merge_into`` maps a record's position to the
+        id of an existing record it updates (its non-empty fields win); positions in
+        ``skip`` are left out. Every record written gets a change row in the batch.
+        """
+        info, table = self._table(kind)
+        merge_into = dict(merge_into or {})
+        skip = set(skip)
+        batch = batch or f"import-{_now().strftime('%Y%m%dT%H%M%S')}-{who}"
+        rows = _frame_rows(info, records)
+        now = _now()
+        added = merged = 0
+        with self._write() as conn, conn.begin():
+            new_rows, logs = [], []
+            for position, row in enumerate(rows):
+                if position in skip:
+                    continue
+                if position in merge_into:
+                    target = merge_into[position]
+                    current = conn.execute(sa.select(table).where(table.c[info.id_column] == target)).mappings().first()
+                    if current is None:
+                        raise StoreError(f"record {target} to merge into is not in the register")
+                    current = dict(current)
+                    fields = {k: v for k, v in row.items()
+                              if k != info.id_column and v is not None and v != "" and k in info.columns}
+                    fields.update(version=current["version"] + 1, updated_at=now)
+                    conn.execute(table.update().where(table.c[info.id_column] == target).values(**fields))
+                    stored = {**current, **fields}
+                    logs.append(dict(record_type=kind, record_id=target, action="merge", who=who, at=now,
+                                     before=_to_json(_comparable(info, current)),
+                                     after=_to_json(_comparable(info, stored)), note=note or None, batch=batch))
+                    merged += 1
+                else:
+                    row.update(version=1, created_at=now, updated_at=now)
+                    new_rows.append(row)
+                    logs.append(dict(record_type=kind, record_id=row[info.id_column], action="import", who=who,
+                                     at=now, before=None, after=_to_json(_comparable(info, row)),
+                                     note=note or None, batch=batch))
+                    added += 1
+            if new_rows:
+                conn.execute(table.insert(), new_rows)
+            if logs:
+                conn.execute(self._tables["changes"].insert(), logs)
+        return ImportResult(batch, added, merged, len(skip & set(range(len(rows)))))
+
+
+def _frame_rows(kind: Kind, frame: pd.DataFrame) -> list[dict]:
+    """Return the rows of a record table as dicts of database values."""
+    frame = schema.conform(frame, kind.columns)
+    return [_row_values(kind, record) for record in frame.to_dict(orient="records")]
