@@ -171,7 +171,7 @@ def rerun_times(build: Path, assets) -> dict:
     """Run the Assets page on ``build`` in AppTest; time filter-change reruns, warm and cleared."""
     from streamlit.testing.v1 import AppTest
 
-    with environment(ECOLOGY_BUILD_DIR=str(build)):
+    with environment(ECOLOGY_BUILD_DIR=str(build), ECOLOGY_DATABASE_URL=f"sqlite:///{build / 'register.sqlite3'}"):
         at = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=180)
         at.switch_page("pages/1_Assets.py")
         first_s, _ = timed(at.run)
@@ -278,7 +278,8 @@ def browser_times(browser, build: Path) -> dict:
     log = Path(tempfile.mkstemp(prefix="bench-assets-streamlit-", suffix=".log")[1])
     command = [venv_python(), "-m", "streamlit", "run", "app.py", "--server.headless", "true",
                "--server.address", "127.0.0.1", "--server.port", str(port)]
-    env = {**os.environ, "PYTHONUNBUFFERED": "1", "ECOLOGY_BUILD_DIR": str(build)}
+    env = {**os.environ, "PYTHONUNBUFFERED": "1", "ECOLOGY_BUILD_DIR": str(build),
+           "ECOLOGY_DATABASE_URL": f"sqlite:///{build / 'register.sqlite3'}"}
     with open(log, "w") as out:
         process = subprocess.Popen(command, cwd=PROJECT_ROOT, stdout=out, stderr=subprocess.STDOUT, env=env)
     try:

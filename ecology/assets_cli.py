@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ecology import export, filters, geography, paths, schema, taxonomy
+from ecology import export, filters, geography, register, schema, taxonomy
 
 
 class UsageError(Exception):
@@ -82,14 +82,14 @@ def render(found: pd.DataFrame, fmt: str) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Filter the built asset table and write it; returns the exit code."""
+    """Filter the register's assets (as the app shows them) and write them; returns the exit code."""
     tree = geography.PlaceTree.from_table(geography.place_table())
     try:
         chosen = filter_from(args, tree, None)
     except UsageError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    assets = schema.conform(pd.read_parquet(paths.build_dir() / "assets.parquet"))
+    assets = register.open_register().records("assets")
     found = filters.apply(assets, tree, chosen)
     text = render(found, args.format)
     if args.out:

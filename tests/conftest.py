@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,11 @@ from ecology import build
 # skipped on a developer's machine and fails in CI.
 POSTGRES_URL = os.environ.get("ECOLOGY_TEST_DATABASE_URL", "")
 REGISTER_TABLES = ("changes", "assets", "practitioners", "meta", "schema_migrations")
+
+# The app under test (page tests in this process, browser tests in servers started
+# from it) gets a register of its own, seeded on first open, never the user's.
+_APP_REGISTER = Path(tempfile.mkdtemp(prefix="ecology-test-register-")) / "register.sqlite3"
+os.environ["ECOLOGY_DATABASE_URL"] = f"sqlite:///{_APP_REGISTER}"
 
 
 @pytest.fixture(scope="session")

@@ -11,7 +11,7 @@ import json
 import pandas as pd
 import streamlit as st
 
-from ecology import geography, paths
+from ecology import geography, paths, register, store
 
 
 def build_key() -> str:
@@ -57,18 +57,28 @@ def indicators() -> pd.DataFrame:
     return _indicators(build_key())
 
 
-# A resource: filtering never mutates it, and copying 100,000 rows on every
-# rerun (what cache_data does) would cost more than the filtering.
 @st.cache_resource(show_spinner=False)
-def _assets(key: str) -> pd.DataFrame:
-    from ecology import schema
-
-    return schema.conform(pd.read_parquet(paths.build_dir() / "assets.parquet"))
+def _register(url: str) -> store.Store:
+    return register.open_register(url)
 
 
-def assets() -> pd.DataFrame:
-    """Return the asset table (real venues and sample offers) with area codes."""
-    return _assets(build_key())
+def the_register() -> store.Store:
+    """Return the register (opened, migrated and seeded once per server and database)."""
+    return _register(paths.database_url())
+
+
+# A resource: filtering never mutates it, and copying 100,000 rows on every
+# rerun (what cache_data does) would cost more than the filtering. Keyed on the
+# register's revision, so an import or an edit shows at the next rerun.
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _assets(revision: str, include_retired: bool) -> pd.DataFrame:
+    return the_register().records("assets", include_retired=include_retired)
+
+
+def assets(include_retired: bool = False) -> pd.DataFrame:
+    """Return the register's assets (real venues, sample offers and imported records) with
+    area codes and bookkeeping columns (version, verified_by, retired_at ...)."""
+    return _assets(the_register().revision(), include_retired)
 
 
 @st.cache_data(show_spinner=False)

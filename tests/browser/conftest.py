@@ -309,4 +309,6 @@ def injected_build(tmp_path_factory) -> InjectedBuild:
 @pytest.fixture(scope="module")
 def injected_server(injected_build) -> Iterator[Server]:
     """The app reading the injected build (ECOLOGY_BUILD_DIR), ECOLOGY_TILES unset."""
-    yield from _start_server(tiles=None, extra_env={"ECOLOGY_BUILD_DIR": str(injected_build.path)})
+    register = f"sqlite:///{injected_build.path / 'register.sqlite3'}"  # seeded from the injected build
+    yield from _start_server(tiles=None, extra_env={"ECOLOGY_BUILD_DIR": str(injected_build.path),
+                                                     "ECOLOGY_DATABASE_URL": register})

@@ -1,0 +1,30 @@
+"""Opening the register the app reads: migrated, and seeded on first start.
+
+On first start the register is empty, so it is filled once with what the data
+build made: the real venues (museums, libraries) and the generated sample
+offers, each marked as such. From then on the app reads assets from the
+register, and a coordinator's imports and edits add to it.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ecology import geography, paths, store
+
+
+def seed_records() -> dict[str, pd.DataFrame]:
+    """Return {kind: records} to seed an empty register with, from the data build."""
+    assets = paths.build_dir() / "assets.parquet"
+    if not assets.is_file():
+        raise geography.BuildMissing(f"{paths.build_dir()} has no asset table: run `make data` first")
+    return {"assets": pd.read_parquet(assets)}
+
+
+def open_register(url: str | None = None, locate=None) -> store.Store:
+    """Return the register at ``url`` (default ``ECOLOGY_DATABASE_URL`` or the SQLite file),
+    migrated to the latest schema and seeded if it was empty."""
+    register = store.Store.open(url, locate=locate)
+    if not register.is_seeded():
+        register.seed(seed_records())
+    return register
