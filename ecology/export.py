@@ -40,11 +40,13 @@ Open Referral UK
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import re
 import uuid
 from collections.abc import Iterable
 
+import numpy as np
 import pandas as pd
 
 from ecology import schema, taxonomy
@@ -163,6 +165,29 @@ def to_csv(assets: pd.DataFrame) -> str:
     lines = [",".join(_csv_field(c) for c in columns)]
     for record in _records(assets):
         lines.append(",".join(_csv_field(_csv_cell(c, record[c])) for c in columns))
+    return "\r\n".join(lines) + "\r\n"
+
+
+def table_to_csv(table: pd.DataFrame) -> str:
+    """Return any display table as CSV text (CRLF line ends), every text cell neutralised.
+
+    For reports and checking lists: numbers stay numbers, dates are YYYY-MM-DD,
+    missing cells are empty.
+    """
+    def cell(value: object) -> str | None:
+        if _missing(value):
+            return None
+        if isinstance(value, (bool, np.bool_)):
+            return "true" if value else "false"
+        if isinstance(value, (int, float, np.integer, np.floating)):
+            return repr(value.item() if isinstance(value, np.generic) else value)
+        if isinstance(value, (pd.Timestamp, dt.date)):
+            return value.strftime("%Y-%m-%d")
+        return neutralise(str(value))
+
+    lines = [",".join(_csv_field(neutralise(str(c))) for c in table.columns)]
+    for row in table.itertuples(index=False, name=None):
+        lines.append(",".join(_csv_field(cell(v)) for v in row))
     return "\r\n".join(lines) + "\r\n"
 
 
