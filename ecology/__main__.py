@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ecology import assets_cli, build, geography, sources, vendor
+from ecology import assets_cli, auth, build, geography, import_cli, sources, vendor
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -20,11 +20,19 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("vendor", help="install Leaflet and plugins from the npm registry into static/vendor/")
     assets_cli.add_arguments(commands.add_parser(
         "assets", help="filter the asset table like the Assets page and write CSV, GeoJSON or ORUK JSON"))
+    import_cli.add_arguments(commands.add_parser(
+        "import", help="check a file (CSV, Excel, GeoJSON, ORUK JSON) and write its records to the register"))
+    auth.add_arguments(commands.add_parser(
+        "editor-password", help="print a salted hash of an editor password for .streamlit/secrets.toml"))
     args = parser.parse_args(argv)
 
     try:
         if args.command == "assets":
             return assets_cli.run(args)
+        if args.command == "import":
+            return import_cli.run(args)
+        if args.command == "editor-password":
+            return auth.run(args)
         if args.command == "vendor":
             vendor.install(report=print)
         elif args.action == "build":

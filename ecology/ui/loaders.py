@@ -99,3 +99,13 @@ def _postcodes(key: str) -> geography.PostcodeTable:
 def postcodes() -> geography.PostcodeTable:
     """Return the postcode lookup (read-only, shared by every session)."""
     return _postcodes(build_key())
+
+
+@st.cache_resource(show_spinner=False)
+def _assigner(key: str) -> geography.PointAssigner:
+    return geography.PointAssigner.from_build()
+
+
+def assigner() -> geography.PointAssigner:
+    """Return the point -> local authority / ICB / region assigner (loads boundaries once, ~1 s)."""
+    return _assigner(build_key())

@@ -1,0 +1,121 @@
+"""One asset edited in a form: checked by the same rules as an import, and diffed.
+
+The form's values go through ``ingest.prepare`` as a one-row table, so a
+record typed by an editor meets exactly the checks a file row does (HTML,
+formulas, lengths, vocabulary, location, duplicates).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from ecology import ingest, schema, taxonomy
+from ecology.readers import RawTable
+
+STATUSES = ("active", "inactive")
+EDITOR_SOURCE = "Added by an editor"
+FIELD_LABELS = {
+    "name": "Name", "organisation": "Organisation", "kind": "Kind", "activities": "Activities",
+    "health_focus": "Health focus", "audiences": "Audiences", "settings": "Settings",
+    "referral_routes": "Referral routes", "cost": "Cost", "address": "Address", "postcode": "Postcode",
+    "latitude": "Latitude", "longitude": "Longitude", "website": "Website", "contact_email": "Email",
+    "status": "Status", "last_verified": "Last verified",
+}
+# What the form edits; the rest (id, source, licence, sample flag, area codes) is kept or derived.
+EDITABLE = tuple(FIELD_LABELS)
+
+
+@dataclass(frozen=True)
+class EditCheck:
+    record: dict | None  # the record to store (None when an error stops it)
+    issues: list[ingest.Issue]
+
+
+def blank() -> dict:
+    """Return the values a new record's form starts with."""
+    return {"kind": "programme", "status": "active", "last_verified": dt.date.today(), "version": 0}
+
+
+def number_text(value: object) -> str:
+    """Return a coordinate as form text ("" when missing)."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    return f"{float(value):.6f}".rstrip("0").rstrip(".")
+
+
+def _cell(field_name: str, value: object) -> str | None:
+    """Return a form value as the text a file cell would hold."""
+    if value is None or value == "" or value == []:
+        return None
+    if isinstance(value, (list, tuple)):
+        return "; ".join(value)
+    if isinstance(value, (dt.date, pd.Timestamp)):
+        return value.strftime("%Y-%m-%d")
+    return str(value)
+
+
+def check(values: dict, *, record_id: str | None, base: dict, postcodes, assigner, existing: pd.DataFrame,
+          today: pd.Timestamp) -> EditCheck:
+    """Return the record an editor's form values make, or the issues that stop it.
+
+    ``record_id`` is None for a new record; ``base`` is the record as read (its id,
+    source, licence, attribution and sample flag are kept); ``existing`` holds the
+    register's ids, names and postcodes (for duplicates).
+    """
+    cells = {name: _cell(name, values.get(name)) for name in EDITABLE}
+    if cells["latitude"] is None or cells["longitude"] is None:
+        # Place it by postcode: stale coordinates must not win over a changed postcode.
+        cells["latitude"] = cells["longitude"] = None
+    raw = RawTable(frame=pd.DataFrame([cells], dtype=object), row_numbers=np.array([1]), row_label="record",
+                   file_format="form")
+    others = existing[existing["asset_id"] != record_id] if record_id else existing
+    prepared = ingest.prepare(raw, "assets", {name: name for name in EDITABLE}, postcodes=postcodes,
+                              assigner=assigner, existing=others,
+                              source=base.get("source") or EDITOR_SOURCE, today=today)
+    issues = list(prepared.issues)
+    if prepared.records.empty:
+        return EditCheck(None, issues)
+    clashes = prepared.duplicates[prepared.duplicates["existing_id"].fillna("") != ""]
+    if len(clashes) and record_id is None:
+        other = clashes["existing_id"].iloc[0]
+        issues.append(ingest.Issue(1, "", "name", "error",
+                                   f"the register already holds this asset ({other}, {clashes['reason'].iloc[0]}): "
+                                   "edit that record instead of adding a second one"))
+        return EditCheck(None, issues)
+    record = prepared.records.iloc[0].to_dict()
+    if record_id is not None:
+        record["asset_id"] = record_id
+        for kept in ("source", "licence", "attribution", "is_sample"):
+            record[kept] = base.get(kept)
+    else:
+        record["source"] = EDITOR_SOURCE
+    return EditCheck(record, issues)
+
+
+def _same(a: object, b: object) -> bool:
+    missing_a = a is None or a is pd.NA or (isinstance(a, float) and math.isnan(a)) or a == ""
+    missing_b = b is None or b is pd.NA or (isinstance(b, float) and math.isnan(b)) or b == ""
+    if missing_a or missing_b:
+        return missing_a and missing_b
+    if isinstance(a, (dt.date, pd.Timestamp)) or isinstance(b, (dt.date, pd.Timestamp)):
+        return pd.Timestamp(a).date() == pd.Timestamp(b).date()
+    if isinstance(a, float) or isinstance(b, float):
+        return abs(float(a) - float(b)) < 1e-7
+    return a == b
+
+
+def changes(current: dict, record: dict) -> dict:
+    """Return {field: new value} for the editable fields (and area codes) that differ."""
+    fields = (*EDITABLE, *schema.DERIVED)
+    return {name: record.get(name) for name in fields if not _same(current.get(name), record.get(name))}
+
+
+def vocabulary_label(field_name: str, term_id: str) -> str:
+    """Return a term's label for a vocabulary field of the form."""
+    vocabulary = schema.MULTI_VALUED.get(field_name) or schema.SINGLE_VALUED[field_name]
+    return taxonomy.label_of(vocabulary, term_id)

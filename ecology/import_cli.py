@@ -1,0 +1,63 @@
+"""``python -m ecology import FILE --kind assets|practitioners [--dry-run]``.
+
+Prints the validation report as JSON on stdout. Exit codes: 0 every row was
+accepted; 1 some rows were rejected (nothing is written unless
+``--skip-invalid``); 2 the file could not be read at all.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+from ecology import geography, ingest, readers, register
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("file", type=Path, help="CSV, .xlsx, GeoJSON or Open Referral UK JSON")
+    parser.add_argument("--kind", choices=ingest.KINDS, required=True, help="what the file holds")
+    parser.add_argument("--dry-run", action="store_true", help="check and report only; write nothing")
+    parser.add_argument("--skip-invalid", action="store_true",
+                        help="write the accepted rows even when others were rejected (default: write nothing)")
+    parser.add_argument("--duplicates", choices=("skip", "merge"), default="skip",
+                        help="rows matching a record already in the register: skip them (default) or merge "
+                             "their non-empty fields into it")
+    parser.add_argument("--who", default=None, help="name recorded in the history (default: your user name)")
+    parser.add_argument("--database", default=None,
+                        help="SQLAlchemy URL of the register (default: ECOLOGY_DATABASE_URL or the SQLite file)")
+
+
+def run(args: argparse.Namespace) -> int:
+    """Check the file, write it unless told not to, print the report; return the exit code."""
+    try:
+        raw = readers.read(args.file.name, args.file.read_bytes())
+    except OSError as error:
+        print(f"error: cannot read {args.file}: {error.strerror}", file=sys.stderr)
+        return 2
+    except readers.ImportRefused as refused:
+        print(json.dumps({"file": str(args.file), "refused": str(refused)}, indent=1))
+        return 2
+    store = register.open_register(args.database)
+    prepared = ingest.prepare(
+        raw, args.kind, ingest.suggest_mapping(list(raw.frame.columns), args.kind),
+        postcodes=geography.PostcodeTable.from_build(), assigner=geography.PointAssigner.from_build(),
+        existing=store.keys(args.kind), source=args.file.name, today=pd.Timestamp.today().normalize())
+    report = {"file": str(args.file), "kind": args.kind, **prepared.report_json(), "written": None}
+    rejected = prepared.summary()["rejected"]
+    if not args.dry_run and len(prepared.records) and (not rejected or args.skip_invalid):
+        duplicates = prepared.duplicates
+        in_store = duplicates[(duplicates["existing_id"].fillna("") != "") & (duplicates["record_index"] >= 0)]
+        pairs = dict(zip(in_store["record_index"].astype(int), in_store["existing_id"]))
+        result = store.import_records(
+            args.kind, prepared.records, args.who or getpass.getuser() or "command line",
+            merge_into=pairs if args.duplicates == "merge" else {},
+            skip=pairs.keys() if args.duplicates == "skip" else (), note=f"import of {args.file.name}")
+        report["written"] = {"batch": result.batch, "added": result.added, "merged": result.merged,
+                             "skipped_duplicates": result.skipped}
+    print(json.dumps(report, indent=1, default=str))
+    return 1 if rejected else 0
