@@ -74,8 +74,10 @@ def libraries(path: Path, postcodes: PostcodeTable) -> pd.DataFrame:
     # A few authorities list two libraries under one name: the postcode tells them apart.
     clash = ids.duplicated(keep=False)
     ids = ids.where(~clash, ids + ":" + _slug(raw["postcode"]))
-    organisation = raw["operating_organisation"].where(
-        ~raw["operating_organisation"].isin(["", "-", "LA"]), raw["authority"] + " Council libraries")
+    authority = raw["authority"].fillna("").str.strip()
+    council = (authority + " Council libraries").where(authority != "")
+    operator = raw["operating_organisation"].fillna("").str.strip()
+    organisation = operator.where(~operator.str.upper().isin(["", "-", "LA", "N/A", "NA"]), council)
     frame = pd.DataFrame({
         "asset_id": ids,
         "name": raw["name"].str.strip(),

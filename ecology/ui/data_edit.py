@@ -12,6 +12,7 @@ from ecology.ui import data_history, loaders
 from ecology.ui.shell import PageContext
 
 NEW = "__new__"
+LABELS = "editing-labels"
 STATE = "editing"  # session state: {"id": ..., "record": the record as read (with its version)}
 
 
@@ -80,9 +81,17 @@ def show(context: PageContext, editor: str) -> None:
     in_place = filters.within_place(loaders.assets(), context.tree, context.place_code)
     search = st.text_input("Find a record in this place", key="edit-search", placeholder="Name or organisation")
     options = _options(in_place, search)
-    names = dict(zip(in_place["asset_id"], in_place["name"].fillna("")))
-    chosen = st.selectbox("Record", options, key="edit-record",
-                          format_func=lambda i: "➕ Add a new asset" if i == NEW else f"{names.get(i, i)}  ({i})")
+    open_now = (st.session_state.get(STATE) or {}).get("id")
+    if open_now and open_now not in options and open_now in set(in_place["asset_id"]):
+        options.insert(1, open_now)  # renamed by someone else: keep the open form on screen
+    # The picker keeps the value as its label: a label that changed (someone renamed the
+    # record) would reset the choice and lose the open form, so labels are fixed per session.
+    labels = st.session_state.setdefault(LABELS, {NEW: "➕ Add a new asset"})
+    names = in_place.set_index("asset_id")["name"]
+    for record_id in options:
+        if record_id not in labels:
+            labels[record_id] = f"{names.get(record_id) or ''}  ({record_id})"
+    chosen = st.selectbox("Record", options, key="edit-record", format_func=labels.get)
     state = st.session_state.get(STATE)
     if state is None or state["id"] != chosen:
         _load(chosen)
