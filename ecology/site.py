@@ -41,10 +41,8 @@ PAGES = (
              "ranked, downloadable table, a high-need/low-provision flag, a 3x3 bivariate map and the "
              "method in plain words."),
     PageInfo("pages/5_Data.py", "Data", ":material/database:", "Data",
-             "Import, edit and export the asset directory.", False,
-             "Import of CSV, Excel, GeoJSON and Open Referral UK JSON with a validation report that "
-             "names every row and field at fault, editing with history, a queue of stale records "
-             "to re-verify, and export."),
+             "The register behind the app: records to re-verify, and for editors import, editing and history.",
+             True),
     PageInfo("pages/6_About_and_sources.py", "About & sources", ":material/info:", "About_and_sources",
              "What the app is for, every data source with its licence, and the methods.", True),
 )

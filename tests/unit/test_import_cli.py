@@ -1,0 +1,81 @@
+"""``python -m ecology import``: the report on stdout, exit codes, dry run, all-or-nothing."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from ecology import register
+from ecology.__main__ import main
+
+GOOD = ("Organisation Name,Name,Post Code,Activities,Health focus\r\n"
+        "Sing Together,Singing for the Brain,M1 1AE,Choir,Dementia\r\n"
+        "Craft Club CIC,Stitch and Natter,BD1 1HY,Crafts,Loneliness\r\n")
+BAD_ROW = "Craft Club CIC,=HYPERLINK(\"http://evil.example\"),BD1 1HY,Crafts,Loneliness\r\n"
+
+
+@pytest.fixture
+def database(built, tmp_path, monkeypatch) -> str:
+    url = f"sqlite:///{tmp_path / 'register.sqlite3'}"
+    monkeypatch.setenv("ECOLOGY_DATABASE_URL", url)
+    return url
+
+
+def _run(capsys, *argv: str) -> tuple[int, dict]:
+    code = main(["import", *argv])
+    return code, json.loads(capsys.readouterr().out)
+
+
+def _imported(url: str) -> set[str]:
+    records = register.open_register(url).records()
+    return set(records.loc[records["source"] == "directory.csv", "name"])
+
+
+def test_a_clean_file_is_written_and_exits_0(database, tmp_path, capsys):
+    path = tmp_path / "directory.csv"
+    path.write_text(GOOD, encoding="utf-8")
+    code, report = _run(capsys, str(path), "--kind", "assets", "--who", "tester")
+    assert code == 0
+    assert report["summary"]["accepted"] == 2 and report["written"]["added"] == 2
+    assert _imported(database) == {"Singing for the Brain", "Stitch and Natter"}
+    history = register.open_register(database).history()
+    assert set(history.loc[history["action"] == "import", "who"]) == {"tester"}
+
+
+def test_a_dry_run_reports_and_writes_nothing(database, tmp_path, capsys):
+    path = tmp_path / "directory.csv"
+    path.write_text(GOOD, encoding="utf-8")
+    before = register.open_register(database).revision()
+    code, report = _run(capsys, str(path), "--kind", "assets", "--dry-run")
+    assert code == 0 and report["written"] is None and report["summary"]["accepted"] == 2
+    assert register.open_register(database).revision() == before
+
+
+def test_rejected_rows_exit_1_and_nothing_is_written_unless_told(database, tmp_path, capsys):
+    path = tmp_path / "directory.csv"
+    path.write_text(GOOD + BAD_ROW, encoding="utf-8")
+    code, report = _run(capsys, str(path), "--kind", "assets")
+    assert code == 1 and report["written"] is None
+    errors = [i for i in report["issues"] if i["severity"] == "error"]
+    assert [(i["row"], i["field"]) for i in errors] == [(4, "name")]
+    assert _imported(database) == set()
+    code, report = _run(capsys, str(path), "--kind", "assets", "--skip-invalid")
+    assert code == 1 and report["written"]["added"] == 2
+    assert _imported(database) == {"Singing for the Brain", "Stitch and Natter"}
+
+
+def test_a_second_import_of_the_same_rows_is_skipped_not_doubled(database, tmp_path, capsys):
+    path = tmp_path / "directory.csv"
+    path.write_text(GOOD, encoding="utf-8")
+    _run(capsys, str(path), "--kind", "assets")
+    code, report = _run(capsys, str(path), "--kind", "assets")
+    assert code == 0 and report["written"]["added"] == 0 and report["written"]["skipped_duplicates"] == 2
+    assert len(register.open_register(database).records().query("source == 'directory.csv'")) == 2
+
+
+def test_an_unreadable_file_exits_2_with_the_reason(database, tmp_path, capsys):
+    path = tmp_path / "empty.csv"
+    path.write_bytes(b"")
+    code, report = _run(capsys, str(path), "--kind", "assets")
+    assert code == 2 and "empty" in report["refused"].lower()
