@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from ecology import auth, register
@@ -15,11 +16,12 @@ EDIT_CONTROLS = ("Save", "Retire", "Check the file")
 
 
 @pytest.fixture
-def database(built, tmp_path, monkeypatch) -> str:
-    """A register of this test's own, seeded like a first start."""
-    url = f"sqlite:///{tmp_path / 'register.sqlite3'}"
-    monkeypatch.setenv("ECOLOGY_DATABASE_URL", url)
-    return url
+def database(built, database_url, monkeypatch) -> str:
+    """A register of this test's own (SQLite, then PostgreSQL), seeded like a first start."""
+    monkeypatch.setenv("ECOLOGY_DATABASE_URL", database_url)
+    # The app's cached register for this URL may belong to a database an earlier test dropped.
+    st.cache_resource.clear()
+    return database_url
 
 
 def _open(editors: dict[str, str] | None = None) -> AppTest:

@@ -16,10 +16,10 @@ BAD_ROW = "Craft Club CIC,=HYPERLINK(\"http://evil.example\"),BD1 1HY,Crafts,Lon
 
 
 @pytest.fixture
-def database(built, tmp_path, monkeypatch) -> str:
-    url = f"sqlite:///{tmp_path / 'register.sqlite3'}"
-    monkeypatch.setenv("ECOLOGY_DATABASE_URL", url)
-    return url
+def database(built, database_url, monkeypatch) -> str:
+    """A register of this test's own (SQLite, then PostgreSQL), seeded like a first start."""
+    monkeypatch.setenv("ECOLOGY_DATABASE_URL", database_url)
+    return database_url
 
 
 def _run(capsys, *argv: str) -> tuple[int, dict]:
