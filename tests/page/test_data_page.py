@@ -143,3 +143,33 @@ def test_undo_from_the_history_tab_restores_the_record(database):
     assert at.dataframe(key="history").value.iloc[0]["What"] == "Undone"
     assert register.open_register(database).get("assets", "library::wylam-library")["name"] == "Wylam Library"
 
+
+
+def _big_csv(rows: int, pad: int = 0) -> bytes:
+    line = "Sing Together,Choir {},M1 1AE," + "x" * pad + "\r\n"
+    return ("Organisation Name,Name,Post Code,Notes\r\n" + "".join(line.format(i) for i in range(rows))).encode()
+
+
+BAD_FILES = {
+    # Made when a test runs (the big ones are 50 MB), not when the module is collected.
+    "empty": ("empty.csv", lambda: b"", "empty"),
+    "header only": ("header.csv", lambda: b"Name,Postcode\r\n", "no data rows"),
+    "50 MB": ("huge.csv", lambda: _big_csv(180_000, pad=260), "MB"),
+    "200,000 rows": ("many.csv", lambda: _big_csv(200_000), "rows"),
+    "not a spreadsheet": ("directory.xlsx", lambda: b"PK\x03\x04 this is not a zip", "xlsx"),
+    "broken JSON": ("directory.geojson", lambda: b'{"type": "FeatureCollection", "features": [', "JSON"),
+}
+
+
+@pytest.mark.parametrize("case", list(BAD_FILES), ids=list(BAD_FILES))
+def test_a_file_that_cannot_be_read_gets_a_clear_message_and_changes_nothing(database, case):
+    name, make, expected = BAD_FILES[case]
+    data = make()
+    at = _signed_in()
+    before = register.open_register(database).revision()
+    at.file_uploader(key="import-file").set_value((name, data, "application/octet-stream")).run()
+    assert not at.exception, at.exception[0].message if at.exception else ""
+    messages = [e.value.replace("\\", "") for e in at.error]
+    assert any(expected.lower() in m.lower() for m in messages), messages
+    assert not [b for b in at.button if b.label.startswith("Write")]
+    assert register.open_register(database).revision() == before
