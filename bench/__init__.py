@@ -19,4 +19,5 @@ BENCHMARKS = (
     "rerun",
     "first_render",
     "assets",
+    "import_rows",
 )

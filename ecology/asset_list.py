@@ -59,6 +59,7 @@ def details(asset: pd.Series, tree: PlaceTree) -> pd.DataFrame:
         ("Email", asset["contact_email"]),
         ("Status", asset["status"]),
         ("Last verified", verified.strftime("%d %B %Y") if pd.notna(verified) else "never"),
+        ("Verified by", asset.get("verified_by") if pd.notna(asset.get("verified_by")) else None),
         ("Source", asset["source"]),
         ("Licence", asset["licence"]),
         ("Attribution", asset["attribution"]),

@@ -27,6 +27,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--duplicates", choices=("skip", "merge"), default="skip",
                         help="rows matching a record already in the register: skip them (default) or merge "
                              "their non-empty fields into it")
+    parser.add_argument("--source", default=None,
+                        help="source name recorded on every record; it scopes the file's own ids, so use the "
+                             "same name for each new version of one directory (default: the file name)")
     parser.add_argument("--who", default=None, help="name recorded in the history (default: your user name)")
     parser.add_argument("--database", default=None,
                         help="SQLAlchemy URL of the register (default: ECOLOGY_DATABASE_URL or the SQLite file)")
@@ -46,7 +49,7 @@ def run(args: argparse.Namespace) -> int:
     prepared = ingest.prepare(
         raw, args.kind, ingest.suggest_mapping(list(raw.frame.columns), args.kind),
         postcodes=geography.PostcodeTable.from_build(), assigner=geography.PointAssigner.from_build(),
-        existing=store.keys(args.kind), source=args.file.name, today=pd.Timestamp.today().normalize())
+        existing=store.keys(args.kind), source=args.source or args.file.name, today=pd.Timestamp.today().normalize())
     report = {"file": str(args.file), "kind": args.kind, **prepared.report_json(), "written": None}
     rejected = prepared.summary()["rejected"]
     if not args.dry_run and len(prepared.records) and (not rejected or args.skip_invalid):

@@ -17,6 +17,7 @@ Choices made here (documented for the import page):
 
 from __future__ import annotations
 
+import hashlib
 import re
 import uuid
 from dataclasses import dataclass, field
@@ -52,21 +53,21 @@ class Issue:
 
 # -- column mapping ------------------------------------------------------------------------
 
-_COMMON = {
-    "source_id": ("id", "source id", "ref", "reference", "record id", "uid", "identifier", "service id", "ref no"),
-    "health_focus": ("health focus", "health", "health area", "health condition", "condition", "health need",
-                     "health outcome", "health focuses"),
-    "source": ("source", "data source"),
-    "licence": ("licence", "license"),
-}
+_SOURCE_ID = ("id", "source id", "ref", "reference", "record id", "uid", "identifier", "service id", "ref no")
+_HEALTH_FOCUS = ("health focus", "health", "health area", "health condition", "condition", "health need",
+                 "health outcome", "health focuses")
+_PROVENANCE = {"source": ("source", "data source"), "licence": ("licence", "license")}
+# field -> column names (reduced by ``_key``) that mean it, in the order the mapping page lists them
 _ASSET_SYNONYMS = {
     "asset_id": ("asset id",),
+    "source_id": _SOURCE_ID,
     "name": ("name", "asset name", "service name", "offer name", "activity name", "programme name",
              "project name", "title", "venue name", "group name"),
     "organisation": ("organisation", "organization", "organisation name", "organization name", "org", "org name",
                      "provider", "provider name", "delivered by", "company"),
     "kind": ("kind", "type", "asset type", "kind of asset", "record type"),
     "activities": ("activities", "activity", "art form", "artform", "art forms", "creative activity", "discipline"),
+    "health_focus": _HEALTH_FOCUS,
     "audiences": ("audiences", "audience", "who for", "who is it for", "target audience", "participants",
                   "client group", "beneficiaries", "age group"),
     "settings": ("settings", "setting", "venue type", "delivery setting"),
@@ -84,10 +85,12 @@ _ASSET_SYNONYMS = {
     "status": ("status", "active"),
     "last_verified": ("last verified", "verified", "date verified", "last checked", "date checked",
                       "last updated", "updated", "assured date", "verified on"),
+    **_PROVENANCE,
     "attribution": ("attribution",),
 }
 _PRACTITIONER_SYNONYMS = {
     "practitioner_id": ("practitioner id",),
+    "source_id": _SOURCE_ID,
     "disciplines": ("disciplines", "discipline", "art form", "art forms", "artform", "activities", "activity",
                     "creative practice", "practice"),
     "practice_type": ("practice type", "type", "type of practice", "organisation type", "business type"),
@@ -103,16 +106,10 @@ _PRACTITIONER_SYNONYMS = {
     "lived_experience_led": ("lived experience led", "lived experience", "lived experience leadership"),
     "ethnically_diverse": ("ethnically diverse", "ethnic diversity", "global majority"),
     "disabled": ("disabled", "disability"),
+    "health_focus": _HEALTH_FOCUS,
+    **_PROVENANCE,
 }
-_TARGETS = {
-    "assets": {**{k: v for k, v in _ASSET_SYNONYMS.items() if k == "asset_id"},
-               "source_id": _COMMON["source_id"], **{k: v for k, v in _ASSET_SYNONYMS.items() if k != "asset_id"},
-               "health_focus": _COMMON["health_focus"], "source": _COMMON["source"], "licence": _COMMON["licence"]},
-    "practitioners": {"practitioner_id": _PRACTITIONER_SYNONYMS["practitioner_id"], "source_id": _COMMON["source_id"],
-                      **{k: v for k, v in _PRACTITIONER_SYNONYMS.items() if k != "practitioner_id"},
-                      "health_focus": _COMMON["health_focus"], "source": _COMMON["source"],
-                      "licence": _COMMON["licence"]},
-}
+_TARGETS = {"assets": _ASSET_SYNONYMS, "practitioners": _PRACTITIONER_SYNONYMS}
 # Column names that hold personal data about a practitioner: never imported.
 _PERSONAL = re.compile(r"\b(e ?mail|phone|telephone|mobile|tel|address|street|birth|dob|birthday|forename|"
                        r"surname|nhs number|ni number|national insurance)\b|"
@@ -186,6 +183,8 @@ def _check_mapping(raw: "RawTable", kind: str, mapping: dict[str, str | None] | 
 # -- collecting issues ---------------------------------------------------------------------
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+# Whitespace spelled out: pandas runs ``\s`` through Python's re, ten times slower than pyarrow's RE2.
+_SPACES = "[ \t\n\r\f\v\u00a0\u2000-\u200b\u3000]+"
 
 
 def shown(value: object) -> str:
@@ -203,9 +202,14 @@ class _Report:
         self.numbers = np.asarray(numbers)
         self.failed = np.zeros(len(self.numbers), dtype=bool)
         self.issues: list[Issue] = []
+        self.reader_rows: dict[str, set[int]] = {}  # column -> rows the reader already reported on
+
+    def reported(self, column: str) -> np.ndarray:
+        """Return True for rows whose ``column`` the reader already reported (so it is not said twice)."""
+        return np.isin(self.numbers, list(self.reader_rows.get(column, ())))
 
     def add(self, mask, column: str, target: str, severity: str, message, values=None) -> None:
-        """Add one issue per True in ``mask``; ``message`` is a str, a per-row sequence or a function of the position."""
+        """Add one issue per True in ``mask``; ``message`` is a str, a per-row sequence or a function of position."""
         positions = np.flatnonzero(np.asarray(mask, dtype=bool))
         if not len(positions):
             return
@@ -228,9 +232,11 @@ _LIMITS = {"name": 300, "organisation": 300, "address": 500, "postcode": 20, "po
            "source": 300, "licence": 300, "attribution": 1000, "status": 30, "last_verified": 40,
            "latitude": 40, "longitude": 40, "easting": 40, "northing": 40}
 DEFAULT_LIMIT = 2000
-_HTML = r"(?i)<\s*/?\s*[a-z!][^<>]*>|<\s*script|javascript\s*:|vbscript\s*:|data\s*:\s*text/html"
-_NUMBER = r"[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)(?:[eE][+-]?\d+)?"  # "-2,24": a decimal comma
-_PHONE = r"\+?\d[\d ().-]{5,}\d"
+_WS = "[ \t\n\r\f\v]*"
+_HTML = (f"(?i)<{_WS}/?{_WS}[a-z!][^<>]*>|<{_WS}script|javascript{_WS}:|vbscript{_WS}:"
+         f"|data{_WS}:{_WS}text/html")
+_NUMBER = r"[+-]?(?:[0-9]+(?:[.,][0-9]*)?|[.,][0-9]+)(?:[eE][+-]?[0-9]+)?"  # "-2,24": a decimal comma
+_PHONE = r"\+?[0-9][0-9 ().-]{5,}[0-9]"
 _GUARD = r"'+[=+\-@\t\r]"  # export.neutralise's apostrophe(s) before a formula trigger
 
 
@@ -267,7 +273,7 @@ def _check_text(report: _Report, values: pd.Series, column: str, target: str) ->
                f"{target} held invisible control characters; they were removed.", values)
     cleaned = values.str.replace(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", "", regex=True)
     if target != "address":  # only an address may keep its line breaks
-        cleaned = cleaned.str.replace(r"\s+", " ", regex=True)
+        cleaned = cleaned.str.replace(_SPACES, " ", regex=True)
     return cleaned
 
 
@@ -354,8 +360,9 @@ def _dates(report: _Report, values: pd.Series, column: str, target: str, today: 
     parsed = pd.to_datetime(pd.Series(distinct, dtype="string"), format="ISO8601", errors="coerce")
     rest = parsed.isna().to_numpy()
     if rest.any():
+        # By position: the parsed subset's own index would line values up with the wrong rows.
         parsed[rest] = pd.to_datetime(pd.Series(distinct[rest], dtype="string"), format="mixed", dayfirst=True,
-                                      errors="coerce")
+                                      errors="coerce").to_numpy()
     dates = pd.Series(np.append(parsed.dt.normalize().to_numpy(), np.datetime64("NaT"))[codes], index=values.index)
     bad = values.notna().to_numpy() & dates.isna().to_numpy()
     report.add(bad, column, target, "warning",
@@ -371,10 +378,14 @@ def _dates(report: _Report, values: pd.Series, column: str, target: str, today: 
     return dates.mask(bad | future).fillna(today)
 
 
+_URL = r"(?i)https?://[^ \t\n\r\f\v<>\"]+"
+_BARE_DOMAIN = r"(?i)(www\.)?[a-z0-9-]+(\.[a-z0-9-]+)+(/[^ \t\n\r\f\v<>\"]*)?"
+
+
 def _website(report: _Report, values: pd.Series, column: str) -> pd.Series:
     """Return http(s) addresses; "www.x.org" gets "https://" (warning); anything else is an error."""
-    web = values.str.fullmatch(r"(?i)https?://[^\s<>\"]+").fillna(True).to_numpy()
-    bare = ~web & values.str.fullmatch(r"(?i)(www\.)?[a-z0-9-]+(\.[a-z0-9-]+)+(/[^\s<>\"]*)?").fillna(False).to_numpy()
+    web = values.str.fullmatch(_URL).fillna(True).to_numpy()
+    bare = ~web & values.str.fullmatch(_BARE_DOMAIN).fillna(False).to_numpy()
     report.add(bare, column, "website", "warning", "website had no http:// or https://; https:// was added.",
                values)
     report.add(~web & ~bare, column, "website", "error",
@@ -384,7 +395,7 @@ def _website(report: _Report, values: pd.Series, column: str) -> pd.Series:
 
 def _email(report: _Report, values: pd.Series, column: str) -> pd.Series:
     """Return the addresses; one not shaped like name@domain.tld is an error."""
-    ok = values.str.fullmatch(r"[^@\s<>\"(),;:]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+").fillna(True).to_numpy()
+    ok = values.str.fullmatch(r"[^@ \t\n\r\f\v<>\"(),;:]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+").fillna(True).to_numpy()
     report.add(~ok, column, "contact_email", "error",
                "contact_email is not an email address (expected something like info@example.org).", values)
     return values
@@ -494,6 +505,9 @@ def _postcode_issues(report: _Report, geo: pd.DataFrame, given: pd.Series, colum
 def _locate_assets(report: _Report, values: dict, columns: dict, postcodes: "PostcodeTable") -> _Location:
     """Return each row's location: latitude/longitude, else easting/northing, else the postcode."""
     n = len(report.numbers)
+    if not {"postcode", "latitude", "longitude", "easting", "northing"} & set(values):
+        _required(report, values, columns, "postcode", "every asset needs a location (or map latitude and "
+                  "longitude, or easting and northing)")
     lat, lon = _coordinates(report, values, columns)
     grid_lat, grid_lon = _grid(report, values, columns) if {"easting", "northing"} & set(values) else (
         np.full(n, np.nan), np.full(n, np.nan))
@@ -506,7 +520,9 @@ def _locate_assets(report: _Report, values: dict, columns: dict, postcodes: "Pos
     lon = np.select([has_ll, has_en, has_pc], [lon, grid_lon, geo["lon"].to_numpy()], np.nan)
     _half_pairs(report, values, columns, has_pc)
     _postcode_issues(report, geo, given, columns.get("postcode", ""), has_ll | has_en)
-    nothing = ~given.notna().to_numpy()
+    # no location at all; a feature whose geometry the reader rejected has been told so already
+    nothing = ~given.notna().to_numpy() & ~report.reported("geometry")
+    nothing &= bool({"postcode", "latitude", "longitude", "easting", "northing"} & set(values))
     for name in ("latitude", "longitude", "easting", "northing"):
         if name in values:
             nothing &= values[name].isna().to_numpy()
@@ -557,7 +573,8 @@ def district_centroids(postcodes: "PostcodeTable", districts: list[str]) -> pd.D
         located = np.isfinite(lat)
         rows.append((district, lat[located].mean() if located.any() else np.nan,
                      lon[located].mean() if located.any() else np.nan, int(located.sum())))
-    return pd.DataFrame(rows, columns=["district", "lat", "lon", "count"]).set_index("district")
+    frame = pd.DataFrame(rows, columns=["district", "lat", "lon", "count"]).set_index("district")
+    return frame.astype({"lat": "float64", "lon": "float64", "count": "int64"})
 
 
 def _locate_practitioners(report: _Report, values: dict, columns: dict, postcodes: "PostcodeTable") -> _Location:
@@ -574,7 +591,7 @@ def _locate_practitioners(report: _Report, values: dict, columns: dict, postcode
     report.add(given.notna().to_numpy() & ~shaped, column, "postcode_district", "error",
                "postcode_district is not a postcode district (expected the first half of a postcode, e.g. M14).",
                given.where(~pd.Series(full), district))
-    report.add(given.isna().to_numpy(), column, "postcode_district", "error",
+    report.add(given.isna().to_numpy() & ("postcode_district" in values), column, "postcode_district", "error",
                "postcode_district is missing: every practitioner needs one to be placed.")
     district = district.where(pd.Series(shaped))
     codes, distinct = pd.factorize(district)
@@ -592,18 +609,35 @@ def _locate_practitioners(report: _Report, values: dict, columns: dict, postcode
 
 def _name_key(names: pd.Series, postcodes: pd.Series) -> pd.Series:
     """Return "name|POSTCODE" ignoring case and spacing (missing when either is missing)."""
-    name = names.astype("string").str.casefold().str.replace(r"\s+", " ", regex=True).str.strip()
-    code = postcode.normalise(postcodes.astype("string"))
+    name = names.astype("string").str.casefold().str.replace(_SPACES, " ", regex=True).str.strip()
+    code = postcodes.astype("string").str.upper().str.replace(_SPACES, "", regex=True)
     return (name + "|" + code).mask(name.isna() | code.isna() | (code == ""))
 
 
-def _ids(given: pd.Series, source_ids: pd.Series, fallback: list[str]) -> np.ndarray:
-    """Return ids: the given id, else "import:<source id>", else "import:<uuid5 of fallback>"."""
-    ids = given.astype(object).where(given.notna(), ("import:" + source_ids).astype(object))
+def source_slug(source: str) -> str:
+    """Return the id prefix of a source name: "Bradford Directory.xlsx" -> "bradford-directory-xlsx"."""
+    slug = re.sub(r"[^a-z0-9]+", "-", str(source).casefold()).strip("-")
+    return slug[:60] or "import"
+
+
+def _ids(given: pd.Series, source_ids: pd.Series, fallback: list[str], source: str) -> np.ndarray:
+    """Return ids: the given id, else "import:<source slug>:<source id>" (two directories that
+    both number rows 1, 2, 3 must not clash), else "import:<uuid5 of fallback>"."""
+    prefix = f"import:{source_slug(source)}:"
+    ids = given.astype(object).where(given.notna(), (prefix + source_ids).astype(object))
     ids = np.array(ids.where(ids.notna(), None).to_numpy(dtype=object), dtype=object)  # a writable copy
     for i in np.flatnonzero(pd.isna(ids)):
-        ids[i] = f"import:{uuid.uuid5(IMPORT_NAMESPACE, fallback[i])}"
+        ids[i] = f"import:{uuid5(fallback[i])}"
     return ids
+
+
+def uuid5(name: str, namespace: uuid.UUID = IMPORT_NAMESPACE) -> str:
+    """Return ``str(uuid.uuid5(namespace, name))``, built without a UUID object (three times faster)."""
+    digest = bytearray(hashlib.sha1(namespace.bytes + name.encode("utf-8")).digest()[:16])
+    digest[6] = (digest[6] & 0x0F) | 0x50  # version 5
+    digest[8] = (digest[8] & 0x3F) | 0x80  # RFC 4122 variant
+    text = digest.hex()
+    return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
 
 
 def _repeats(report: _Report, keys: dict[str, np.ndarray], label: str) -> tuple[np.ndarray, np.ndarray]:
@@ -700,6 +734,7 @@ def _carry_reader_issues(report: _Report, raw: "RawTable", columns: dict[str, st
     for issue in raw.issues:
         target = issue.field or target_of.get(issue.column, "")
         report.issues.append(Issue(issue.row, issue.column, target, issue.severity, issue.message, issue.value))
+        report.reader_rows.setdefault(issue.column, set()).add(issue.row)
         if issue.severity == "error" and issue.row in position:
             report.failed[position[issue.row]] = True
 
@@ -710,7 +745,7 @@ def _required(report: _Report, values: dict, columns: dict, target: str, why: st
         report.file("error", f"No column is mapped to {target}; {why}. Map a column to {target}.", "", target)
         report.failed[:] = True
         return
-    blank = values[target].isna().to_numpy() & ~report.failed
+    blank = values[target].isna().to_numpy() & ~report.reported(columns[target])
     report.add(blank, columns[target], target, "error", f"{target} is missing; {why}.")
 
 
@@ -787,7 +822,7 @@ def _record_ids(kind: str, values: dict, fields: dict, location: _Location, repo
     id_field = "asset_id" if kind == "assets" else "practitioner_id"
     blank = pd.Series([pd.NA] * len(report.numbers), dtype="string")
     return _ids(values.get(id_field, blank), values.get("source_id", blank),
-                _fallback_keys(kind, fields, location, report, source))
+                _fallback_keys(kind, fields, location, report, source), source)
 
 
 def _duplicate_frame(report: _Report, ids, repeat, first, in_store, kept) -> pd.DataFrame:
@@ -834,6 +869,8 @@ def prepare(raw: "RawTable", kind: str, mapping: dict[str, str | None] | None = 
                          index=range(len(ids)))
     spec = schema.ASSET_COLUMNS if kind == "assets" else schema.PRACTITIONER_COLUMNS
     records = schema.conform(table[kept], spec)
+    unused = [c for c in raw.frame.columns if c not in columns.values()]
+    notes = list(raw.notes) + ([f"Columns not imported (not mapped to a field): {', '.join(unused)}."]
+                               if unused else [])
     return Prepared(kind, records, np.asarray(report.numbers)[kept], report.issues,
-                    _duplicate_frame(report, ids, repeat, first, in_store, kept), len(ids),
-                    list(raw.notes))
+                    _duplicate_frame(report, ids, repeat, first, in_store, kept), len(ids), notes)

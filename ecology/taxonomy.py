@@ -48,10 +48,16 @@ def label_of(vocabulary: str, term_id: str) -> str:
     return _labels(vocabulary).get(term_id, term_id)
 
 
+@lru_cache(maxsize=None)
+def _names(vocabulary: str) -> dict[str, str]:
+    """Return {id, label or synonym in lower case: term id} for one vocabulary."""
+    names: dict[str, str] = {}
+    for term in reversed(terms(vocabulary)):  # earlier terms win a shared synonym
+        for name in (term.id, term.label, *term.synonyms):
+            names[" ".join(name.lower().split())] = term.id
+    return names
+
+
 def resolve(vocabulary: str, text: str) -> str | None:
     """Return the term id that ``text`` names (id, label or synonym, any case), else None."""
-    wanted = " ".join(str(text).strip().lower().split())
-    for term in terms(vocabulary):
-        if wanted in {term.id, term.label.lower(), *(s.lower() for s in term.synonyms)}:
-            return term.id
-    return None
+    return _names(vocabulary).get(" ".join(str(text).strip().lower().split()))

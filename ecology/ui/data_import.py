@@ -70,7 +70,8 @@ def _report(prepared: ingest.Prepared, stem: str) -> None:
         st.caption(text.escape_markdown(note))
     report = prepared.report_frame()
     if not report.empty:
-        st.dataframe(report, hide_index=True, width="stretch", height=min(400, 40 + 35 * len(report)),
+        shown = report.assign(row=report["row"].astype("string").fillna("whole file"))
+        st.dataframe(shown, hide_index=True, width="stretch", height=min(400, 40 + 35 * len(report)),
                      key="import-report")
     left, right = st.columns(2)
     left.download_button("Download the report (CSV)", icon=":material/download:", key="report-csv",
@@ -118,18 +119,23 @@ def show(editor: str) -> None:
     st.caption(f"{len(raw.frame):,} {raw.row_label}s and {len(raw.frame.columns)} columns read from "
                f"{text.escape_markdown(upload.name)}.")
     mapping = _mapping_step(raw, kind, state["key"][-12:])
+    source = st.text_input(
+        "Source name", value=upload.name, max_chars=200, key=f"import-source-{state['key'][-12:]}",
+        help="Recorded on every record, and it scopes the file's own ids: keep the same name each time you "
+             "import a new version of the same directory, so its rows are recognised as already imported.")
     if st.button("Check the file", icon=":material/fact_check:", type="primary", key="import-check"):
         register = loaders.the_register()
         with st.spinner("Checking every row…"):
             state["prepared"] = ingest.prepare(
                 raw, kind, mapping, postcodes=loaders.postcodes(), assigner=loaders.assigner(),
-                existing=register.keys(kind), source=upload.name, today=pd.Timestamp.today().normalize())
-        state["mapping"] = mapping
+                existing=register.keys(kind), source=source.strip() or upload.name,
+                today=pd.Timestamp.today().normalize())
+        state["mapping"] = (mapping, source)
     prepared = state["prepared"]
     if prepared is None:
         return
-    if state["mapping"] != mapping:
-        st.info("The column choices changed since the check: check the file again.")
+    if state["mapping"] != (mapping, source):
+        st.info("The column choices or the source name changed since the check: check the file again.")
         return
     stem = upload.name.rsplit(".", 1)[0]
     _report(prepared, stem)
@@ -144,6 +150,7 @@ def show(editor: str) -> None:
     blocked = (errors and on_error == "stop") or summary["accepted"] == 0
     if errors and on_error == "stop":
         st.caption(f"{errors:,} rows have errors: fix them and upload the file again, or choose to skip them.")
-    if st.button(f"Write {summary['accepted']:,} records to the register", icon=":material/database_upload:",
+    noun = "record" if summary["accepted"] == 1 else "records"
+    if st.button(f"Write {summary['accepted']:,} {noun} to the register", icon=":material/database_upload:",
                  disabled=bool(blocked), key="import-write"):
         _write(prepared, kind, editor, duplicates, upload.name)

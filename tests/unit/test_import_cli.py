@@ -79,3 +79,16 @@ def test_an_unreadable_file_exits_2_with_the_reason(database, tmp_path, capsys):
     path.write_bytes(b"")
     code, report = _run(capsys, str(path), "--kind", "assets")
     assert code == 2 and "empty" in report["refused"].lower()
+
+
+def test_the_source_name_scopes_ids_and_name_and_postcode_still_catch_repeats(database, tmp_path, capsys):
+    path = tmp_path / "directory.csv"
+    path.write_text("ID," + GOOD.replace("\r\nSing", "\r\n1,Sing").replace("\r\nCraft", "\r\n2,Craft"),
+                    encoding="utf-8")
+    code, report = _run(capsys, str(path), "--kind", "assets", "--source", "Bradford hub directory")
+    assert code == 0 and report["written"]["added"] == 2
+    ids = set(register.open_register(database).records().query("source == 'Bradford hub directory'")["asset_id"])
+    assert ids == {"import:bradford-hub-directory:1", "import:bradford-hub-directory:2"}
+    # The same rows under another source name: not the same ids, but the same name and postcode.
+    code, report = _run(capsys, str(path), "--kind", "assets", "--source", "Another list")
+    assert report["written"]["added"] == 0 and report["written"]["skipped_duplicates"] == 2

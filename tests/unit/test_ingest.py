@@ -312,6 +312,15 @@ def test_a_row_without_any_location_is_an_error(prep):
     assert "No location" in _issue(prepared, 2, "postcode").message
 
 
+def test_a_file_without_location_columns_gets_one_file_level_error(prep):
+    prepared = prep([["name", "colour"], ["A", "red"], ["B", "blue"]])
+    assert _found(prepared, "error") == [(None, "postcode", "error")]
+    error = next(i for i in prepared.issues if i.severity == "error")
+    assert "every asset needs a location" in error.message
+    assert prepared.rejected_rows() == [] and len(prepared.records) == 0
+    assert "Columns not imported (not mapped to a field): colour." in prepared.notes
+
+
 def test_latitude_without_longitude_falls_back_to_the_postcode(prep):
     prepared = prep([["name", "postcode", "latitude", "longitude"], ["A", "M1 1AE", "53.48", ""],
                      ["B", "", "53.48", ""]])
@@ -343,7 +352,9 @@ def test_ids_kept_prefixed_or_derived_reproducibly(prep):
             ["", "", "C", "M1 1AE"]]
     first, second = prep(rows), prep(rows)
     ids = first.records["asset_id"].tolist()
-    assert ids[:2] == ["museum:1", "import:77"]
+    # A source id is scoped by the source, so two directories numbering rows 1, 2, 3 never clash.
+    assert ids[:2] == ["museum:1", "import:test-import:77"]
+    assert prep(rows, source="Other list").records["asset_id"].tolist()[1] == "import:other-list:77"
     assert ids[2].startswith("import:") and len(ids[2]) == len("import:") + 36
     assert second.records["asset_id"].tolist() == ids
 
@@ -360,13 +371,13 @@ def test_records_conform_to_the_schema(prep):
 
 
 def test_duplicates_of_stored_records_by_id_and_by_name_and_postcode(prep):
-    existing = pd.DataFrame({"asset_id": ["import:77", "museum:9"], "name": ["Old", "Singing  for Health"],
+    existing = pd.DataFrame({"asset_id": ["import:test-import:77", "museum:9"], "name": ["Old", "Singing  for Health"],
                              "postcode": ["LS1 1UR", "m11ae"]})
     prepared = prep([["ID", "name", "postcode"], ["77", "New name", "M1 1AE"],
                      ["", "singing for health", "M1 1AE"], ["", "Other", "M1 1AE"]], existing=existing)
     assert len(prepared.records) == 3  # kept: the store decides whether to merge or skip
     assert prepared.duplicates.to_dict(orient="records") == [
-        {"row": 2, "record_index": 0, "record_id": "import:77", "existing_id": "import:77",
+        {"row": 2, "record_index": 0, "record_id": "import:test-import:77", "existing_id": "import:test-import:77",
          "reason": "same source id"},
         {"row": 3, "record_index": 1, "record_id": prepared.records.at[1, "asset_id"], "existing_id": "museum:9",
          "reason": "same name and postcode"}]
@@ -445,7 +456,7 @@ def test_geojson_in_bng_is_placed_and_bad_geometry_rejected(prep):
          "properties": {"name": "Walk"}}]}
     prepared = prep(json.dumps(document), filename="places.geojson")
     assert prepared.records["lad_code"].tolist() == [MANCHESTER]
-    assert _found(prepared, "error") == [(2, "", "error"), (2, "postcode", "error")]
+    assert _found(prepared, "error") == [(2, "", "error")]
     assert "LineString, not a Point" in prepared.issues[0].message
     assert any("British National Grid" in note for note in prepared.notes)
 
@@ -543,10 +554,16 @@ def test_practitioner_bad_districts_and_flags(prep):
     assert prepared.rejected_rows() == [4, 5, 6]
 
 
+def test_practitioner_file_without_districts_gets_one_file_level_error(prep):
+    prepared = prep([["Art form"], ["music"], ["dance"]], kind="practitioners")
+    assert _found(prepared, "error") == [(None, "postcode_district", "error")]
+    assert len(prepared.records) == 0
+
+
 def test_practitioner_ids_and_repeats(prep):
     prepared = prep([["ID", "district"], ["p1", "M14"], ["p1", "M14"], ["", "M14"]], kind="practitioners",
-                    existing=pd.DataFrame({"practitioner_id": ["import:p1"]}))
-    assert prepared.records["practitioner_id"].tolist()[0] == "import:p1"
+                    existing=pd.DataFrame({"practitioner_id": ["import:test-import:p1"]}))
+    assert prepared.records["practitioner_id"].tolist()[0] == "import:test-import:p1"
     assert prepared.records["practitioner_id"].iloc[1].startswith("import:")
     assert prepared.duplicates["reason"].tolist() == ["same source id", "repeats row 2"]
 
@@ -569,3 +586,19 @@ def test_ten_thousand_postcode_rows_prepare_quickly(postcodes, assigner):
     assert len(prepared.records) + len(prepared.rejected_rows()) + prepared.summary()["repeats_in_file"] == 10_000
     assert len(prepared.records) > 9_000
     assert elapsed < 2.5, f"prepare took {elapsed:.2f} s"
+
+
+@pytest.mark.parametrize("name", ["", "choir|M11AE|53.48000|-2.24000", "Café ☕"])
+def test_fast_uuid5_matches_the_standard_library(name):
+    import uuid
+
+    assert ingest.uuid5(name) == str(uuid.uuid5(ingest.IMPORT_NAMESPACE, name))
+
+
+def test_mixed_date_styles_each_stay_on_their_own_row(prep):
+    # ISO dates first, then day-first ones: each row must keep its own date.
+    dates = ["2024-03-05", "05/03/2024", "25/03/2024", "13/01/2025", "01/12/2024"]
+    prepared = prep([["name", "postcode", "last verified"]] + [[f"N{i}", "M1 1AE", d] for i, d in enumerate(dates)])
+    assert prepared.records["last_verified"].tolist() == [pd.Timestamp(d) for d in (
+        "2024-03-05", "2024-03-05", "2024-03-25", "2025-01-13", "2024-12-01")]
+    assert not [i for i in prepared.issues if i.field == "last_verified"]
