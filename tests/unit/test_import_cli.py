@@ -92,3 +92,18 @@ def test_the_source_name_scopes_ids_and_name_and_postcode_still_catch_repeats(da
     # The same rows under another source name: not the same ids, but the same name and postcode.
     code, report = _run(capsys, str(path), "--kind", "assets", "--source", "Another list")
     assert report["written"]["added"] == 0 and report["written"]["skipped_duplicates"] == 2
+
+
+def test_practitioners_are_stored_by_postcode_district_only(database, tmp_path, capsys):
+    path = tmp_path / "practitioners.csv"
+    path.write_text("Practitioner ID,Full name,Postcode,Art form,Practice type,Safeguarding training\r\n"
+                    "p1,Ann Example,M14 5RB,Dance,Freelance,yes\r\n"
+                    "p2,Bob Example,BD1 1HY,Singing; Crafts,Small organisation,no\r\n", encoding="utf-8")
+    code, report = _run(capsys, str(path), "--kind", "practitioners")
+    assert code == 0 and report["written"]["added"] == 2
+    stored = register.open_register(database).records("practitioners").set_index("postcode_district")
+    assert sorted(stored.index) == ["BD1", "M14"]
+    assert stored.loc["M14", "lad_code"] == "E08000003" and stored.loc["M14", "disciplines"] == "|dance|"
+    assert bool(stored.loc["M14", "trained_safeguarding"]) and not bool(stored.loc["BD1", "trained_safeguarding"])
+    text = json.dumps(report) + stored.to_json(date_format="iso")
+    assert "Ann Example" not in text and "M14 5RB" not in text
