@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import time
 
 import numpy as np
 import pandas as pd
@@ -571,7 +570,8 @@ def test_practitioner_ids_and_repeats(prep):
 # -- speed -------------------------------------------------------------------------------------
 
 
-def test_ten_thousand_postcode_rows_prepare_quickly(postcodes, assigner):
+def test_ten_thousand_postcode_rows_are_all_accounted_for(postcodes, assigner):
+    # Speed is measured by `python -m bench import_rows`, not asserted here.
     stored = pd.read_parquet(geography.paths.build_dir() / "assets.parquet", columns=["postcode"])
     codes = stored["postcode"].dropna().to_numpy()
     rng = np.random.default_rng(4)
@@ -579,13 +579,10 @@ def test_ten_thousand_postcode_rows_prepare_quickly(postcodes, assigner):
     for i, code in enumerate(rng.choice(codes, 10_000)):
         lines.append(f"Offer {i},Org {i % 300},{code},singing; dance,dementia,https://example.org/{i}")
     raw = readers.read("big.csv", "\n".join(lines).encode())
-    start = time.perf_counter()
     prepared = ingest.prepare(raw, "assets", postcodes=postcodes, assigner=assigner, existing=None,
                               source="Speed", today=TODAY)
-    elapsed = time.perf_counter() - start
     assert len(prepared.records) + len(prepared.rejected_rows()) + prepared.summary()["repeats_in_file"] == 10_000
     assert len(prepared.records) > 9_000
-    assert elapsed < 2.5, f"prepare took {elapsed:.2f} s"
 
 
 @pytest.mark.parametrize("name", ["", "choir|M11AE|53.48000|-2.24000", "Café ☕"])
