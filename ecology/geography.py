@@ -205,7 +205,6 @@ class PointAssigner:
         ``lon``/``lat`` are WGS84 degrees; NaN coordinates give missing codes.
         """
         import geopandas as gpd
-        import shapely
 
         lon = np.asarray(lon, dtype="float64")
         lat = np.asarray(lat, dtype="float64")

@@ -8,7 +8,6 @@ Every string that reaches a popup or tooltip passes through ``escape_for_map``.
 from __future__ import annotations
 
 import html
-import json
 import os
 
 import folium
