@@ -86,7 +86,7 @@ def show(context: PageContext, editor: str) -> None:
         options.insert(1, open_now)  # renamed by someone else: keep the open form on screen
     # The picker keeps the value as its label: a label that changed (someone renamed the
     # record) would reset the choice and lose the open form, so labels are fixed per session.
-    labels = st.session_state.setdefault(LABELS, {NEW: "➕ Add a new asset"})
+    labels = st.session_state.setdefault(LABELS, {NEW: "New: add an asset"})
     names = in_place.set_index("asset_id")["name"]
     for record_id in options:
         if record_id not in labels:
