@@ -584,11 +584,12 @@ class Store:
                                      after=_to_json(_comparable(info, stored)), note=note or None, batch=batch))
                     merged += 1
                 else:
+                    # The history holds what _comparable would give, without a second pass over every cell.
+                    after = _to_json({**row, "version": 1, "retired_at": None, "verified_by": None})
                     row.update(version=1, created_at=now, updated_at=now)
                     new_rows.append(row)
                     logs.append(dict(record_type=kind, record_id=row[info.id_column], action="import", who=who,
-                                     at=now, before=None, after=_to_json(_comparable(info, row)),
-                                     note=note or None, batch=batch))
+                                     at=now, before=None, after=after, note=note or None, batch=batch))
                     added += 1
             if new_rows:
                 conn.execute(table.insert(), new_rows)
@@ -597,7 +598,21 @@ class Store:
         return ImportResult(batch, added, merged, len(skip & set(range(len(rows)))))
 
 
+def _column_values(series: pd.Series, dtype: str) -> list:
+    """Return one column as plain Python values for the driver (None for missing)."""
+    missing = series.isna().to_numpy()
+    if dtype == "bool":
+        return series.astype(bool).tolist()
+    if dtype.startswith("datetime"):
+        dates = series.dt.date.to_numpy(dtype=object)
+        return [None if gap else value for value, gap in zip(dates, missing)]
+    values = series.astype(object).to_numpy()
+    return [None if gap else value for value, gap in zip(values.tolist(), missing)]
+
+
 def _frame_rows(kind: Kind, frame: pd.DataFrame) -> list[dict]:
-    """Return the rows of a record table as dicts of database values."""
+    """Return the rows of a record table as dicts of database values (converted a column at a time)."""
     frame = schema.conform(frame, kind.columns)
-    return [_row_values(kind, record) for record in frame.to_dict(orient="records")]
+    names = list(kind.columns)
+    columns = [_column_values(frame[name], dtype) for name, dtype in kind.columns.items()]
+    return [dict(zip(names, values)) for values in zip(*columns)]

@@ -222,3 +222,13 @@ def test_an_import_that_fails_part_way_writes_nothing(register):
         register.import_records("assets", incoming, "alice")
     assert list(register.records()["asset_id"]) == ["t:1"]
     assert register.revision() == before
+
+
+def test_an_imported_record_is_logged_like_an_edit_and_undoing_the_import_retires_it(register):
+    register.seed({"assets": _frame()})
+    register.import_records("assets", _frame(_asset("import:a")), "alice")
+    change = register.history(record_id="import:a").iloc[0]
+    assert set(change["after"]) == set(schema.ASSET_COLUMNS) | {"version", "retired_at", "verified_by"}
+    assert change["after"]["last_verified"] == "2025-01-15" and change["after"]["latitude"] == 53.7938
+    register.undo(int(change["change_id"]), "alice")
+    assert register.records().empty and register.get("assets", "import:a")["retired_at"] is not None
