@@ -9,6 +9,8 @@ from ecology import export, filters, freshness, text
 from ecology.ui import loaders
 from ecology.ui.shell import PageContext
 
+GENERATION = "stale-list-generation"  # session state: bumped after each marking
+
 
 def show(context: PageContext, editor: str | None, as_of: pd.Timestamp) -> None:
     """Draw the stale-record queue for the sidebar's place; editors can mark records verified."""
@@ -32,8 +34,12 @@ def show(context: PageContext, editor: str | None, as_of: pd.Timestamp) -> None:
                        mime="text/csv", key="download-checking")
     with st.expander("Stale records by local authority"):
         st.dataframe(freshness.by_place(stale, context.tree), hide_index=True, width="stretch")
+    # A new key after each marking: the old selection would otherwise land on the rows
+    # that moved up into the marked records' places.
+    generation = st.session_state.get(GENERATION, 0)
     picked = st.dataframe(
-        checking, hide_index=True, width="stretch", height=min(460, 40 + 35 * len(checking)), key="stale-list",
+        checking, hide_index=True, width="stretch", height=min(460, 40 + 35 * len(checking)),
+        key=f"stale-list-{generation}",
         on_select="rerun" if editor else "ignore", selection_mode="multi-row",
         column_config={"Last verified": st.column_config.DateColumn(format="D MMM YYYY"),
                        "Sample": st.column_config.CheckboxColumn(),
@@ -44,5 +50,6 @@ def show(context: PageContext, editor: str | None, as_of: pd.Timestamp) -> None:
     label = f"Mark {len(chosen)} selected as verified today" if chosen else "Select rows to mark them verified"
     if st.button(label, disabled=not chosen, icon=":material/verified:", key="mark-verified"):
         count = loaders.the_register().verify("assets", chosen, editor, on=as_of.date())
+        st.session_state[GENERATION] = generation + 1
         st.toast(f"{count} records marked verified on {as_of:%d %B %Y} by {editor}.")
         st.rerun()

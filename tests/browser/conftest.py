@@ -78,13 +78,16 @@ def _start_server(tiles: str | None, extra_env: dict[str, str] | None = None) ->
     ``extra_env`` (e.g. ECOLOGY_BUILD_DIR) is added to the server's environment.
     """
     port = _free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ECOLOGY_TILES")}
+    # Tiles and editor sign-in come only from the test that asks for them.
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("ECOLOGY_TILES", "ECOLOGY_EDITOR_"))}
     if tiles is not None:
         env["ECOLOGY_TILES"] = tiles
     env.update(extra_env or {})
     log = Path(tempfile.mkstemp(prefix=f"streamlit-{port}-", suffix=".log")[1])
     command = [_venv_python(), "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-               "--server.address", LOCAL_HOST, "--server.port", str(port)]
+               "--server.address", LOCAL_HOST, "--server.port", str(port),
+               # Edits to the code during a run must not put a "file changed" bar over the page.
+               "--server.fileWatcherType", "none"]
     with log.open("wb") as sink:
         process = subprocess.Popen(command, cwd=PROJECT_ROOT, env=env, stdout=sink, stderr=sink,
                                    stdin=subprocess.DEVNULL)

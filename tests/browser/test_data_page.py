@@ -285,12 +285,8 @@ def test_an_editor_marks_ticked_rows_verified_and_the_stale_count_drops(editor_s
     _assert_clean(fresh)
 
 
-# Known bug: after "Mark 2 selected as verified today" the two verified records leave the list,
-# but the grid keeps rows 0 and 2 ticked, which are now two other records the editor never
-# chose, and the button offers "Mark 2 selected as verified today" again (one more click marks
-# them verified unseen). Remove the xfail once the app clears the selection after verifying.
-@pytest.mark.xfail(strict=True, reason="the checking list keeps its row selection after verifying, "
-                                       "so it moves onto records the editor did not choose")
+# After marking, the verified records leave the list; a kept selection would land on the rows
+# that moved up into their places (records the editor never chose).
 def test_marking_verified_clears_the_selection(editor_server, open_tab):
     tab = _signed_in_tab(editor_server, open_tab)
     _mark_first_and_third_verified(tab)
