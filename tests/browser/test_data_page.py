@@ -269,7 +269,7 @@ def _mark_first_and_third_verified(tab) -> tuple[int, int]:
     expect(mark).to_be_enabled()
     tab.wait_idle()
     mark.click()
-    expect(tab.page.get_by_test_id("stToast")).to_contain_text(f"2 records marked verified on")
+    expect(tab.page.get_by_test_id("stToast")).to_contain_text("2 records marked verified on")
     expect(_stale_line(tab)).to_have_text(f"{stale - 2:,} of {total:,} records")
     tab.wait_idle()
     return stale, total
