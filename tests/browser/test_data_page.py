@@ -310,3 +310,40 @@ def test_a_wrong_password_shows_an_error_and_no_editing(editor_server, open_tab)
     expect(_password_box(tab)).to_have_value("")  # the form is cleared after the try
     expect(tab.sidebar().get_by_role("button", name="Sign out")).to_have_count(0)
     _assert_clean(tab)
+
+
+# ---- 5. undo from the history ---------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def undo_server(request, tmp_path_factory) -> Iterator:
+    """An editor server whose register the test also opens, to make a change to undo."""
+    from ecology import auth, register
+
+    url = f"sqlite:///{tmp_path_factory.mktemp('undo-register') / 'register.sqlite3'}"
+    register.open_register(url).update("assets", "library::wylam-library", {"name": "Renamed by Bob"}, 1, "bob")
+    for server in _start_server(request, tiles=None, extra_env={
+            "ECOLOGY_DATABASE_URL": url,
+            "ECOLOGY_EDITOR_PASSWORD_HASH": auth.hash_password(PASSWORD), "ECOLOGY_EDITOR_NAME": EDITOR}):
+        server.register_url = url
+        yield server
+
+
+def test_an_editor_undoes_a_change_from_the_history(undo_server, open_tab):
+    from ecology import register
+
+    tab = _signed_in_tab(undo_server, open_tab)
+    tab.page.get_by_role("tab", name="History").click()
+    tab.wait_idle()
+    history = _main(tab).get_by_test_id("stDataFrame").filter(visible=True)
+    expect(history).to_have_count(1)
+    _tick_row(tab, history, 0)  # newest first: Bob's edit
+    undo = _main(tab).get_by_role("button", name=re.compile(r"^Undo change \d+$"))
+    expect(undo).to_be_visible()
+    undo.click()
+    tab.wait_idle()
+    expect(tab.page.get_by_test_id("stToast")).to_contain_text("undone")
+    stored = register.open_register(undo_server.register_url).get("assets", "library::wylam-library")
+    assert stored["name"] == "Wylam Library"
+    newest = register.open_register(undo_server.register_url).history().iloc[0]
+    assert (newest["action"], newest["who"]) == ("undo", EDITOR)
+    _assert_clean(tab)
