@@ -108,6 +108,8 @@ def _tables(version: int) -> tuple[sa.MetaData, dict[str, sa.Table]]:
         sa.Column("undone_by", sa.Integer),
         sa.Index("changes_record", "record_type", "record_id"),
     )
+    if version >= 3:
+        tables["maturity"] = _maturity_table(metadata)
     tables["meta"] = sa.Table(
         "meta", metadata,
         sa.Column("key", sa.Text, primary_key=True),
@@ -135,9 +137,32 @@ def _add_verified_by(conn: sa.Connection) -> None:
         conn.execute(sa.text(f"ALTER TABLE {kind.table} ADD COLUMN verified_by TEXT"))
 
 
+def _maturity_table(metadata: sa.MetaData) -> sa.Table:
+    # Append-only: a self-assessment is never updated, so every version is kept.
+    return sa.Table(
+        "maturity_assessments", metadata,
+        sa.Column("assessment_id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("icb_code", sa.Text, nullable=False),
+        sa.Column("criterion", sa.Text, nullable=False),
+        sa.Column("stage", sa.Integer),  # 1-4, or null for "not assessed"
+        sa.Column("confidence", sa.Text),  # evidenced | asserted
+        sa.Column("evidence", sa.Text),
+        sa.Column("note", sa.Text),
+        sa.Column("assessed_on", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("assessed_by", sa.Text, nullable=False),
+        sa.Index("maturity_icb", "icb_code", "criterion"),
+    )
+
+
+def _add_maturity(conn: sa.Connection) -> None:
+    metadata = sa.MetaData()
+    _maturity_table(metadata).create(conn)
+
+
 MIGRATIONS = (
     Migration(1, "records, change history and settings", _create_v1),
     Migration(2, "who last verified each record", _add_verified_by),
+    Migration(3, "ICS maturity self-assessments", _add_maturity),
 )
 LATEST = MIGRATIONS[-1].version
 _METADATA, TABLES = _tables(LATEST)
@@ -546,6 +571,44 @@ class Store:
 
         return self._change(info.name, change["record_id"], None, who, "undo", make,
                             f"undo of change {change_id} ({change['action']})", undoes=change_id)
+
+    # -- maturity self-assessments (append-only)
+    def add_assessment(self, icb_code: str, criterion: str, stage: int | None, confidence: str | None,
+                       evidence: str, who: str, note: str = "") -> int:
+        """Record one self-assessment of one criterion; return its id. Earlier ones are kept.
+
+        ``stage`` is 1-4 or None ("not assessed"); "evidenced" needs the evidence text.
+        """
+        if stage is not None and stage not in (1, 2, 3, 4):
+            raise StoreError(f"stage must be 1-4 or not assessed, not {stage!r}")
+        if stage is not None and confidence not in ("evidenced", "asserted"):
+            raise StoreError("confidence must be evidenced or asserted")
+        if confidence == "evidenced" and not (evidence or "").strip():
+            raise StoreError("an evidenced score needs its evidence: a document, a quote or a link")
+        table = self._tables["maturity"]
+        values = dict(icb_code=icb_code, criterion=criterion, stage=stage,
+                      confidence=confidence if stage is not None else None,
+                      evidence=(evidence or "").strip() or None, note=note or None, assessed_on=_now(),
+                      assessed_by=who)
+        with self._write() as conn, conn.begin():
+            assessment_id = int(conn.execute(table.insert().values(**values)).inserted_primary_key[0])
+            self._log(conn, "maturity", f"{icb_code}:{criterion}", "assess", who, None,
+                      {**values, "assessment_id": assessment_id}, note)
+        return assessment_id
+
+    def assessments(self, icb_code: str | None = None) -> pd.DataFrame:
+        """Return every self-assessment (oldest first): assessment_id, icb_code, criterion, stage,
+        confidence, evidence, note, assessed_on (UTC), assessed_by."""
+        table = self._tables["maturity"]
+        query = sa.select(table).order_by(table.c.assessment_id)
+        if icb_code is not None:
+            query = query.where(table.c.icb_code == icb_code)
+        with self.engine.connect() as conn:
+            result = conn.execute(query)
+            frame = pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+        frame["stage"] = pd.array(frame["stage"], dtype="Int64")
+        frame["assessed_on"] = pd.to_datetime(frame["assessed_on"], utc=True)
+        return frame
 
     # -- importing many
     def import_records(self, kind: str, records: pd.DataFrame, who: str, *, merge_into: dict[int, str] | None = None,

@@ -60,7 +60,7 @@ def test_a_migration_adds_a_column_and_keeps_every_existing_row(database_url):
     with engine.connect().execution_options(write=True) as conn, conn.begin():
         conn.execute(sa.text("INSERT INTO assets (asset_id, name, is_sample, version, created_at, updated_at) "
                              "VALUES ('old:1', 'Kept', false, 3, :now, :now)"), {"now": now})
-    assert store.migrate(engine) == [2]
+    assert store.migrate(engine) == [2, 3]
     register = store.Store(engine)
     kept = register.get("assets", "old:1")
     assert (kept["name"], kept["version"], kept["verified_by"]) == ("Kept", 3, None)
@@ -232,3 +232,22 @@ def test_an_imported_record_is_logged_like_an_edit_and_undoing_the_import_retire
     assert change["after"]["last_verified"] == "2025-01-15" and change["after"]["latitude"] == 53.7938
     register.undo(int(change["change_id"]), "alice")
     assert register.records().empty and register.get("assets", "import:a")["retired_at"] is not None
+
+
+def test_self_assessments_are_appended_never_overwritten(register):
+    first = register.add_assessment("E54000054", "strategy", 3, "evidenced", "Joint Forward Plan 2023", "alice")
+    second = register.add_assessment("E54000054", "strategy", 2, "asserted", "", "bob", note="plan lapsed")
+    register.add_assessment("E54000054", "strategy", None, None, "", "carol")
+    kept = register.assessments("E54000054")
+    assert list(kept["assessment_id"]) == [first, second, second + 1]
+    assert list(kept["stage"].astype("object")) == [3, 2, pd.NA]
+    assert list(kept["assessed_by"]) == ["alice", "bob", "carol"]
+    assert register.history(kind="maturity")["action"].tolist() == ["assess"] * 3
+    with pytest.raises(store.StoreError, match="needs its evidence"):
+        register.add_assessment("E54000054", "strategy", 3, "evidenced", "  ", "dana")
+    with pytest.raises(store.StoreError, match="stage must be 1-4"):
+        register.add_assessment("E54000054", "strategy", 5, "asserted", "", "dana")
+    change = int(register.history(kind="maturity").iloc[0]["change_id"])
+    with pytest.raises(store.StoreError, match="cannot be undone"):
+        register.undo(change, "dana")
+    assert len(register.assessments()) == 3

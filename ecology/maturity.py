@@ -1,0 +1,327 @@
+"""ICS creative health maturity: the framework, the evidenced baseline, and the scores.
+
+The framework (``data/maturity_framework.json``) has ten criteria, each on four
+stages. The baseline (``data/maturity_baseline.csv``) scores only what a cited
+source says; every other criterion of every ICS is "not assessed". Editors add
+self-assessments to the register (append-only), so scores have a history and
+can go down.
+
+An ICS's current score for a criterion is its latest dated assessment, baseline
+or self-assessment. When a self-assessment and the baseline give different
+stages, the current score's confidence is "split".
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ecology import paths
+
+MIN_ASSESSED = 6  # criteria that must be assessed before an overall stage is shown
+STAGES = (1, 2, 3, 4)
+CONFIDENCE = ("evidenced", "asserted", "split")
+SELF_CONFIDENCE = ("evidenced", "asserted")  # what an editor can claim; "split" is worked out
+NOT_ASSESSED = "not_assessed"
+INSUFFICIENT = "insufficient"
+BASELINE_COLUMNS = ("icb_code", "criterion", "stage", "confidence", "scope", "scope_name", "source", "quote",
+                    "note")
+OVERALL_RULE = (f"The overall stage is the median of the stages of the assessed criteria, rounded down to a whole "
+                f"stage. It is shown only when at least {MIN_ASSESSED} of the 10 criteria are assessed; otherwise "
+                f"the ICS has \"insufficient evidence\". Criteria not assessed never count as a low score.")
+
+
+# ---------------------------------------------------------------- framework
+
+@dataclass(frozen=True)
+class Criterion:
+    id: str
+    label: str
+    question: str
+    stages: tuple[str, str, str, str]  # descriptor of stage 1..4
+
+
+@lru_cache(maxsize=1)
+def framework() -> dict:
+    """Return the framework file as a dict (criteria, stages, confidence, scopes, sources)."""
+    return json.loads((paths.authored_data_dir() / "maturity_framework.json").read_text(encoding="utf-8"))
+
+
+def criteria() -> tuple[Criterion, ...]:
+    """Return the ten criteria in framework order."""
+    return tuple(Criterion(c["id"], c["label"], c["question"], tuple(c["stages"])) for c in framework()["criteria"])
+
+
+def criterion_ids() -> list[str]:
+    return [c.id for c in criteria()]
+
+
+def criterion_label(criterion_id: str) -> str:
+    return {c.id: c.label for c in criteria()}.get(criterion_id, criterion_id)
+
+
+def stage_label(stage: object) -> str:
+    """Return "3 Established" for 3, "Not assessed" for a missing stage."""
+    if stage is None or (isinstance(stage, float) and np.isnan(stage)) or stage is pd.NA:
+        return "Not assessed"
+    labels = {s["stage"]: s["label"] for s in framework()["stages"]}
+    return f"{int(stage)} {labels[int(stage)]}"
+
+
+def sources() -> dict[str, dict]:
+    """Return {source id: title, publisher, date, part, copy}."""
+    return {s["id"]: s for s in framework()["evidence_sources"]}
+
+
+def scope_label(scope_id: str) -> str:
+    return {s["id"]: s["label"] for s in framework()["scopes"]}.get(scope_id, scope_id)
+
+
+# ---------------------------------------------------------------- the overall rule
+
+@dataclass(frozen=True)
+class Overall:
+    status: str  # "stage" | INSUFFICIENT | NOT_ASSESSED
+    stage: int | None
+    assessed: int
+
+    @property
+    def label(self) -> str:
+        """Return e.g. "2 Developing", "Insufficient evidence (3 of 10)", "Not assessed"."""
+        if self.status == "stage":
+            return stage_label(self.stage)
+        if self.status == INSUFFICIENT:
+            return f"Insufficient evidence ({self.assessed} of 10)"
+        return "Not assessed"
+
+
+def overall_stage(stages: list[object]) -> Overall:
+    """Return the overall result for one ICS from its criteria's stages (None = not assessed).
+
+    See ``OVERALL_RULE``: the median of assessed stages rounded down, when at
+    least ``MIN_ASSESSED`` are assessed.
+    """
+    assessed = [int(s) for s in stages if s is not None and s is not pd.NA and not (isinstance(s, float) and np.isnan(s))]
+    if not assessed:
+        return Overall(NOT_ASSESSED, None, 0)
+    if len(assessed) < MIN_ASSESSED:
+        return Overall(INSUFFICIENT, None, len(assessed))
+    return Overall("stage", int(np.floor(np.median(assessed))), len(assessed))
+
+
+# ---------------------------------------------------------------- baseline
+
+class BaselineError(ValueError):
+    """The baseline file breaks a rule; the message names the line and the field."""
+
+
+def load_baseline(path: Path | None = None, icb_codes: set[str] | None = None) -> pd.DataFrame:
+    """Return the baseline, one row per (ICB, criterion) scored, checked against the framework.
+
+    ``icb_codes`` (when given) are the codes a row may use. Raises BaselineError.
+    """
+    path = path or paths.authored_data_dir() / "maturity_baseline.csv"
+    frame = pd.read_csv(path, dtype="string", keep_default_na=False)
+    problems = baseline_problems(frame, icb_codes)
+    if problems:
+        raise BaselineError("; ".join(problems[:10]))
+    frame["stage"] = frame["stage"].astype(int)
+    settings = framework()["baseline"]
+    frame["as_of"] = pd.to_datetime(frame["source"].map(lambda s: sources()[s]["date"]), format="%Y-%m")
+    frame["assessed_on"] = pd.Timestamp(settings["assessed_on"])
+    frame["assessed_by"] = settings["assessed_by"]
+    frame["kind"] = "baseline"
+    return frame
+
+
+def baseline_problems(frame: pd.DataFrame, icb_codes: set[str] | None = None) -> list[str]:
+    """Return every rule a baseline table breaks, as "line N, field: what" (empty when valid)."""
+    problems = []
+    missing = [c for c in BASELINE_COLUMNS if c not in frame.columns]
+    if missing:
+        return [f"missing columns: {', '.join(missing)}"]
+    known_criteria = set(criterion_ids())
+    known_scopes = {s["id"] for s in framework()["scopes"]}
+    for line, row in enumerate(frame.to_dict(orient="records"), start=2):
+        def bad(field: str, what: str) -> None:
+            problems.append(f"line {line}, {field}: {what}")
+
+        if icb_codes is not None and row["icb_code"] not in icb_codes:
+            bad("icb_code", f"{row['icb_code']!r} is not an ICB code")
+        if row["criterion"] not in known_criteria:
+            bad("criterion", f"{row['criterion']!r} is not a criterion")
+        if row["stage"] not in {str(s) for s in STAGES}:
+            bad("stage", f"{row['stage']!r} is not a stage 1-4 (leave a criterion out to mean not assessed)")
+        if row["confidence"] not in ("evidenced", "asserted"):
+            bad("confidence", f"{row['confidence']!r}: the baseline is evidenced or asserted")
+        if row["scope"] not in known_scopes:
+            bad("scope", f"{row['scope']!r} is not a scope")
+        if row["scope"] != "ics" and not row["scope_name"].strip():
+            bad("scope_name", "evidence about a body other than the ICS must name that body")
+        if row["source"] not in sources():
+            bad("source", f"{row['source']!r} is not a listed evidence source")
+        if not row["quote"].strip():
+            bad("quote", "every score needs the passage that supports it")
+    repeated = frame.duplicated(["icb_code", "criterion"], keep="first")
+    for line in (np.flatnonzero(repeated.to_numpy()) + 2):
+        problems.append(f"line {line}, criterion: a second score for the same ICB and criterion")
+    return problems
+
+
+def normalise_text(text: str) -> str:
+    """Return text without Markdown links/emphasis, footnote marks and repeated spaces (for quote checks)."""
+    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
+    text = text.replace("**", "").replace("*", "")
+    text = re.sub(r"[⁰¹²³⁴⁵⁶⁷⁸⁹]+", "", text)
+    return " ".join(text.split())
+
+
+# ---------------------------------------------------------------- scores
+
+SCORE_COLUMNS = ("icb_code", "criterion", "stage", "confidence", "scope", "scope_name", "source", "quote", "note",
+                 "as_of", "assessed_on", "assessed_by", "kind")
+
+
+def all_assessments(baseline: pd.DataFrame, self_assessed: pd.DataFrame | None) -> pd.DataFrame:
+    """Return baseline and self-assessments in one table (``SCORE_COLUMNS``), oldest first.
+
+    Self-assessments come from the register (``Store.assessments()``); a self-assessment
+    with stage missing records "not assessed" for that criterion from then on.
+    """
+    parts = [baseline[list(SCORE_COLUMNS)]]
+    if self_assessed is not None and len(self_assessed):
+        assessed_on = pd.to_datetime(self_assessed["assessed_on"], utc=True).dt.tz_localize(None)
+        own = self_assessed.assign(kind="self", scope="ics", scope_name="", source="self-assessment",
+                                   quote=self_assessed["evidence"], as_of=assessed_on, assessed_on=assessed_on)
+        parts.append(own[list(SCORE_COLUMNS)])
+    table = pd.concat(parts, ignore_index=True)
+    table["as_of"] = pd.to_datetime(table["as_of"])
+    table["assessed_on"] = pd.to_datetime(table["assessed_on"])
+    # Baseline before self-assessment on the same day; otherwise by when it was assessed.
+    table["_order"] = (table["kind"] == "self").astype(int)
+    return table.sort_values(["as_of", "_order", "assessed_on"], kind="stable").drop(columns="_order").reset_index(
+        drop=True)
+
+
+def current_scores(assessments: pd.DataFrame) -> pd.DataFrame:
+    """Return the latest score per (ICB, criterion) with ``baseline_stage`` beside it; confidence
+    becomes "split" where the latest self-assessment and the baseline disagree."""
+    if assessments.empty:
+        return pd.DataFrame(columns=[*SCORE_COLUMNS, "baseline_stage"])
+    latest = assessments.groupby(["icb_code", "criterion"], sort=False).tail(1).copy()
+    baseline = assessments[assessments["kind"] == "baseline"].set_index(["icb_code", "criterion"])["stage"]
+    keys = pd.MultiIndex.from_frame(latest[["icb_code", "criterion"]])
+    latest["baseline_stage"] = baseline.reindex(keys).to_numpy()
+    disagree = ((latest["kind"] == "self") & latest["baseline_stage"].notna()
+                & (latest["stage"].astype("Float64") != latest["baseline_stage"].astype("Float64"))).fillna(False)
+    latest.loc[disagree.to_numpy(dtype=bool), "confidence"] = "split"
+    return latest.reset_index(drop=True)
+
+
+def summary(current: pd.DataFrame, icbs: pd.DataFrame) -> pd.DataFrame:
+    """Return one row per ICB (all of them): icb_code, ICB, NHS region, Assessed, Overall,
+    overall_status, overall_stage, then one column of stages per criterion (label as header)."""
+    stages = (current.dropna(subset=["stage"]).pivot_table(index="icb_code", columns="criterion", values="stage",
+                                                           aggfunc="last")
+              .reindex(index=icbs["icb_code"], columns=criterion_ids()))
+    rows = []
+    for code, name, region in zip(icbs["icb_code"], icbs["icb_short_name"], icbs["region_name"]):
+        values = stages.loc[code].tolist()
+        result = overall_stage(values)
+        rows.append({"icb_code": code, "ICB": name, "NHS region": region, "Assessed": result.assessed,
+                     "Overall": result.label, "overall_status": result.status, "overall_stage": result.stage,
+                     **{criterion_label(c): (None if pd.isna(v) else int(v)) for c, v in zip(criterion_ids(), values)}})
+    table = pd.DataFrame(rows)
+    for c in criterion_ids():
+        table[criterion_label(c)] = table[criterion_label(c)].astype("Int64")
+    table["overall_stage"] = table["overall_stage"].astype("Int64")
+    return table
+
+
+def england_median(current: pd.DataFrame) -> pd.DataFrame:
+    """Return per criterion: median stage over the ICSs that have it assessed, and how many do."""
+    assessed = current.dropna(subset=["stage"])
+    grouped = assessed.groupby("criterion")["stage"]
+    out = pd.DataFrame({"criterion": criterion_ids()})
+    out["median_stage"] = out["criterion"].map(grouped.median())
+    out["icss_assessed"] = out["criterion"].map(grouped.size()).fillna(0).astype(int)
+    return out
+
+
+def profile(current: pd.DataFrame, icb_codes: list[str], names: dict[str, str]) -> pd.DataFrame:
+    """Return a long table for a profile chart: criterion label, series (ICS name or "England median"),
+    stage (NaN when not assessed), for the chosen ICSs and the England median."""
+    rows = []
+    medians = england_median(current).set_index("criterion")["median_stage"]
+    for code in icb_codes:
+        mine = current[current["icb_code"] == code].set_index("criterion")["stage"]
+        for c in criterion_ids():
+            rows.append({"Criterion": criterion_label(c), "Series": names.get(code, code),
+                         "Stage": float(mine[c]) if c in mine and pd.notna(mine[c]) else np.nan})
+    for c in criterion_ids():
+        rows.append({"Criterion": criterion_label(c), "Series": "England median (assessed ICSs)",
+                     "Stage": float(medians[c]) if pd.notna(medians[c]) else np.nan})
+    return pd.DataFrame(rows)
+
+
+def evidence_table(current: pd.DataFrame, icb_code: str) -> pd.DataFrame:
+    """Return the evidence behind one ICS's current scores, in framework order, every criterion
+    listed (not assessed ones too)."""
+    mine = current[current["icb_code"] == icb_code].set_index("criterion")
+    catalogue = sources()
+    rows = []
+    for c in criteria():
+        if c.id in mine.index and pd.notna(mine.at[c.id, "stage"]):
+            row = mine.loc[c.id]
+            source = catalogue.get(row["source"])
+            rows.append({
+                "Criterion": c.label, "Stage": stage_label(row["stage"]), "Confidence": row["confidence"],
+                "Applies to": scope_label(row["scope"]) + (f": {row['scope_name']}" if row["scope_name"] else ""),
+                "Evidence": row["quote"],
+                "Source": (f"{source['title']} ({source['publisher']}), {source['part']}" if source
+                           else f"Self-assessment by {row['assessed_by']}"),
+                "Dated": pd.Timestamp(row["as_of"]).strftime("%b %Y") if pd.notna(row["as_of"]) else "",
+                "Note": row["note"] or "",
+            })
+        else:
+            rows.append({"Criterion": c.label, "Stage": "Not assessed", "Confidence": "", "Applies to": "",
+                         "Evidence": "No evidence known to this project.", "Source": "", "Dated": "", "Note": ""})
+    return pd.DataFrame(rows)
+
+
+def history(assessments: pd.DataFrame, icb_code: str) -> pd.DataFrame:
+    """Return every dated score of one ICS, oldest first: Date, Criterion, Stage (NaN = not
+    assessed), Kind (baseline / self-assessment), By, Change (rise / fall / same / first)."""
+    mine = assessments[assessments["icb_code"] == icb_code].copy()
+    mine["Criterion"] = mine["criterion"].map(criterion_label)
+    stage = mine["stage"].astype("Float64")
+    previous = stage.groupby(mine["criterion"]).shift(1)
+    rise = (stage > previous).fillna(False).to_numpy(dtype=bool)
+    fall = (stage < previous).fillna(False).to_numpy(dtype=bool)
+    first = (previous.isna() & stage.notna()).to_numpy(dtype=bool)
+    # A stage withdrawn ("not assessed") after a score is a fall in what can be shown.
+    withdrawn = (previous.notna() & stage.isna()).to_numpy(dtype=bool)
+    change = np.select([first, rise, fall, withdrawn], ["first", "rise", "fall", "withdrawn"], "same")
+    return pd.DataFrame({
+        "Date": mine["as_of"].dt.date, "Criterion": mine["Criterion"], "Stage": mine["stage"].astype("Float64"),
+        "Kind": mine["kind"].map({"baseline": "baseline", "self": "self-assessment"}),
+        "By": mine["assessed_by"], "Change": change, "Confidence": mine["confidence"],
+    }).reset_index(drop=True)
+
+
+def calibration(assessments: pd.DataFrame) -> pd.DataFrame:
+    """Return where an ICS's latest self-assessment and the baseline disagree: ICB code,
+    Criterion, Baseline, Self-assessment, Difference (self minus baseline)."""
+    current = current_scores(assessments)
+    split = current[current["confidence"] == "split"]
+    return pd.DataFrame({
+        "icb_code": split["icb_code"], "Criterion": split["criterion"].map(criterion_label),
+        "Baseline": split["baseline_stage"].astype("Int64"), "Self-assessment": split["stage"].astype("Int64"),
+        "Difference": (split["stage"] - split["baseline_stage"]).astype("Int64"),
+    }).reset_index(drop=True)
