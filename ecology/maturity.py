@@ -24,6 +24,7 @@ import pandas as pd
 
 from ecology import paths
 
+MEDIAN_SERIES = "England median (of ICSs assessed)"
 MIN_ASSESSED = 6  # criteria that must be assessed before an overall stage is shown
 STAGES = (1, 2, 3, 4)
 CONFIDENCE = ("evidenced", "asserted", "split")
@@ -79,8 +80,9 @@ def sources() -> dict[str, dict]:
     return {s["id"]: s for s in framework()["evidence_sources"]}
 
 
-def scope_label(scope_id: str) -> str:
-    return {s["id"]: s["label"] for s in framework()["scopes"]}.get(scope_id, scope_id)
+def scope_label(scope_id: str, short: bool = False) -> str:
+    """Return what a scope id means ("A combined authority covering ..."), or its short name."""
+    return {s["id"]: s["short" if short else "label"] for s in framework()["scopes"]}.get(scope_id, scope_id)
 
 
 # ---------------------------------------------------------------- the overall rule
@@ -265,7 +267,7 @@ def profile(current: pd.DataFrame, icb_codes: list[str], names: dict[str, str]) 
             rows.append({"Criterion": criterion_label(c), "Series": names.get(code, code),
                          "Stage": float(mine[c]) if c in mine and pd.notna(mine[c]) else np.nan})
     for c in criterion_ids():
-        rows.append({"Criterion": criterion_label(c), "Series": "England median (assessed ICSs)",
+        rows.append({"Criterion": criterion_label(c), "Series": MEDIAN_SERIES,
                      "Stage": float(medians[c]) if pd.notna(medians[c]) else np.nan})
     return pd.DataFrame(rows)
 
@@ -281,17 +283,18 @@ def evidence_table(current: pd.DataFrame, icb_code: str) -> pd.DataFrame:
             row = mine.loc[c.id]
             source = catalogue.get(row["source"])
             rows.append({
-                "Criterion": c.label, "Stage": stage_label(row["stage"]), "Confidence": row["confidence"],
-                "Applies to": scope_label(row["scope"]) + (f": {row['scope_name']}" if row["scope_name"] else ""),
-                "Evidence": row["quote"],
+                "Criterion": c.label, "Stage": stage_label(row["stage"]), "Evidence": row["quote"],
+                "Confidence": row["confidence"],
+                "Applies to": scope_label(row["scope"], short=True) + (f": {row['scope_name']}" if row["scope_name"]
+                                                                       else ""),
                 "Source": (f"{source['title']} ({source['publisher']}), {source['part']}" if source
                            else f"Self-assessment by {row['assessed_by']}"),
                 "Dated": pd.Timestamp(row["as_of"]).strftime("%b %Y") if pd.notna(row["as_of"]) else "",
                 "Note": row["note"] or "",
             })
         else:
-            rows.append({"Criterion": c.label, "Stage": "Not assessed", "Confidence": "", "Applies to": "",
-                         "Evidence": "No evidence known to this project.", "Source": "", "Dated": "", "Note": ""})
+            rows.append({"Criterion": c.label, "Stage": "Not assessed", "Evidence": "No evidence known to this project.",
+                         "Confidence": "", "Applies to": "", "Source": "", "Dated": "", "Note": ""})
     return pd.DataFrame(rows)
 
 
@@ -325,3 +328,39 @@ def calibration(assessments: pd.DataFrame) -> pd.DataFrame:
         "Baseline": split["baseline_stage"].astype("Int64"), "Self-assessment": split["stage"].astype("Int64"),
         "Difference": (split["stage"] - split["baseline_stage"]).astype("Int64"),
     }).reset_index(drop=True)
+
+
+# ---------------------------------------------------------------- map colours
+
+# Sequential blues for stages 1-4 (colour-blind safe); "insufficient" and "not
+# assessed" sit outside the scale so neither reads as a low stage.
+STAGE_COLOURS = {1: "#c6dbef", 2: "#6baed6", 3: "#2171b5", 4: "#08306b"}
+INSUFFICIENT_COLOUR = "#e3cf9d"
+NOT_ASSESSED_COLOUR = "#f7f7f7"
+OVERALL = "overall"
+
+
+def map_fills(table: pd.DataFrame, colour_by: str) -> tuple[dict[str, tuple[str, str]], set[str],
+                                                             list[tuple[str, str]]]:
+    """Return (fills {icb code: (colour, label)}, codes to draw dashed, legend [(colour, label)]) for
+    colouring the ICSs by the overall stage or by one criterion id (``summary`` table in)."""
+    fills, dashed = {}, set()
+    for row in table.to_dict(orient="records"):
+        if colour_by == OVERALL:
+            stage, status, label = row["overall_stage"], row["overall_status"], row["Overall"]
+        else:
+            stage = row[criterion_label(colour_by)]
+            status = "stage" if pd.notna(stage) else NOT_ASSESSED
+            label = stage_label(stage)
+        if status == "stage":
+            fills[row["icb_code"]] = (STAGE_COLOURS[int(stage)], label)
+        elif status == INSUFFICIENT:
+            fills[row["icb_code"]] = (INSUFFICIENT_COLOUR, label)
+        else:
+            fills[row["icb_code"]] = (NOT_ASSESSED_COLOUR, "Not assessed")
+            dashed.add(row["icb_code"])
+    legend = [(STAGE_COLOURS[s], stage_label(s)) for s in STAGES]
+    if colour_by == OVERALL:
+        legend.append((INSUFFICIENT_COLOUR, f"Insufficient evidence (fewer than {MIN_ASSESSED} of 10 assessed)"))
+    legend.append((NOT_ASSESSED_COLOUR, "Not assessed (dashed outline)"))
+    return fills, dashed, legend

@@ -30,10 +30,8 @@ PAGES = (
              "peer networks, representation) and practitioners outside any cluster. Counts under 5 "
              "are suppressed and no individual is placed on the map."),
     PageInfo("pages/3_ICS_maturity.py", "ICS maturity", ":material/insights:", "ICS_maturity",
-             "How far each of the 42 Integrated Care Systems has embedded creative health.", False,
-             "The 42 ICSs on a map by creative health maturity stage, one ICS's profile across ten "
-             "criteria against its peers, the quoted evidence behind every score, and "
-             "self-assessment with a dated history."),
+             "How far each of the 42 Integrated Care Systems has embedded creative health, with the evidence.",
+             True),
     PageInfo("pages/4_Coverage_gaps.py", "Coverage gaps", ":material/target:", "Coverage_gaps",
              "Need against provision for every local authority and ICB.", False,
              "Need (IMD 2025 and its health domain, population by age) against provision (assets "

@@ -109,3 +109,37 @@ def _assigner(key: str) -> geography.PointAssigner:
 def assigner() -> geography.PointAssigner:
     """Return the point -> local authority / ICB / region assigner (loads boundaries once, ~1 s)."""
     return _assigner(build_key())
+
+
+@st.cache_data(show_spinner=False)
+def _maturity_baseline(key: str, stamp: int) -> pd.DataFrame:
+    from ecology import maturity
+
+    places = _place_table(key)
+    return maturity.load_baseline(icb_codes=set(places.loc[places["level"] == "icb", "code"]))
+
+
+def maturity_baseline() -> pd.DataFrame:
+    """Return the evidenced maturity baseline (checked against the ICB codes of the build)."""
+    path = paths.authored_data_dir() / "maturity_baseline.csv"
+    return _maturity_baseline(build_key(), path.stat().st_mtime_ns)
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _self_assessments(revision: str) -> pd.DataFrame:
+    return the_register().assessments()
+
+
+def self_assessments() -> pd.DataFrame:
+    """Return every ICS self-assessment in the register (append-only), oldest first."""
+    return _self_assessments(the_register().revision())
+
+
+def icb_table() -> pd.DataFrame:
+    """Return the 42 ICBs: icb_code, icb_short_name, region_name (name order)."""
+    places = _place_table(build_key())
+    icbs = places[places["level"] == "icb"]
+    regions = places.set_index("code")["name"]
+    return pd.DataFrame({"icb_code": icbs["code"], "icb_short_name": icbs["short_name"],
+                         "region_name": icbs["region_code"].map(regions)}).sort_values("icb_short_name").reset_index(
+        drop=True)

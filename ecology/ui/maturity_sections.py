@@ -1,0 +1,148 @@
+"""The ICS maturity page's sections: map, profile, evidence, history, table, self-assessment."""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from ecology import export, maps, maturity, store, text
+from ecology.ui import loaders, mapview
+from ecology.ui.shell import PageContext
+
+STAGE_AXIS = alt.Axis(values=[0, 1, 2, 3, 4], title="Stage (1 Emerging … 4 Embedded)")
+
+
+def default_icb(context: PageContext, table: pd.DataFrame) -> str:
+    """Return the ICB the sidebar place points at (itself, or a local authority's ICB); for a
+    region or England, its ICS with the most criteria assessed (the most to show)."""
+    place = context.tree.get(context.place_code)
+    if place["level"] == "icb":
+        return context.place_code
+    if place["level"] == "lad" and isinstance(place["icb_code"], str):
+        return place["icb_code"]
+    candidates = table
+    if place["level"] == "region":
+        candidates = table[table["icb_code"].map(lambda c: context.tree.get(c)["region_code"]) == context.place_code]
+    return candidates.sort_values(["Assessed", "ICB"], ascending=[False, True])["icb_code"].iloc[0]
+
+
+def map_section(table: pd.DataFrame, chosen: str) -> None:
+    """Draw the 42 ICSs coloured by the overall stage or one criterion, with its legend."""
+    options = [maturity.OVERALL] + maturity.criterion_ids()
+    colour_by = st.selectbox("Colour the map by", options, key="colour", bind="query-params",
+                             format_func=lambda c: "Overall stage" if c == maturity.OVERALL
+                             else maturity.criterion_label(c))
+    fills, dashed, legend = maturity.map_fills(table, colour_by or maturity.OVERALL)
+    title = "Overall stage" if colour_by == maturity.OVERALL else maturity.criterion_label(colour_by)
+    fmap = maps.category_map(loaders.web_layer("icb"), fills, title, dashed, highlight=chosen)
+    mapview.show_map(fmap, key="maturity-map", height=560)
+    mapview.legend(title, legend)
+
+
+def overall_line(table: pd.DataFrame, chosen: str) -> None:
+    row = table.set_index("icb_code").loc[chosen]
+    st.markdown(f"### {text.escape_markdown(row['ICB'])}\n"
+                f"**Overall: {text.escape_markdown(row['Overall'])}** · {row['Assessed']} of 10 criteria assessed · "
+                f"{text.escape_markdown(row['NHS region'])}")
+
+
+def profile_section(current: pd.DataFrame, table: pd.DataFrame, chosen: str) -> None:
+    """Draw the chosen ICS's stages beside the England median and any peers the user picks."""
+    names = dict(zip(table["icb_code"], table["ICB"]))
+    region = table.set_index("icb_code").at[chosen, "NHS region"]
+    peers = st.multiselect("Compare with", [c for c in table["icb_code"] if c != chosen], key="peers",
+                           format_func=names.get, max_selections=4,
+                           help=f"Up to four peers; for example other ICSs in {region}.")
+    shown = maturity.profile(current, [chosen, *peers], names)
+    order = [maturity.criterion_label(c) for c in maturity.criterion_ids()]
+    # The chosen ICS in blue, the England median in grey, peers in other Okabe-Ito colours.
+    series = [names[chosen], *(names[p] for p in peers), maturity.MEDIAN_SERIES]
+    colours = [maps.OKABE_ITO[4], *maps.OKABE_ITO[:len(peers)], maps.OKABE_ITO[-1]]
+    chart = (alt.Chart(shown.dropna(subset=["Stage"])).mark_bar()
+             .encode(y=alt.Y("Criterion:N", sort=order, title=None, axis=alt.Axis(labelLimit=240)),
+                     x=alt.X("Stage:Q", scale=alt.Scale(domain=[0, 4]), axis=STAGE_AXIS),
+                     color=alt.Color("Series:N", scale=alt.Scale(domain=series, range=colours),
+                                     legend=alt.Legend(orient="bottom", title=None, columns=1, labelLimit=400)),
+                     yOffset=alt.YOffset("Series:N", sort=series), tooltip=["Series", "Criterion", "Stage"])
+             .properties(height=alt.Step(8 if peers else 13)))
+    st.altair_chart(chart, width="stretch")
+    missing = shown[(shown["Series"] == names[chosen]) & shown["Stage"].isna()]["Criterion"].tolist()
+    if missing:
+        st.caption("Not assessed (no bar, not a low score): " + ", ".join(missing) + ".")
+
+
+def evidence_section(current: pd.DataFrame, chosen: str) -> None:
+    evidence = maturity.evidence_table(current, chosen)
+    st.dataframe(evidence, hide_index=True, width="stretch", height=40 + 35 * len(evidence),
+                 column_config={"Evidence": st.column_config.TextColumn(width="large")})
+
+
+def history_section(assessments: pd.DataFrame, chosen: str) -> None:
+    history = maturity.history(assessments, chosen)
+    if history.empty:
+        st.caption("No scores yet: nothing to show over time.")
+        return
+    chart = (alt.Chart(history.dropna(subset=["Stage"]).assign(Date=lambda f: pd.to_datetime(f["Date"])))
+             .mark_line(point=True)
+             .encode(x=alt.X("Date:T", title=None), y=alt.Y("Stage:Q", scale=alt.Scale(domain=[0, 4]), axis=STAGE_AXIS),
+                     color=alt.Color("Criterion:N", legend=alt.Legend(orient="bottom", columns=2, title=None)),
+                     tooltip=["Date:T", "Criterion", "Stage", "Kind", "By", "Change"]))
+    st.altair_chart(chart, width="stretch")
+    falls = int((history["Change"] == "fall").sum())
+    if falls:
+        st.caption(f"{falls} score(s) went down over time: scores can fall, and every version is kept.")
+    st.dataframe(history, hide_index=True, width="stretch", height=min(320, 40 + 35 * len(history)))
+
+
+def table_section(table: pd.DataFrame) -> None:
+    """Draw all 42 ICSs (sortable) with a CSV download of exactly what is shown."""
+    shown = table.drop(columns=["overall_status", "overall_stage"]).rename(columns={"icb_code": "Code"})
+    st.dataframe(shown, hide_index=True, width="stretch", height=40 + 35 * 12, key="maturity-table",
+                 on_select="ignore")
+    st.download_button("Download all 42 (CSV)", icon=":material/download:",
+                       data=lambda: export.table_to_csv(shown).encode("utf-8-sig"),
+                       file_name="ics-creative-health-maturity.csv", mime="text/csv", key="download-maturity")
+
+
+def self_assessment_section(chosen: str, name: str, editor: str) -> None:
+    """Draw the self-assessment form for one ICS (editors only); each save adds a version."""
+    criterion = st.selectbox("Criterion", maturity.criterion_ids(), format_func=maturity.criterion_label,
+                             key="assess-criterion")
+    described = {c.id: c for c in maturity.criteria()}[criterion]
+    st.caption(text.escape_markdown(described.question))
+    with st.form(f"assess-{chosen}-{criterion}", clear_on_submit=True):
+        stage = st.radio("Stage", [None, *maturity.STAGES], horizontal=False,
+                         format_func=lambda s: "Not assessed" if s is None else
+                         f"{maturity.stage_label(s)}: {described.stages[s - 1]}")
+        confidence = st.radio("Confidence", list(maturity.SELF_CONFIDENCE), horizontal=True,
+                              format_func=lambda c: {"evidenced": "Evidenced (a document, quote or link)",
+                                                     "asserted": "Asserted"}[c])
+        evidence = st.text_area("Evidence", max_chars=4000,
+                                help="Required for an evidenced score: name the document, quote it or link to it.")
+        note = st.text_input("Note (optional)", max_chars=500)
+        saved = st.form_submit_button("Save this self-assessment", icon=":material/save:", type="primary")
+    if saved:
+        try:
+            loaders.the_register().add_assessment(chosen, criterion, stage, confidence if stage else None,
+                                                  evidence, editor, note)
+        except store.StoreError as error:
+            st.error(text.escape_markdown(str(error)))
+        else:
+            st.success(f"Saved for {text.escape_markdown(name)}: {maturity.criterion_label(criterion)} "
+                       f"{maturity.stage_label(stage)}, by {text.escape_markdown(editor)}. Earlier versions are kept.")
+
+
+def calibration_section(assessments: pd.DataFrame, names: dict[str, str], chosen: str) -> None:
+    split = maturity.calibration(assessments)
+    if split.empty:
+        st.caption("No self-assessment disagrees with the baseline.")
+        return
+    split.insert(0, "ICS", split.pop("icb_code").map(names))
+    st.dataframe(split.sort_values("ICS", key=lambda s: s != names[chosen]), hide_index=True, width="stretch")
+
+
+def sources_line() -> str:
+    """Return the evidence sources, for the page's attribution."""
+    return "  \n".join(f"**{s['title']}** ({s['publisher']}, {s['date']})" for s in maturity.sources().values())
+
