@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ecology import assets_cli, auth, build, geography, import_cli, sources, vendor
+from ecology import assets_cli, auth, build, geography, import_cli, maturity_cli, sources, vendor
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -22,6 +22,8 @@ def main(argv: list[str] | None = None) -> int:
         "assets", help="filter the asset table like the Assets page and write CSV, GeoJSON or ORUK JSON"))
     import_cli.add_arguments(commands.add_parser(
         "import", help="check a file (CSV, Excel, GeoJSON, ORUK JSON) and write its records to the register"))
+    maturity_cli.add_arguments(commands.add_parser(
+        "maturity", help="the ICS creative health maturity scores, as on the ICS maturity page"))
     auth.add_arguments(commands.add_parser(
         "editor-password", help="print a salted hash of an editor password for .streamlit/secrets.toml"))
     args = parser.parse_args(argv)
@@ -31,6 +33,8 @@ def main(argv: list[str] | None = None) -> int:
             return assets_cli.run(args)
         if args.command == "import":
             return import_cli.run(args)
+        if args.command == "maturity":
+            return maturity_cli.run(args)
         if args.command == "editor-password":
             return auth.run(args)
         if args.command == "vendor":

@@ -85,6 +85,16 @@ def scope_label(scope_id: str, short: bool = False) -> str:
     return {s["id"]: s["short" if short else "label"] for s in framework()["scopes"]}.get(scope_id, scope_id)
 
 
+def icb_table(places: pd.DataFrame) -> pd.DataFrame:
+    """Return the ICBs of a place table (``geography.place_table()``): icb_code, icb_short_name,
+    region_name, in name order."""
+    icbs = places[places["level"] == "icb"]
+    regions = places.set_index("code")["name"]
+    return pd.DataFrame({"icb_code": icbs["code"], "icb_short_name": icbs["short_name"],
+                         "region_name": icbs["region_code"].map(regions)}).sort_values("icb_short_name").reset_index(
+        drop=True)
+
+
 # ---------------------------------------------------------------- the overall rule
 
 @dataclass(frozen=True)

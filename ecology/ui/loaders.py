@@ -137,9 +137,6 @@ def self_assessments() -> pd.DataFrame:
 
 def icb_table() -> pd.DataFrame:
     """Return the 42 ICBs: icb_code, icb_short_name, region_name (name order)."""
-    places = _place_table(build_key())
-    icbs = places[places["level"] == "icb"]
-    regions = places.set_index("code")["name"]
-    return pd.DataFrame({"icb_code": icbs["code"], "icb_short_name": icbs["short_name"],
-                         "region_name": icbs["region_code"].map(regions)}).sort_values("icb_short_name").reset_index(
-        drop=True)
+    from ecology import maturity
+
+    return maturity.icb_table(_place_table(build_key()))

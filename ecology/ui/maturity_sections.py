@@ -10,6 +10,7 @@ from ecology import export, maps, maturity, store, text
 from ecology.ui import loaders, mapview
 from ecology.ui.shell import PageContext
 
+SAVED = "maturity-saved"  # session state: the confirmation shown after the rerun a save causes
 STAGE_AXIS = alt.Axis(values=[0, 1, 2, 3, 4], title="Stage (1 Emerging … 4 Embedded)")
 
 
@@ -85,8 +86,11 @@ def history_section(assessments: pd.DataFrame, chosen: str) -> None:
         return
     chart = (alt.Chart(history.dropna(subset=["Stage"]).assign(Date=lambda f: pd.to_datetime(f["Date"])))
              .mark_line(point=True)
-             .encode(x=alt.X("Date:T", title=None), y=alt.Y("Stage:Q", scale=alt.Scale(domain=[0, 4]), axis=STAGE_AXIS),
-                     color=alt.Color("Criterion:N", legend=alt.Legend(orient="bottom", columns=2, title=None)),
+             .encode(x=alt.X("Date:T", title=None, axis=alt.Axis(format="%b %Y")),
+                     y=alt.Y("Stage:Q", scale=alt.Scale(domain=[0, 4]), axis=alt.Axis(values=[0, 1, 2, 3, 4],
+                                                                                      title="Stage")),
+                     color=alt.Color("Criterion:N", legend=alt.Legend(orient="bottom", columns=2, title=None,
+                                                                      labelLimit=300)),
                      tooltip=["Date:T", "Criterion", "Stage", "Kind", "By", "Change"]))
     st.altair_chart(chart, width="stretch")
     falls = int((history["Change"] == "fall").sum())
@@ -129,8 +133,13 @@ def self_assessment_section(chosen: str, name: str, editor: str) -> None:
         except store.StoreError as error:
             st.error(text.escape_markdown(str(error)))
         else:
-            st.success(f"Saved for {text.escape_markdown(name)}: {maturity.criterion_label(criterion)} "
-                       f"{maturity.stage_label(stage)}, by {text.escape_markdown(editor)}. Earlier versions are kept.")
+            # Rerun so the map, profile and evidence above show the new score; the message survives it.
+            st.session_state[SAVED] = (f"Saved for {text.escape_markdown(name)}: {maturity.criterion_label(criterion)} "
+                                       f"{maturity.stage_label(stage)}, by {text.escape_markdown(editor)}. Earlier "
+                                       "versions are kept.")
+            st.rerun()
+    if SAVED in st.session_state:
+        st.success(st.session_state.pop(SAVED), icon=":material/task_alt:")
 
 
 def calibration_section(assessments: pd.DataFrame, names: dict[str, str], chosen: str) -> None:

@@ -1,0 +1,128 @@
+"""The ICS maturity page (AppTest) and the maturity command: same numbers, editor-only form."""
+
+from __future__ import annotations
+
+import io
+import json
+from contextlib import redirect_stdout
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from ecology import auth, register
+from ecology.__main__ import main
+
+APP = str(Path(__file__).resolve().parents[2] / "app.py")
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture
+def database(built, database_url, monkeypatch) -> str:
+    monkeypatch.setenv("ECOLOGY_DATABASE_URL", database_url)
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    return database_url
+
+
+def _open(query: str = "", editors: dict | None = None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=90)
+    at.secrets["editors"] = editors or {}
+    # The URL is read on the first run, as when a link is opened.
+    if query:
+        for key, value in (part.split("=", 1) for part in query.split("&")):
+            at.query_params[key] = value.replace("+", " ")
+    at.switch_page("pages/3_ICS_maturity.py")
+    at.run()
+    assert not at.exception, at.exception[0].message if at.exception else ""
+    return at
+
+
+def _all_42(at: AppTest):
+    return next(d.value for d in at.dataframe if len(d.value) == 42)
+
+
+def _evidence(at: AppTest):
+    return next(d.value for d in at.dataframe if "Evidence" in d.value.columns)
+
+
+def test_choosing_an_ics_shows_its_profile_and_evidence(database):
+    at = _open()
+    at.selectbox(key="ics").set_value("E54000054").run()
+    assert not at.exception
+    heading = next(m.value for m in at.markdown if m.value.startswith("### "))
+    assert "NHS West Yorkshire ICB" in heading and "Overall: 2 Developing" in heading
+    assert "7 of 10 criteria assessed" in heading
+    evidence = _evidence(at).set_index("Criterion")
+    assert evidence.at["Strategy & governance", "Stage"] == "3 Established"
+    assert "Joint Forward Plan" in evidence.at["Strategy & governance", "Evidence"]
+    assert evidence.at["Data, digital & interoperability", "Stage"] == "Not assessed"
+    assert len(at.get("vega_lite_chart")) >= 2  # the profile and the history
+
+
+def test_the_sidebar_place_chooses_the_ics_and_a_local_authority_picks_its_icb(database):
+    at = _open("place=Bradford")
+    heading = next(m.value for m in at.markdown if m.value.startswith("### "))
+    assert "NHS West Yorkshire ICB" in heading
+
+
+def test_a_viewer_sees_no_self_assessment_form(database):
+    at = _open()
+    labels = [b.label for b in at.get("form_submit_button")]
+    assert "Save this self-assessment" not in labels
+    assert not [s for s in at.subheader if s.value.startswith("Self-assessment")]
+
+
+def test_an_editor_self_assesses_and_the_fall_and_split_show(database):
+    at = _open("ics=NHS+Greater+Manchester+ICB", {"alice": auth.hash_password(PASSWORD)})
+    next(t for t in at.sidebar.text_input if t.label == "Password").set_value(PASSWORD)
+    next(b for b in at.sidebar.button if b.label == "Sign in").click()
+    at.run()
+    at.selectbox(key="ics").set_value("E54000057").run()
+    at.selectbox(key="assess-criterion").set_value("strategy").run()
+    stage = next(r for r in at.radio if r.label == "Stage")
+    stage.set_value(1)
+    next(r for r in at.radio if r.label == "Confidence").set_value("asserted")
+    next(b for b in at.get("form_submit_button") if b.label == "Save this self-assessment").click()
+    at.run()
+    assert not at.exception, at.exception[0].message if at.exception else ""
+    assert any("Saved for NHS Greater Manchester ICB" in s.value for s in at.success)
+    kept = register.open_register(database).assessments("E54000057")
+    assert kept[["criterion", "assessed_by"]].values.tolist() == [["strategy", "alice"]]
+    assert int(kept["stage"].iloc[0]) == 1
+    evidence = _evidence(at).set_index("Criterion")
+    assert evidence.at["Strategy & governance", "Stage"] == "1 Emerging"
+    assert evidence.at["Strategy & governance", "Confidence"] == "split"
+    history = next(d.value for d in at.dataframe if "Change" in d.value.columns)
+    assert history.loc[history["Criterion"] == "Strategy & governance", "Change"].tolist() == ["first", "fall"]
+    calibration = next(d.value for d in at.dataframe if "Self-assessment" in d.value.columns)
+    assert calibration[["Baseline", "Self-assessment"]].values.tolist() == [[3, 1]]
+
+
+def test_an_evidenced_self_assessment_without_evidence_is_refused(database):
+    at = _open("", {"alice": auth.hash_password(PASSWORD)})
+    next(t for t in at.sidebar.text_input if t.label == "Password").set_value(PASSWORD)
+    next(b for b in at.sidebar.button if b.label == "Sign in").click()
+    at.run()
+    next(r for r in at.radio if r.label == "Stage").set_value(4)
+    next(r for r in at.radio if r.label == "Confidence").set_value("evidenced")
+    next(b for b in at.get("form_submit_button") if b.label == "Save this self-assessment").click()
+    at.run()
+    assert any("needs its evidence" in e.value for e in at.error)
+    assert register.open_register(database).assessments().empty
+
+
+def test_the_command_gives_the_same_numbers_as_the_page(database):
+    register.open_register(database).add_assessment("E54000043", "strategy", 2, "asserted", "", "bob")
+    at = _open()
+    page = _all_42(at).set_index("Code")
+    out = io.StringIO()
+    with redirect_stdout(out):
+        assert main(["maturity", "--format", "json"]) == 0
+    command = {i["icb_code"]: i for i in json.loads(out.getvalue())["icss"]}
+    assert set(command) == set(page.index)
+    for code, row in page.iterrows():
+        assert (command[code]["assessed"], command[code]["overall"]) == (row["Assessed"], row["Overall"]), code
+    assert command["E54000043"]["criteria"]["strategy"]["stage"] == 2  # the self-assessment counts in both
+    assert page.at["E54000043", "Strategy & governance"] == 2
