@@ -11,7 +11,7 @@ from ecology.ui import loaders, mapview
 from ecology.ui.shell import PageContext
 
 SAVED = "maturity-saved"  # session state: the confirmation shown after the rerun a save causes
-STAGE_AXIS = alt.Axis(values=[0, 1, 2, 3, 4], title="Stage (1 Emerging … 4 Embedded)")
+STAGE_AXIS = alt.Axis(values=[0, 1, 2, 3, 4], title="Stage")
 
 
 def default_icb(context: PageContext, table: pd.DataFrame) -> str:
@@ -64,7 +64,7 @@ def profile_section(current: pd.DataFrame, table: pd.DataFrame, chosen: str) -> 
              .encode(y=alt.Y("Criterion:N", sort=order, title=None, axis=alt.Axis(labelLimit=240)),
                      x=alt.X("Stage:Q", scale=alt.Scale(domain=[0, 4]), axis=STAGE_AXIS),
                      color=alt.Color("Series:N", scale=alt.Scale(domain=series, range=colours),
-                                     legend=alt.Legend(orient="bottom", title=None, columns=1, labelLimit=400)),
+                                     legend=alt.Legend(orient="bottom", title=None, columns=1, labelLimit=260)),
                      yOffset=alt.YOffset("Series:N", sort=series), tooltip=["Series", "Criterion", "Stage"])
              .properties(height=alt.Step(8 if peers else 13)))
     st.altair_chart(chart, width="stretch")
