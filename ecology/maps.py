@@ -169,16 +169,17 @@ def overview_map(icbs: dict, lads: dict | None = None) -> folium.Map:
     return fmap
 
 
-def category_map(icbs: dict, fills: dict[str, tuple[str, str]], value_title: str, dashed: set[str] = frozenset(),
-                 highlight: str | None = None) -> folium.Map:
-    """Return a map of the ICBs, each filled with its category's colour.
+def category_map(areas: dict, fills: dict[str, tuple[str, str]], value_title: str, dashed: set[str] = frozenset(),
+                 highlight: str | None = None, level: str = "icb") -> folium.Map:
+    """Return a map of the areas of one level (a web layer), each filled with its category's colour.
 
-    ``fills`` maps an ICB code to (fill colour, label shown on hover); ICBs in
+    ``fills`` maps an area code to (fill colour, label shown on hover); areas in
     ``dashed`` get a dashed outline (used for "not assessed", so a missing score
     never looks like a low one); ``highlight`` is outlined thickly.
     """
     fmap = base_map()
-    layer = escaped_layer(icbs, {"name": "icb_short_name", "code": "icb_code"})
+    _layer, code_key, name_key = LEVEL_LAYERS[level]
+    layer = escaped_layer(areas, {"name": name_key, "code": code_key})
     for feature in layer["features"]:
         # Labels are escaped like every other map text.
         feature["properties"]["value"] = escape_for_map(fills.get(feature["properties"]["code"], ("", "Not assessed"))[1])
@@ -186,14 +187,17 @@ def category_map(icbs: dict, fills: dict[str, tuple[str, str]], value_title: str
     def style(feature: dict) -> dict:
         code = feature["properties"]["code"]
         chosen = code == highlight
+        thin = 0.8 if level == "icb" else 0.4  # 296 local authorities need finer lines
         return {"fillColor": fills.get(code, ("#f7f7f7", ""))[0], "fillOpacity": 0.85,
-                "color": HIGHLIGHT if chosen else "#555555", "weight": 3.5 if chosen else 0.8,
+                "color": HIGHLIGHT if chosen else "#555555", "weight": 3.5 if chosen else thin,
                 "dashArray": "4 3" if code in dashed and not chosen else None}
 
     folium.GeoJson(
-        layer, name="Integrated care systems", style_function=style,
+        layer, name={"icb": "Integrated care systems", "lad": "Local authorities"}.get(level, level),
+        style_function=style,
         highlight_function=lambda f: {"weight": 3, "color": HIGHLIGHT},
-        tooltip=folium.GeoJsonTooltip(fields=["name", "value"], aliases=["ICS", escape_for_map(value_title)]),
+        tooltip=folium.GeoJsonTooltip(fields=["name", "value"], aliases=[
+            {"icb": "ICS", "lad": "Local authority", "region": "NHS region"}[level], escape_for_map(value_title)]),
     ).add_to(fmap)
     return fmap
 

@@ -33,11 +33,7 @@ PAGES = (
              "How far each of the 42 Integrated Care Systems has embedded creative health, with the evidence.",
              True),
     PageInfo("pages/4_Coverage_gaps.py", "Coverage gaps", ":material/target:", "Coverage_gaps",
-             "Need against provision for every local authority and ICB.", False,
-             "Need (IMD 2025 and its health domain, population by age) against provision (assets "
-             "and practitioners per 10,000 people) for every local authority and ICB, by theme: a "
-             "ranked, downloadable table, a high-need/low-provision flag, a 3x3 bivariate map and the "
-             "method in plain words."),
+             "Need against provision for every local authority and ICB, by theme, ranked and downloadable.", True),
     PageInfo("pages/5_Data.py", "Data", ":material/database:", "Data",
              "The register behind the app: records to re-verify, and for editors import, editing and history.",
              True),

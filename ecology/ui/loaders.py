@@ -140,3 +140,29 @@ def icb_table() -> pd.DataFrame:
     from ecology import maturity
 
     return maturity.icb_table(_place_table(build_key()))
+
+
+@st.cache_resource(show_spinner=False)
+def _gap_inputs(key: str):
+    from ecology import gaps
+
+    places = _place_table(key)
+    return gaps.GapInputs(geography.load_indicators(), pd.read_parquet(paths.build_dir() / "lad_icb_shares.parquet"),
+                          dict(zip(places["code"], places["short_name"])))
+
+
+def gap_inputs():
+    """Return what coverage gaps are computed from (indicators, LAD-ICB shares, names); read-only."""
+    return _gap_inputs(build_key())
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _provision(revision: str, theme: str | None, activity: tuple[str, ...], sample: bool, venues: bool) -> pd.DataFrame:
+    from ecology import gaps
+
+    return gaps.provision_assets(assets(), place_tree(), gaps.provision_filter(theme, activity, sample, venues))
+
+
+def provision(theme: str | None, activity: tuple[str, ...], include_sample: bool, include_venues: bool) -> pd.DataFrame:
+    """Return the area codes of the active assets counted as provision for these choices."""
+    return _provision(the_register().revision(), theme, tuple(activity), include_sample, include_venues)
