@@ -20,6 +20,7 @@ roughly equal populations). Assets are counted by the ICB their point lies in.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -55,6 +56,15 @@ class GapInputs:
     indicators: pd.DataFrame  # lad_indicators.parquet: lad_code, populations, IoD 2025 columns
     shares: pd.DataFrame  # lad_icb_shares.parquet: lad_code, icb_code, icb_share
     names: dict[str, str]  # area code -> display name
+
+
+def load_inputs(build: Path | None = None) -> GapInputs:
+    """Return the gap inputs from the data build (indicators, LAD-ICB shares, area names)."""
+    from ecology import geography, paths
+
+    places = geography.place_table(build)
+    shares = pd.read_parquet((build or paths.build_dir()) / "lad_icb_shares.parquet")
+    return GapInputs(geography.load_indicators(build), shares, dict(zip(places["code"], places["short_name"])))
 
 
 def age_band(theme: str | None) -> str:
@@ -101,7 +111,8 @@ def _icb_need(indicators: pd.DataFrame, shares: pd.DataFrame) -> pd.DataFrame:
         parts[column] = parts[column] * parts["total_population"]
     icb = parts.groupby("icb_code", as_index=False)[populations + weighted].sum()
     for column in weighted:
-        icb[column] = icb[column] / icb["total_population"]
+        # The same precision as the published local authority summaries.
+        icb[column] = (icb[column] / icb["total_population"]).round(4 if column == "most_deprived_10pc_share" else 3)
     # The rank among ICBs (1 = most deprived), as the LAD rank is among LADs.
     icb["imd_rank"] = icb["imd_score"].rank(method="min", ascending=False)
     icb[populations] = icb[populations].round(0)

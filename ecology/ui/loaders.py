@@ -146,9 +146,7 @@ def icb_table() -> pd.DataFrame:
 def _gap_inputs(key: str):
     from ecology import gaps
 
-    places = _place_table(key)
-    return gaps.GapInputs(geography.load_indicators(), pd.read_parquet(paths.build_dir() / "lad_icb_shares.parquet"),
-                          dict(zip(places["code"], places["short_name"])))
+    return gaps.load_inputs()
 
 
 def gap_inputs():

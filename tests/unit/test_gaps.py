@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ecology import gaps, geography, paths, sources
+from ecology import gaps, sources
 
 
 def _inputs(indicators: pd.DataFrame, shares: pd.DataFrame | None = None) -> gaps.GapInputs:
@@ -84,8 +84,8 @@ def test_an_icb_is_built_from_its_local_authorities_with_a_split_one_apportioned
     table = gaps.gap_table(_inputs(indicators, shares), assets, "icb").set_index("area_code")
     assert table.loc["I1", "total_population"] == 23_000 and table.loc["I2", "total_population"] == 57_000
     # Population-weighted, not a plain mean of the authorities' scores.
-    assert table.loc["I1", "imd_score"] == pytest.approx((20_000 * 40 + 3_000 * 25) / 23_000)
-    assert table.loc["I2", "imd_score"] == pytest.approx((50_000 * 10 + 7_000 * 25) / 57_000)
+    assert table.loc["I1", "imd_score"] == pytest.approx((20_000 * 40 + 3_000 * 25) / 23_000, abs=5e-4)
+    assert table.loc["I2", "imd_score"] == pytest.approx((50_000 * 10 + 7_000 * 25) / 57_000, abs=5e-4)
     assert table.loc["I1", "imd_rank"] == 1
     assert table.loc["I2", "assets"] == 1  # counted by where the asset is, not apportioned
     assert table["total_population"].sum() == indicators["total_population"].sum()
@@ -103,9 +103,7 @@ def test_what_if_adds_assets_and_moves_the_rank():
 
 @pytest.fixture(scope="module")
 def real_inputs(built) -> gaps.GapInputs:
-    places = geography.place_table()
-    return gaps.GapInputs(geography.load_indicators(), pd.read_parquet(paths.build_dir() / "lad_icb_shares.parquet"),
-                          dict(zip(places["code"], places["short_name"])))
+    return gaps.load_inputs()
 
 
 def test_every_area_is_present_and_populations_add_up(real_inputs):
