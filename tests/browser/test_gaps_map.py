@@ -1,0 +1,38 @@
+"""The Coverage gaps page in Chromium: the bivariate map draws every area, with its legend."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+import pytest
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.browser
+
+
+def test_the_bivariate_map_draws_296_authorities_with_a_3x3_legend(app_server, open_tab):
+    tab = open_tab()
+    tab.open(f"{app_server.url}/Coverage_gaps?place=Bradford")
+    expect(tab.heading()).to_have_text("Coverage gaps")
+    expect(tab.map_shapes()).to_have_count(296)
+    legend = tab.page.locator("[aria-label='Need and provision legend']")
+    expect(legend).to_contain_text("Need (deprivation)")
+    expect(legend).to_contain_text("Provision (assets per 10,000)")
+    expect(legend.locator("div[style*='height: 34px']")).to_have_count(9)
+    # Bradford is outlined; hovering it names its need and provision.
+    chosen = tab.map_frame().locator("path.leaflet-interactive[stroke-width='3.5']")
+    expect(chosen).to_have_count(1)
+    chosen.hover()
+    tooltip = tab.map_frame().locator(".leaflet-tooltip")
+    expect(tooltip).to_contain_text("Bradford")
+    expect(tooltip).to_contain_text("need,")
+    probes = {"/Coverage_gaps/_stcore/health", "/Coverage_gaps/_stcore/host-config"}
+    assert [u for _, u in tab.failed_responses if urlsplit(u).path not in probes] == []
+    assert [t for t, u in tab.console_errors if urlsplit(u).path not in probes] == []
+    assert tab.outside_requests == []
+
+
+def test_the_icb_level_draws_42_areas(app_server, open_tab):
+    tab = open_tab()
+    tab.open(f"{app_server.url}/Coverage_gaps?level=Integrated+care+boards+%2842%29")
+    expect(tab.map_shapes()).to_have_count(42)
