@@ -20,4 +20,5 @@ BENCHMARKS = (
     "first_render",
     "assets",
     "import_rows",
+    "gaps_recompute",
 )
