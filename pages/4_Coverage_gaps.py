@@ -20,7 +20,11 @@ flagged = int(table["high_need_low_provision"].sum())
 st.markdown(f"**{flagged}** of {len(table)} areas are **high need, low provision**"
             + (f"; **{text.escape_markdown(table.set_index('area_code').at[highlight, 'area'])}** ranks "
                f"**{int(table.set_index('area_code').at[highlight, 'gap_rank'])}**." if highlight else "."))
-if chosen.include_sample:
+if (table["assets"] == 0).all():
+    st.info("No asset counts as provision for these choices (real venues carry no health focus, and sample records "
+            "are off), so every area ties on provision and the ranking shows need alone. Import a directory on the "
+            "Data page to measure real provision.", icon=":material/info:")
+elif chosen.include_sample:
     st.warning("Provision includes **generated sample records**, which are not real offers: turn them off above "
                "for figures from real records only.", icon=":material/science:")
 

@@ -70,3 +70,10 @@ def test_the_command_gives_the_pages_table():
     assert [row["Code"] for row in command] == page["Code"].tolist()
     assert [row["Gap score"] for row in command] == page["Gap score"].tolist()
     assert [row["Assets"] for row in command] == page["Assets"].tolist()
+
+
+def test_with_no_provision_at_all_the_page_says_the_ranking_is_need_alone():
+    at = _open(theme="Dementia", sample="false")
+    table = _table(at)
+    assert (table["Assets"] == 0).all() and not table["High need, low provision"].any()
+    assert any("ranking shows need alone" in box.value for box in at.info)
