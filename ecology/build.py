@@ -256,7 +256,20 @@ def make_postcodes(files: dict[str, Path], out: Path) -> dict:
         lat=table["lat"].to_numpy(dtype="float32")[order],
         lon=table["lon"].to_numpy(dtype="float32")[order],
     )
-    return {"postcodes": len(keys), "without_coordinates": int(table["lat"].isna().sum())}
+    districts = postcode_districts(normalised, table["lat"], table["lon"])
+    districts.to_parquet(out / "districts.parquet", index=False)
+    return {"postcodes": len(keys), "without_coordinates": int(table["lat"].isna().sum()),
+            "districts": len(districts)}
+
+
+def postcode_districts(normalised: pd.Series, lat: pd.Series, lon: pd.Series) -> pd.DataFrame:
+    """Return one row per postcode district (outward code, e.g. "M14"): the WGS84 mean of its
+    located postcodes and how many there are (a rough guide to how many people live there)."""
+    frame = pd.DataFrame({"district": normalised.str[:-3], "lat": lat, "lon": lon}).dropna()
+    grouped = frame.groupby("district", sort=True)
+    out = grouped[["lat", "lon"]].mean().round(5)
+    out["n_postcodes"] = grouped.size()
+    return out.reset_index()
 
 
 # ---------------------------------------------------------------- assets
@@ -298,12 +311,29 @@ def make_assets(files: dict[str, Path], out: Path) -> dict:
     gps = with_codes(venues.gp_practices(files["gp_practices/epraccur_2024-01.csv"], postcodes))
     gps = gps[gps["lad_code"].notna()].reset_index(drop=True)
 
+    practitioners = _sample_practitioners(build, assigner, real)
+
     out.mkdir(parents=True, exist_ok=True)
     assets.to_parquet(out / "assets.parquet", index=False)
     gps.to_parquet(out / "gp_practices.parquet", index=False)
+    practitioners.to_parquet(out / "practitioners.parquet", index=False)
     return {"museums": int(assets["asset_id"].str.startswith("museum:").sum()),
             "libraries": int(assets["asset_id"].str.startswith("library:").sum()),
-            "sample_offers": int(assets["is_sample"].sum()), "gp_practices": len(gps)}
+            "sample_offers": int(assets["is_sample"].sum()), "gp_practices": len(gps),
+            "sample_practitioners": len(practitioners)}
+
+
+def _sample_practitioners(build: Path, assigner, venues: pd.DataFrame) -> pd.DataFrame:
+    """Return the generated practitioner sample, placed at English postcode district centroids."""
+    from ecology import practitioner_sample
+
+    districts = pd.read_parquet(build / "districts.parquet")
+    codes = assigner.assign(districts["lon"], districts["lat"])
+    for column in schema.DERIVED:
+        districts[column] = codes[column].to_numpy()
+    districts = districts[districts["lad_code"].notna()].reset_index(drop=True)
+    venue_districts = postcode.normalise(venues["postcode"]).str[:-3].value_counts()
+    return practitioner_sample.generate(districts, venue_districts)
 
 
 TARGETS = (
@@ -316,13 +346,13 @@ TARGETS = (
            make_geography),
     Target("indicators", ("imd2025", "imd2019", "imd2019_lad23", "population"),
            ("lad_indicators.parquet",), make_indicators),
-    Target("postcodes", ("postcodes",), ("postcodes.npz",), make_postcodes),
+    Target("postcodes", ("postcodes",), ("postcodes.npz", "districts.parquet"), make_postcodes),
     # Listed after geography and postcodes, whose outputs it reads; their
     # inputs are part of its key so it rebuilds when they change.
     Target("assets",
            ("museums", "libraries", "gp_practices", "population", "postcodes", "icb_boundaries",
             "lad_boundaries", "lsoa_icb_lookup", "lsoa_lad_lookup"),
-           ("assets.parquet", "gp_practices.parquet"), make_assets),
+           ("assets.parquet", "gp_practices.parquet", "practitioners.parquet"), make_assets),
 )
 
 
@@ -333,7 +363,7 @@ def _code_fingerprint() -> str:
     digest = hashlib.sha256()
     here = Path(__file__).parent
     for module in (Path(__file__), Path(postcode.__file__), here / "schema.py", here / "venues.py",
-                   here / "sample.py", paths.authored_data_dir() / "taxonomy.json"):
+                   here / "sample.py", here / "practitioner_sample.py", paths.authored_data_dir() / "taxonomy.json"):
         digest.update(module.read_bytes())
     return digest.hexdigest()
 

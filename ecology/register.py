@@ -1,8 +1,8 @@
 """Opening the register the app reads: migrated, and seeded on first start.
 
 On first start the register is empty, so it is filled once with what the data
-build made: the real venues (museums, libraries) and the generated sample
-offers, each marked as such. From then on the app reads assets from the
+build made: the real venues (museums, libraries), the generated sample
+offers and the generated sample practitioners, each marked as such. From then on the app reads assets from the
 register, and a coordinator's imports and edits add to it.
 """
 
@@ -14,11 +14,16 @@ from ecology import geography, paths, store
 
 
 def seed_records() -> dict[str, pd.DataFrame]:
-    """Return {kind: records} to seed an empty register with, from the data build."""
+    """Return {kind: records} to seed an empty register with, from the data build: real venues,
+    generated sample offers and generated sample practitioners."""
     assets = paths.build_dir() / "assets.parquet"
     if not assets.is_file():
         raise geography.BuildMissing(f"{paths.build_dir()} has no asset table: run `make data` first")
-    return {"assets": pd.read_parquet(assets)}
+    records = {"assets": pd.read_parquet(assets)}
+    practitioners = paths.build_dir() / "practitioners.parquet"
+    if practitioners.is_file():
+        records["practitioners"] = pd.read_parquet(practitioners)
+    return records
 
 
 def open_register(url: str | None = None, locate=None) -> store.Store:
