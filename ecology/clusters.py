@@ -244,7 +244,7 @@ def isolated_by_area(practitioners: pd.DataFrame, result: Clustering, tree: Plac
         "ICB": grouped["lad_code"].map(lambda c: tree.label(tree.get(c)["icb_code"]) if c in tree else ""),
         "Outside any cluster": grouped["isolated_n"].map(count_text),
         "Practitioners": grouped["total"].map(count_text),
-        "isolated_n": grouped["isolated_n"],
+        "isolated_n": grouped["isolated_n"], "lad_code": grouped["lad_code"],
     }).reset_index(drop=True)
 
 

@@ -8,6 +8,7 @@ Every string that reaches a popup or tooltip passes through ``escape_for_map``.
 from __future__ import annotations
 
 import html
+import math
 import os
 
 import folium
@@ -199,6 +200,29 @@ def category_map(areas: dict, fills: dict[str, tuple[str, str]], value_title: st
         tooltip=folium.GeoJsonTooltip(fields=["name", "value"], aliases=[
             {"icb": "ICS", "lad": "Local authority", "region": "NHS region"}[level], escape_for_map(value_title)]),
     ).add_to(fmap)
+    return fmap
+
+
+def cluster_map(outlines: dict, centres: list[tuple[float, float, str, str]],
+                bounds: list[list[float]] | None = None) -> folium.Map:
+    """Return a map of practitioner clusters: each outline (GeoJSON geometry by cluster) drawn
+    lightly, and a circle at its centre sized by its count (``centres``: lat, lon, count text,
+    label). Nobody is placed individually."""
+    fmap = base_map(bounds)
+    layer = {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "geometry": geometry, "properties": {"label": escape_for_map(label)}}
+        for geometry, (_, _, _, label) in zip(outlines.values(), centres)]}
+    folium.GeoJson(layer, name="Cluster outlines",
+                   style_function=lambda f: {"fillColor": OKABE_ITO[4], "color": OKABE_ITO[4], "weight": 1,
+                                             "fillOpacity": 0.12},
+                   tooltip=folium.GeoJsonTooltip(fields=["label"], labels=False)).add_to(fmap)
+    for lat, lon, count, label in centres:
+        size = int("".join(ch for ch in count if ch.isdigit()) or 5)
+        folium.CircleMarker(
+            location=[lat, lon], radius=4 + 2.2 * math.sqrt(size), color="#ffffff", weight=1.5,
+            fill=True, fill_color=OKABE_ITO[5], fill_opacity=0.85,
+            tooltip=folium.Tooltip(escape_for_map(label)),
+        ).add_to(fmap)
     return fmap
 
 

@@ -24,11 +24,8 @@ PAGES = (
     PageInfo("pages/1_Assets.py", "Assets", ":material/location_on:", "Assets",
              "Creative health assets on a map and in a list, filtered by place and theme, with exports.", True),
     PageInfo("pages/2_Practitioners.py", "Practitioners", ":material/groups:", "Practitioners",
-             "Privacy-safe clusters of creative practitioners and small organisations.", False,
-             "Clusters of practitioners and small organisations found by density clustering of "
-             "postcode districts, each cluster's profile (disciplines, training, supervision, "
-             "peer networks, representation) and practitioners outside any cluster. Counts under 5 "
-             "are suppressed and no individual is placed on the map."),
+             "Privacy-safe clusters of creative practitioners and small organisations, and where support is thin.",
+             True),
     PageInfo("pages/3_ICS_maturity.py", "ICS maturity", ":material/insights:", "ICS_maturity",
              "How far each of the 42 Integrated Care Systems has embedded creative health, with the evidence.",
              True),

@@ -1,5 +1,32 @@
-"""Not built yet: the page says what it will show."""
+"""Practitioners: privacy-safe clusters of creative practitioners and small organisations."""
 
-from ecology.ui import shell
+import streamlit as st
 
-shell.placeholder(__file__)
+from ecology import clusters
+from ecology.ui import loaders, practitioner_sections as sections, shell
+
+context = shell.setup("pages/2_Practitioners.py")
+st.title("Practitioners")
+st.caption("Where creative practitioners and small organisations cluster, who works alone, and where support "
+           "(training in safeguarding, equality & diversity and mental health first aid; supervision; peer "
+           "networks; fair pay) is thin. Practitioners are placed only by postcode district; any count under 5 "
+           "shows as \u201cfewer than 5\u201d.")
+people = loaders.practitioners()
+sections.sample_notice(people)
+radius, min_size = sections.controls()
+result, raw, isolated, shapes = loaders.clustering(radius, min_size)
+st.markdown(sections.summary_line(result, raw, len(people)))
+
+map_column, table_column = st.columns([1, 1])
+with map_column:
+    sections.map_section(raw, shapes, context)
+with table_column:
+    st.subheader("Cluster profiles")
+    sections.profile_section(raw, shapes, radius, min_size)
+st.subheader("Where support would help")
+sections.support_section(raw, isolated, context)
+st.caption(f"Method: density clustering (DBSCAN) on great-circle distances between postcode district centroids: "
+           f"a district is a core when at least {min_size} practitioners are within {radius:g} km of it; cores within "
+           f"reach of each other form one cluster. Shares use those who answered; shares need at least "
+           f"{clusters.SUPPRESS_BELOW} yes and {clusters.SUPPRESS_BELOW} no and are shown in {clusters.SHARE_STEP}% steps.")
+shell.attribution(["postcodes", "lad_boundaries"])

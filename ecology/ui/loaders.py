@@ -164,3 +164,30 @@ def _provision(revision: str, theme: str | None, activity: tuple[str, ...], samp
 def provision(theme: str | None, activity: tuple[str, ...], include_sample: bool, include_venues: bool) -> pd.DataFrame:
     """Return the area codes of the active assets counted as provision for these choices."""
     return _provision(the_register().revision(), theme, tuple(activity), include_sample, include_venues)
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _practitioners(revision: str) -> pd.DataFrame:
+    return the_register().records("practitioners")
+
+
+def practitioners() -> pd.DataFrame:
+    """Return the register's practitioners (pseudonymous; postcode district centroids only)."""
+    return _practitioners(the_register().revision())
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _clustering(revision: str, radius_km: float, min_size: int):
+    from ecology import clusters
+
+    people = practitioners()
+    result = clusters.cluster(people, radius_km, min_size)
+    tree = place_tree()
+    return (result, clusters.profiles(people, result, tree), clusters.isolated_by_area(people, result, tree),
+            clusters.outlines(people, result))
+
+
+def clustering(radius_km: float, min_size: int):
+    """Return (clustering, raw profiles, isolated by area, outlines) for these settings; repeated
+    settings come from the cache."""
+    return _clustering(the_register().revision(), float(radius_km), int(min_size))

@@ -7,12 +7,10 @@ copied link reopens the same view and the choice follows the user between pages.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 import streamlit as st
 
 from ecology import geography, maps, sources, taxonomy
-from ecology.paths import PROJECT_ROOT
 from ecology.site import APP_NAME, PAGES, PageInfo
 from ecology.ui import loaders
 
@@ -98,16 +96,3 @@ def attribution(dataset_ids: list[str]) -> None:
     lines = [f"**{manifest[i].title}** ({manifest[i].vintage}). {manifest[i].attribution}" for i in dataset_ids]
     st.divider()
     st.caption("Data used on this page:  \n" + "  \n".join(lines))
-
-
-def page_file(dunder_file: str) -> str:
-    """Return a page's path relative to the project root, from its ``__file__``."""
-    return Path(dunder_file).resolve().relative_to(PROJECT_ROOT).as_posix()
-
-
-def placeholder(dunder_file: str) -> None:
-    """Set up an unbuilt page and say plainly what it will show."""
-    page = _page(page_file(dunder_file))
-    setup(page.file)
-    st.title(page.title)
-    st.info(f"This page is not built yet. It will show: {page.coming}", icon=":material/construction:")

@@ -34,12 +34,6 @@ def test_every_page_renders_with_sidebar(page):
     assert titles[0] == ("England" if page.file == "app.py" else page.title)
 
 
-@pytest.mark.parametrize("page", [p for p in PAGES if not p.built], ids=lambda p: p.title)
-def test_unbuilt_pages_say_what_they_will_show(page):
-    app = run_page(page.file)
-    assert any(page.coming in box.value and "not built yet" in box.value for box in app.info)
-
-
 def test_overview_follows_the_place_in_the_url():
     app = run_page("app.py", place="Manchester", theme="Dementia")
     assert not app.exception
