@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ecology import assets_cli, auth, build, gaps_cli, geography, import_cli, maturity_cli, sources, vendor
+from ecology import assets_cli, auth, build, clusters_cli, gaps_cli, geography, import_cli, maturity_cli, sources, vendor
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -22,6 +22,8 @@ def main(argv: list[str] | None = None) -> int:
         "assets", help="filter the asset table like the Assets page and write CSV, GeoJSON or ORUK JSON"))
     import_cli.add_arguments(commands.add_parser(
         "import", help="check a file (CSV, Excel, GeoJSON, ORUK JSON) and write its records to the register"))
+    clusters_cli.add_arguments(commands.add_parser(
+        "clusters", help="clusters of practitioners, as on the Practitioners page (counts under 5 suppressed)"))
     gaps_cli.add_arguments(commands.add_parser(
         "gaps", help="need against provision for every local authority or ICB, as on the Coverage gaps page"))
     maturity_cli.add_arguments(commands.add_parser(
@@ -35,6 +37,8 @@ def main(argv: list[str] | None = None) -> int:
             return assets_cli.run(args)
         if args.command == "import":
             return import_cli.run(args)
+        if args.command == "clusters":
+            return clusters_cli.run(args)
         if args.command == "gaps":
             return gaps_cli.run(args)
         if args.command == "maturity":

@@ -47,6 +47,7 @@ GAP_DEFINITION = ("Gap score = need percentile minus provision percentile, among
 FLAG_DEFINITION = "High need, low provision: in the most deprived third by need and the bottom third by provision."
 VINTAGES = "Need: English Indices of Deprivation 2025 (MHCLG). Population: mid-2020 estimates (ONS)."
 PER = 10_000
+SUPPRESS_BELOW = 5  # practitioner counts under 5 are never shown (DESIGN.md 6)
 
 
 @dataclass(frozen=True)
@@ -158,8 +159,13 @@ def gap_table(inputs: GapInputs, assets: pd.DataFrame, level: str, theme: str | 
     table["age_band"] = AGE_BAND_LABELS[band]
     table["assets_per_10k"] = per_10k(table["assets"], table[band])
     if practitioners is not None and len(practitioners):
-        table["practitioners"] = table["area_code"].map(area_counts(practitioners, level)).fillna(0).astype(int)
-        table["practitioners_per_10k"] = per_10k(table["practitioners"], table["total_population"])
+        mine = practitioners
+        if theme and "health_focus" in practitioners:
+            mine = practitioners[practitioners["health_focus"].fillna("").str.contains(f"|{theme}|", regex=False)]
+        table["practitioners"] = table["area_code"].map(area_counts(mine, level)).fillna(0).astype(int)
+        # A rate over fewer than 5 people would reveal the count: suppressed like the count itself.
+        table["practitioners_per_10k"] = per_10k(table["practitioners"], table["total_population"]).where(
+            table["practitioners"] >= SUPPRESS_BELOW)
     else:
         table["practitioners"] = pd.NA
         table["practitioners_per_10k"] = np.nan
@@ -196,8 +202,12 @@ DISPLAY_COLUMNS = {
 
 
 def display(table: pd.DataFrame) -> pd.DataFrame:
-    """Return the gap table with readable column names, every input column kept."""
-    return table[list(DISPLAY_COLUMNS)].rename(columns=DISPLAY_COLUMNS)
+    """Return the gap table with readable column names, every input column kept; practitioner
+    counts under 5 shown as "fewer than 5"."""
+    shown = table[list(DISPLAY_COLUMNS)].copy()
+    shown["practitioners"] = [None if pd.isna(n) else (f"{int(n):,}" if n >= SUPPRESS_BELOW else "fewer than 5")
+                              for n in table["practitioners"]]
+    return shown.rename(columns=DISPLAY_COLUMNS)
 
 
 # A 3x3 bivariate palette (need down the rows, provision across), colour-blind safe:

@@ -29,10 +29,12 @@ def run(args: argparse.Namespace) -> int:
         print(f"error: {error}", file=sys.stderr)
         return 2
     tree = geography.PlaceTree.from_table(geography.place_table())
-    assets = register.open_register(args.database).records("assets")
+    store = register.open_register(args.database)
+    assets = store.records("assets")
     provision = gaps.provision_assets(assets, tree, gaps.provision_filter(theme, activity, not args.no_sample,
                                                                          not args.no_venues))
-    table = gaps.display(gaps.gap_table(gaps.load_inputs(), provision, args.level, theme))
+    table = gaps.display(gaps.gap_table(gaps.load_inputs(), provision, args.level, theme,
+                                        practitioners=store.records("practitioners")))
     if args.format == "csv":
         sys.stdout.write(export.table_to_csv(table))
     else:

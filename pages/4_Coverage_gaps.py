@@ -10,7 +10,8 @@ st.title("Coverage gaps")
 chosen = sections.choices(context)
 inputs = loaders.gap_inputs()
 provision = loaders.provision(chosen.theme, chosen.activity, chosen.include_sample, chosen.include_venues)
-table = gaps.gap_table(inputs, provision, chosen.level, chosen.theme)
+practitioners = loaders.practitioners()
+table = gaps.gap_table(inputs, provision, chosen.level, chosen.theme, practitioners=practitioners)
 highlight = sections.highlighted(context, chosen.level)
 
 band = gaps.AGE_BAND_LABELS[gaps.age_band(chosen.theme)]
@@ -35,7 +36,8 @@ with table_column:
     sections.table_section(table, highlight, f"coverage-gaps-{chosen.level}")
     st.subheader("What if")
     sections.what_if_section(inputs, provision, table, chosen, highlight)
-st.caption("Practitioners per 10,000 appear when practitioner records are in the register. Distance-based access "
-           "is not computed yet: it needs where people live at a finer grain than a local authority.")
+st.caption("Practitioners per 10,000 count the register's practitioners with the chosen theme (generated sample "
+           "records unless a real register was imported); counts under 5 show as “fewer than 5”. Distance-based "
+           "access is not computed yet: it needs where people live at a finer grain than a local authority.")
 shell.attribution(["imd2025", "population", "lad_boundaries", "icb_boundaries", "lsoa_icb_lookup", "museums",
                    "libraries"])

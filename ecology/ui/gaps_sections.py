@@ -94,7 +94,8 @@ def what_if_section(inputs, provision: pd.DataFrame, table: pd.DataFrame, choice
     left, right = st.columns([3, 1])
     code = left.selectbox("Area", codes, index=codes.index(default), format_func=names.get, key="whatif-area")
     added = right.number_input("Add assets", min_value=0, max_value=1000, value=5, step=1, key="whatif-n")
-    after = gaps.gap_table(inputs, provision, choices.level, choices.theme, extra={code: int(added)})
+    after = gaps.gap_table(inputs, provision, choices.level, choices.theme, extra={code: int(added)},
+                           practitioners=loaders.practitioners())
     old, new = table.set_index("area_code").loc[code], after.set_index("area_code").loc[code]
     st.markdown(
         f"**{text.escape_markdown(names[code])}**: gap rank **{int(old['gap_rank'])} → {int(new['gap_rank'])}** of "

@@ -1,0 +1,43 @@
+"""``python -m ecology clusters --radius-km R --min-size K --format csv|geojson``: practitioner clusters.
+
+The same clusters and the same suppression as the Practitioners page: counts
+under 5 are "fewer than 5", shares need 5 on each side; nothing about a single
+practitioner is written.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from ecology import clusters, export, geography, register
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--radius-km", type=float, default=10.0, help="clustering radius in km (default 10)")
+    parser.add_argument("--min-size", type=int, default=10,
+                        help=f"practitioners within the radius that make a cluster (at least {clusters.MIN_SIZE_FLOOR})")
+    parser.add_argument("--format", choices=("csv", "geojson"), default="csv")
+    parser.add_argument("--isolated", action="store_true",
+                        help="instead of clusters, list local authorities by practitioners outside any cluster (csv)")
+    parser.add_argument("--database", default=None, help="the register's URL (default: ECOLOGY_DATABASE_URL or SQLite)")
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.radius_km <= 0:
+        print("error: --radius-km must be more than 0", file=sys.stderr)
+        return 2
+    people = register.open_register(args.database).records("practitioners")
+    tree = geography.PlaceTree.from_table(geography.place_table())
+    result = clusters.cluster(people, args.radius_km, args.min_size)
+    if args.isolated:
+        table = clusters.isolated_by_area(people, result, tree).drop(columns=["isolated_n"])
+        sys.stdout.write(export.table_to_csv(table))
+        return 0
+    raw = clusters.profiles(people, result, tree)
+    if args.format == "csv":
+        sys.stdout.write(export.table_to_csv(clusters.profile_table(raw)))
+    else:
+        print(json.dumps(clusters.to_geojson(raw, clusters.outlines(people, result)), ensure_ascii=False))
+    return 0
