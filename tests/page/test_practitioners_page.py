@@ -1,0 +1,79 @@
+"""The Practitioners page (AppTest) and the clusters command: controls change clusters; nothing small shows."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+from contextlib import redirect_stdout
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from ecology.__main__ import main
+
+APP = str(Path(__file__).resolve().parents[2] / "app.py")
+pytestmark = pytest.mark.usefixtures("built")
+
+
+def _open(**query: str) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=90)
+    at.secrets["editors"] = {}
+    for key, value in query.items():
+        at.query_params[key] = value
+    at.switch_page("pages/2_Practitioners.py")
+    at.run()
+    assert not at.exception, at.exception[0].message if at.exception else ""
+    return at
+
+
+def _cluster_count(at: AppTest) -> int:
+    line = next(m.value for m in at.markdown if "clusters hold" in m.value)
+    return int(re.match(r"\*\*(\d+)\*\* clusters", line).group(1))
+
+
+def _profiles(at: AppTest):
+    return next(d.value for d in at.dataframe if "Safeguarding training" in d.value.columns)
+
+
+def test_changing_the_radius_changes_the_number_of_clusters():
+    at = _open()
+    at.slider(key="radius").set_value(5).run()
+    small = _cluster_count(at)
+    at.slider(key="radius").set_value(40).run()
+    large = _cluster_count(at)
+    assert small != large and small > 0 and large > 0
+    assert len(_profiles(at)) == large
+
+
+def test_the_url_carries_the_controls_and_the_sample_is_marked():
+    at = _open(radius="25", min="30")
+    assert at.slider(key="radius").value == 25 and at.slider(key="min").value == 30
+    assert any("generated sample records" in w.value for w in at.warning)
+
+
+def test_no_profile_shows_a_count_or_share_that_could_point_at_a_person():
+    at = _open(radius="3", min="5")
+    table = _profiles(at)
+    assert len(table)
+    for column in table.columns[5:]:
+        for cell in table[column]:
+            assert cell in ("fewer than 5", "all but fewer than 5", "fewer than 5 answered") or re.fullmatch(
+                r"about \d+0%", cell), cell
+    assert all(cell == "fewer than 5" or int(cell.replace(",", "")) >= 5 for cell in table["Practitioners"])
+
+
+def test_the_command_writes_the_same_clusters_suppressed(capsys):
+    at = _open(radius="10", min="10")
+    page = _profiles(at)
+    assert main(["clusters", "--radius-km", "10", "--min-size", "10", "--format", "csv"]) == 0
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert len(lines) == len(page) + 1
+    out = io.StringIO()
+    with redirect_stdout(out):
+        assert main(["clusters", "--radius-km", "10", "--min-size", "10", "--format", "geojson"]) == 0
+    collection = json.loads(out.getvalue())
+    assert len(collection["features"]) == len(page)
+    assert {f["geometry"]["type"] for f in collection["features"]} == {"Polygon"}
+    assert "practitioner_id" not in out.getvalue() and "postcode_district" not in out.getvalue()
