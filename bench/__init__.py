@@ -21,4 +21,5 @@ BENCHMARKS = (
     "assets",
     "import_rows",
     "gaps_recompute",
+    "clusters_speed",
 )

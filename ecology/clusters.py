@@ -174,24 +174,27 @@ def _names(codes: pd.Series, tree: PlaceTree) -> str:
 def profiles(practitioners: pd.DataFrame, result: Clustering, tree: PlaceTree) -> pd.DataFrame:
     """Return one row per cluster with counts (not yet suppressed): cluster, size, centre
     (lat, lon), local authorities, ICBs, discipline counts, and per profile flag its yes and
-    answered counts (``<flag>_yes``, ``<flag>_answered``)."""
-    rows = []
-    for label in range(1, result.count + 1):
-        members = practitioners[result.labels == label]
-        row = {"cluster": label, "size": len(members),
-               "centre_lat": round(float(members["latitude"].mean()), 4),
-               "centre_lon": round(float(members["longitude"].mean()), 4),
-               "local_authorities": _names(members["lad_code"], tree), "icbs": _names(members["icb_code"], tree),
-               "districts": members["postcode_district"].nunique()}
-        disciplines = pd.Series([t for cell in members["disciplines"] for t in schema.split_terms(cell)],
-                                dtype="string").value_counts()
-        row["discipline_counts"] = disciplines.to_dict()
-        for flag in PROFILE_FLAGS:
-            answered = members[flag].notna()
-            row[f"{flag}_yes"] = int(members.loc[answered, flag].astype(bool).sum())
-            row[f"{flag}_answered"] = int(answered.sum())
-        rows.append(row)
-    return pd.DataFrame(rows)
+    answered counts (``<flag>_yes``, ``<flag>_answered``). Worked out with one group-by per field."""
+    inside = result.labels > 0
+    members = practitioners[inside].assign(cluster=result.labels[inside])
+    if members.empty:
+        return pd.DataFrame()
+    grouped = members.groupby("cluster", sort=True)
+    out = pd.DataFrame({"size": grouped.size()})
+    out["centre_lat"] = grouped["latitude"].mean().round(4)
+    out["centre_lon"] = grouped["longitude"].mean().round(4)
+    out["local_authorities"] = grouped["lad_code"].agg(lambda codes: _names(codes, tree))
+    out["icbs"] = grouped["icb_code"].agg(lambda codes: _names(codes, tree))
+    out["districts"] = grouped["postcode_district"].nunique()
+    terms = members["disciplines"].fillna("").str.strip("|").str.split("|").explode()
+    terms = terms[terms != ""]
+    by_cluster = terms.groupby(members.loc[terms.index, "cluster"].to_numpy()).value_counts()
+    out["discipline_counts"] = [by_cluster.get(label, pd.Series(dtype=int)).to_dict() for label in out.index]
+    for flag in PROFILE_FLAGS:
+        answered = members[flag].notna()
+        out[f"{flag}_yes"] = (members[flag].fillna(False).astype(bool)).groupby(members["cluster"]).sum().astype(int)
+        out[f"{flag}_answered"] = answered.groupby(members["cluster"]).sum().astype(int)
+    return out.reset_index()
 
 
 def discipline_mix(counts: dict[str, int], size: int) -> str:
