@@ -204,11 +204,18 @@ def category_map(areas: dict, fills: dict[str, tuple[str, str]], value_title: st
 
 
 def cluster_map(outlines: dict, centres: list[tuple[float, float, str, str]],
-                bounds: list[list[float]] | None = None) -> folium.Map:
+                bounds: list[list[float]] | None = None, context: dict | None = None) -> folium.Map:
     """Return a map of practitioner clusters: each outline (GeoJSON geometry by cluster) drawn
     lightly, and a circle at its centre sized by its count (``centres``: lat, lon, count text,
-    label). Nobody is placed individually."""
+    label); ``context`` (e.g. the ICB layer) is drawn as thin grey lines underneath, not
+    interactive. Nobody is placed individually."""
     fmap = base_map(bounds)
+    if context is not None:
+        folium.GeoJson({"type": "FeatureCollection", "features": [
+            {"type": "Feature", "geometry": f["geometry"], "properties": {}} for f in context["features"]]},
+            name="Integrated care boards", interactive=False,
+            style_function=lambda f: {"fillColor": "#ffffff", "fillOpacity": 0.6, "color": "#9a9a9a",
+                                      "weight": 0.6}).add_to(fmap)
     layer = {"type": "FeatureCollection", "features": [
         {"type": "Feature", "geometry": geometry, "properties": {"label": escape_for_map(label)}}
         for geometry, (_, _, _, label) in zip(outlines.values(), centres)]}
@@ -219,8 +226,9 @@ def cluster_map(outlines: dict, centres: list[tuple[float, float, str, str]],
     for lat, lon, count, label in centres:
         size = int("".join(ch for ch in count if ch.isdigit()) or 5)
         folium.CircleMarker(
-            location=[lat, lon], radius=4 + 2.2 * math.sqrt(size), color="#ffffff", weight=1.5,
-            fill=True, fill_color=OKABE_ITO[5], fill_opacity=0.85,
+            # Area grows with the count; 600 practitioners is about 30 px across.
+            location=[lat, lon], radius=3 + 1.1 * math.sqrt(size), color="#ffffff", weight=1,
+            fill=True, fill_color=OKABE_ITO[5], fill_opacity=0.7,
             tooltip=folium.Tooltip(escape_for_map(label)),
         ).add_to(fmap)
     return fmap

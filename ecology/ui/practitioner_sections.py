@@ -39,10 +39,10 @@ def map_section(raw: pd.DataFrame, shapes: dict, context: PageContext) -> None:
     if level != "england":
         outline = maps.outline(loaders.web_layer(maps.LEVEL_LAYERS[level][0]), level, context.place_code)
         bounds = maps.bounds_of(outline)
-    fmap = maps.cluster_map(shapes, centres(raw), bounds)
+    fmap = maps.cluster_map(shapes, centres(raw), bounds, context=loaders.web_layer("icb"))
     mapview.show_map(fmap, key="clusters-map", height=540)
-    st.caption("Circles sit at each cluster's centre, sized by how many practitioners it has; the pale shapes "
-               "outline the districts it spans. No individual is placed on the map.")
+    st.caption("Circles sit at each cluster's centre, sized by how many practitioners it has; the blue lines "
+               "outline the area its postcode districts span. No individual is placed on the map.")
 
 
 def profile_section(raw: pd.DataFrame, shapes: dict, radius: float, min_size: int) -> None:
