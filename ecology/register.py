@@ -32,4 +32,7 @@ def open_register(url: str | None = None, locate=None) -> store.Store:
     register = store.Store.open(url, locate=locate)
     if not register.is_seeded():
         register.seed(seed_records())
+    elif register.never_held("practitioners"):
+        # A register seeded by an older version lacks kinds added since (practitioners).
+        register.seed_new_kinds({k: v for k, v in seed_records().items() if k != "assets"})
     return register

@@ -378,6 +378,41 @@ class Store:
                 after=json.dumps(counts), note="first start: real venues and generated sample records"))
         return True
 
+    def _never_held(self, conn, kind: str) -> bool:
+        table = self._tables[KINDS[kind].table]
+        changes = self._tables["changes"]
+        has_rows = conn.execute(sa.select(sa.func.count()).select_from(table)).scalar()
+        has_history = conn.execute(sa.select(sa.func.count()).select_from(changes).where(
+            changes.c.record_type == kind)).scalar()
+        return not has_rows and not has_history
+
+    def never_held(self, kind: str) -> bool:
+        """Return True if the register has never held a record of this kind (no rows, no history)."""
+        with self.engine.connect() as conn:
+            return self._never_held(conn, kind)
+
+    def seed_new_kinds(self, records: dict[str, pd.DataFrame], who: str = "upgrade") -> list[str]:
+        """Fill kinds of record that an already-seeded register has never held (e.g. practitioners,
+        added after the register was first seeded); return which kinds were filled. A kind that
+        has rows, or any history, is left alone: a user may have emptied it on purpose."""
+        changes = self._tables["changes"]
+        filled = []
+        for kind, frame in records.items():
+            info, table = self._table(kind)
+            with self._write() as conn, conn.begin():
+                if not self._never_held(conn, kind) or frame.empty:
+                    continue
+                now = _now()
+                rows = _frame_rows(info, frame)
+                for row in rows:
+                    row.update(version=1, created_at=now, updated_at=now)
+                conn.execute(table.insert(), rows)
+                conn.execute(changes.insert().values(
+                    record_type=kind, record_id="*", action="seed", who=who, at=now,
+                    after=json.dumps({kind: len(rows)}), note=f"{kind} added to an existing register"))
+            filled.append(kind)
+        return filled
+
     # -- reading
     def revision(self) -> str:
         """Return a short string that changes whenever any record changes (a cache key)."""

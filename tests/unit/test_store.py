@@ -251,3 +251,13 @@ def test_self_assessments_are_appended_never_overwritten(register):
     with pytest.raises(store.StoreError, match="cannot be undone"):
         register.undo(change, "dana")
     assert len(register.assessments()) == 3
+
+
+def test_a_register_seeded_before_practitioners_existed_gets_them_once(register):
+    register.seed({"assets": _frame(_asset("t:1"))})
+    people = schema.conform(pd.DataFrame({"practitioner_id": ["p:1", "p:2"], "postcode_district": ["M14", "BD1"],
+                                          "is_sample": [True, True]}), schema.PRACTITIONER_COLUMNS)
+    assert register.seed_new_kinds({"practitioners": people}) == ["practitioners"]
+    assert len(register.records("practitioners")) == 2
+    assert register.seed_new_kinds({"practitioners": people}) == []  # only once
+    assert len(register.records("practitioners")) == 2
