@@ -35,6 +35,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="SQLAlchemy URL of the register (default: ECOLOGY_DATABASE_URL or the SQLite file)")
 
 
+def _user_name() -> str:
+    """Return the login name for the history, or "command line" where there is none (containers)."""
+    try:
+        return getpass.getuser() or "command line"
+    except (OSError, KeyError):
+        return "command line"
+
+
 def run(args: argparse.Namespace) -> int:
     """Check the file, write it unless told not to, print the report; return the exit code."""
     try:
@@ -57,7 +65,7 @@ def run(args: argparse.Namespace) -> int:
         in_store = duplicates[(duplicates["existing_id"].fillna("") != "") & (duplicates["record_index"] >= 0)]
         pairs = dict(zip(in_store["record_index"].astype(int), in_store["existing_id"]))
         result = store.import_records(
-            args.kind, prepared.records, args.who or getpass.getuser() or "command line",
+            args.kind, prepared.records, args.who or _user_name(),
             merge_into=pairs if args.duplicates == "merge" else {},
             skip=pairs.keys() if args.duplicates == "skip" else (), note=f"import of {args.file.name}")
         report["written"] = {"batch": result.batch, "added": result.added, "merged": result.merged,
