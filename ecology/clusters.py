@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ecology import filters, schema, taxonomy
+from ecology import filters, taxonomy
 from ecology.geography import PlaceTree
 
 SUPPRESS_BELOW = 5
