@@ -61,7 +61,9 @@ def profile_section(current: pd.DataFrame, table: pd.DataFrame, chosen: str) -> 
     series = [names[chosen], *(names[p] for p in peers), maturity.MEDIAN_SERIES]
     colours = [maps.OKABE_ITO[4], *maps.OKABE_ITO[:len(peers)], maps.OKABE_ITO[-1]]
     chart = (alt.Chart(shown.dropna(subset=["Stage"])).mark_bar()
-             .encode(y=alt.Y("Criterion:N", sort=order, title=None, axis=alt.Axis(labelLimit=240)),
+             # A fixed domain keeps every criterion on the axis, assessed or not.
+             .encode(y=alt.Y("Criterion:N", sort=order, title=None, axis=alt.Axis(labelLimit=240),
+                             scale=alt.Scale(domain=order)),
                      x=alt.X("Stage:Q", scale=alt.Scale(domain=[0, 4]), axis=STAGE_AXIS),
                      color=alt.Color("Series:N", scale=alt.Scale(domain=series, range=colours),
                                      legend=alt.Legend(orient="bottom", title=None, columns=1, labelLimit=260)),
