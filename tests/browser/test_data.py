@@ -15,7 +15,6 @@ from __future__ import annotations
 import re
 from pathlib import Path
 from typing import Iterator
-from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import expect
@@ -113,23 +112,6 @@ def _signed_in_tab(server, open_tab):
     return tab
 
 
-def _unexpected(tab) -> tuple[list, list]:
-    """Failed responses and console errors, less Streamlit's own two start-up probes on a deep
-    link to /Data (see test_deep_links._probe_paths)."""
-    probes = {"/Data/_stcore/health", "/Data/_stcore/host-config"}
-    failed = [(status, url) for status, url in tab.failed_responses if urlsplit(url).path not in probes]
-    console = [(text, url) for text, url in tab.console_errors if urlsplit(url).path not in probes]
-    return failed, console
-
-
-def _assert_clean(tab) -> None:
-    failed, console = _unexpected(tab)
-    assert failed == []
-    assert console == []
-    assert tab.page_errors == []
-    assert tab.outside_requests == []
-
-
 def _tick_row(tab, grid, row: int) -> None:
     """Tick a row's selection box: the first column of the canvas grid, row counted from 0."""
     tab.wait_idle()  # a rerun in flight can redraw the grid under the click
@@ -176,7 +158,7 @@ def test_a_viewer_sees_the_freshness_queue_and_no_edit_controls(viewer_server, o
     box = grid.bounding_box()
     assert 0 < box["width"] <= viewport["width"], f"the checking list {box} does not fit the window"
     page.screenshot(path=str(SHOTS / f"viewer-{viewport['width']}-list.png"))
-    _assert_clean(tab)
+    tab.assert_clean("Data")
 
 
 # ---- 2. a hostile CSV through the real file input -----------------------------------------
@@ -244,7 +226,7 @@ def test_an_editor_imports_a_hostile_csv_the_markup_stays_inert(editor_server, o
     expect(success).to_contain_text("Imported directory.csv: 2 added, 0 merged")
     tab.wait_idle()
     _assert_nothing_ran(tab, dialogs)
-    _assert_clean(tab)
+    tab.assert_clean("Data")
 
 
 # ---- 3. ticking rows in the checking list and marking them verified -----------------------
@@ -281,8 +263,8 @@ def test_an_editor_marks_ticked_rows_verified_and_the_stale_count_drops(editor_s
     # A fresh tab (new session) reads the register again: the two stay verified.
     fresh = _signed_in_tab(editor_server, open_tab)
     expect(_stale_line(fresh)).to_have_text(f"{stale - 2:,} of {total:,} records")
-    _assert_clean(tab)
-    _assert_clean(fresh)
+    tab.assert_clean("Data")
+    fresh.assert_clean("Data")
 
 
 # After marking, the verified records leave the list; a kept selection would land on the rows
@@ -309,7 +291,7 @@ def test_a_wrong_password_shows_an_error_and_no_editing(editor_server, open_tab)
     expect(_main(tab)).to_contain_text("Viewing only.")
     expect(_password_box(tab)).to_have_value("")  # the form is cleared after the try
     expect(tab.sidebar().get_by_role("button", name="Sign out")).to_have_count(0)
-    _assert_clean(tab)
+    tab.assert_clean("Data")
 
 
 # ---- 5. undo from the history ---------------------------------------------------------------
@@ -346,4 +328,4 @@ def test_an_editor_undoes_a_change_from_the_history(undo_server, open_tab):
     assert stored["name"] == "Wylam Library"
     newest = register.open_register(undo_server.register_url).history().iloc[0]
     assert (newest["action"], newest["who"]) == ("undo", EDITOR)
-    _assert_clean(tab)
+    tab.assert_clean("Data")

@@ -2,25 +2,12 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 import pytest
 from playwright.sync_api import expect
 
 from ecology.site import APP_NAME, PAGES
 
 pytestmark = pytest.mark.browser
-
-
-def _probe_paths(url_path: str) -> set[str]:
-    """Streamlit's own start-up probes on a deep link.
-
-    Opening /<page> directly, Streamlit's frontend first tries /<page> as the base
-    path: it asks /<page>/_stcore/health and /<page>/_stcore/host-config, both of
-    which 404, and then finds the real base path "/". That is Streamlit's
-    behaviour, not the app's, so exactly these two URLs are ignored below.
-    """
-    return {f"/{url_path}/_stcore/health", f"/{url_path}/_stcore/host-config"} if url_path else set()
 
 
 # Not named "page": pytest-playwright (installed) owns a fixture of that name.
@@ -41,10 +28,4 @@ def test_deep_link_renders_the_page_with_its_sidebar(app_server, open_tab, app_p
     expect(tab.nav_labels()).to_have_text([p.title for p in PAGES])
     expect(tab.nav_links().last).to_be_visible()
 
-    probes = _probe_paths(app_page.url_path)
-    failed = [(status, url) for status, url in tab.failed_responses if urlsplit(url).path not in probes]
-    console = [(text, url) for text, url in tab.console_errors if urlsplit(url).path not in probes]
-    assert failed == []
-    assert console == []
-    assert tab.page_errors == []
-    assert tab.outside_requests == []
+    tab.assert_clean(app_page.url_path)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import expect
@@ -10,14 +9,6 @@ from playwright.sync_api import expect
 ICB_COUNT = 42
 
 pytestmark = pytest.mark.browser
-
-
-def _unexpected(tab) -> tuple[list, list]:
-    # A deep link makes Streamlit's own frontend probe two paths first (see test_deep_links).
-    probes = {"/ICS_maturity/_stcore/health", "/ICS_maturity/_stcore/host-config"}
-    failed = [(s, u) for s, u in tab.failed_responses if urlsplit(u).path not in probes]
-    console = [(t, u) for t, u in tab.console_errors if urlsplit(u).path not in probes]
-    return failed, console
 
 
 def test_the_map_draws_42_icss_with_a_legend_and_no_outside_requests(app_server, open_tab):
@@ -31,8 +22,7 @@ def test_the_map_draws_42_icss_with_a_legend_and_no_outside_requests(app_server,
     # "Not assessed" is drawn dashed, never as a pale stage: most ICSs have no public evidence.
     dashed = tab.map_frame().locator("path.leaflet-interactive[stroke-dasharray='4 3']")
     expect(dashed).to_have_count(26)
-    assert _unexpected(tab) == ([], [])
-    assert tab.page_errors == [] and tab.outside_requests == []
+    tab.assert_clean("ICS_maturity")
 
 
 def test_colouring_by_one_criterion_redraws_with_its_legend_and_hover_names_the_ics(app_server, open_tab):
