@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 import streamlit as st
+from page_runner import open_page
 from streamlit.testing.v1 import AppTest
 
 from ecology import auth, register
-
-APP = str(Path(__file__).resolve().parents[2] / "app.py")
 PASSWORD = "correct horse battery staple"
 EDIT_CONTROLS = ("Save", "Retire", "Check the file")
 
@@ -25,13 +23,7 @@ def database(built, database_url, monkeypatch) -> str:
 
 
 def _open(editors: dict[str, str] | None = None) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=90)
-    # Always set secrets: without them AppTest would read a developer's own secrets.toml.
-    at.secrets["editors"] = editors or {}
-    at.run()
-    at.switch_page("pages/5_Data.py").run()
-    assert not at.exception, at.exception[0].message if at.exception else ""
-    return at
+    return open_page("pages/5_Data.py", editors)
 
 
 def _signed_in() -> AppTest:

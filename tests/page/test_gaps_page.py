@@ -5,26 +5,18 @@ from __future__ import annotations
 import io
 import json
 from contextlib import redirect_stdout
-from pathlib import Path
 
 import pytest
+from page_runner import open_page
 from streamlit.testing.v1 import AppTest
 
 from ecology.__main__ import main
 
-APP = str(Path(__file__).resolve().parents[2] / "app.py")
 pytestmark = pytest.mark.usefixtures("built")
 
 
 def _open(**query: str) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=90)
-    at.secrets["editors"] = {}
-    for key, value in query.items():
-        at.query_params[key] = value
-    at.switch_page("pages/4_Coverage_gaps.py")
-    at.run()
-    assert not at.exception, at.exception[0].message if at.exception else ""
-    return at
+    return open_page("pages/4_Coverage_gaps.py", **query)
 
 
 def _table(at: AppTest):

@@ -5,16 +5,15 @@ from __future__ import annotations
 import io
 import json
 from contextlib import redirect_stdout
-from pathlib import Path
 
 import pytest
 import streamlit as st
+from page_runner import open_page
 from streamlit.testing.v1 import AppTest
 
 from ecology import auth, register
 from ecology.__main__ import main
 
-APP = str(Path(__file__).resolve().parents[2] / "app.py")
 PASSWORD = "correct horse battery staple"
 
 
@@ -26,17 +25,8 @@ def database(built, database_url, monkeypatch) -> str:
     return database_url
 
 
-def _open(query: str = "", editors: dict | None = None) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=90)
-    at.secrets["editors"] = editors or {}
-    # The URL is read on the first run, as when a link is opened.
-    if query:
-        for key, value in (part.split("=", 1) for part in query.split("&")):
-            at.query_params[key] = value.replace("+", " ")
-    at.switch_page("pages/3_ICS_maturity.py")
-    at.run()
-    assert not at.exception, at.exception[0].message if at.exception else ""
-    return at
+def _open(editors: dict | None = None, **query: str) -> AppTest:
+    return open_page("pages/3_ICS_maturity.py", editors, **query)
 
 
 def _all_42(at: AppTest):
@@ -62,7 +52,7 @@ def test_choosing_an_ics_shows_its_profile_and_evidence(database):
 
 
 def test_the_sidebar_place_chooses_the_ics_and_a_local_authority_picks_its_icb(database):
-    at = _open("place=Bradford")
+    at = _open(place="Bradford")
     heading = next(m.value for m in at.markdown if m.value.startswith("### "))
     assert "NHS West Yorkshire ICB" in heading
 
@@ -75,7 +65,7 @@ def test_a_viewer_sees_no_self_assessment_form(database):
 
 
 def test_an_editor_self_assesses_and_the_fall_and_split_show(database):
-    at = _open("ics=NHS+Greater+Manchester+ICB", {"alice": auth.hash_password(PASSWORD)})
+    at = _open({"alice": auth.hash_password(PASSWORD)}, ics="NHS Greater Manchester ICB")
     next(t for t in at.sidebar.text_input if t.label == "Password").set_value(PASSWORD)
     next(b for b in at.sidebar.button if b.label == "Sign in").click()
     at.run()
@@ -101,7 +91,7 @@ def test_an_editor_self_assesses_and_the_fall_and_split_show(database):
 
 
 def test_an_evidenced_self_assessment_without_evidence_is_refused(database):
-    at = _open("", {"alice": auth.hash_password(PASSWORD)})
+    at = _open({"alice": auth.hash_password(PASSWORD)})
     next(t for t in at.sidebar.text_input if t.label == "Password").set_value(PASSWORD)
     next(b for b in at.sidebar.button if b.label == "Sign in").click()
     at.run()

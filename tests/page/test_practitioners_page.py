@@ -6,26 +6,18 @@ import io
 import json
 import re
 from contextlib import redirect_stdout
-from pathlib import Path
 
 import pytest
+from page_runner import open_page
 from streamlit.testing.v1 import AppTest
 
 from ecology.__main__ import main
 
-APP = str(Path(__file__).resolve().parents[2] / "app.py")
 pytestmark = pytest.mark.usefixtures("built")
 
 
 def _open(**query: str) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=90)
-    at.secrets["editors"] = {}
-    for key, value in query.items():
-        at.query_params[key] = value
-    at.switch_page("pages/2_Practitioners.py")
-    at.run()
-    assert not at.exception, at.exception[0].message if at.exception else ""
-    return at
+    return open_page("pages/2_Practitioners.py", **query)
 
 
 def _cluster_count(at: AppTest) -> int:
