@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ecology import assets_cli, auth, build, clusters_cli, gaps_cli, geography, import_cli, maturity_cli, sources, vendor
+from ecology import (assets_cli, auth, build, clusters_cli, gaps_cli, geography, import_cli, maturity_cli, sources,
+                     vendor)
 
 
 def main(argv: list[str] | None = None) -> int:

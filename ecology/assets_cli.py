@@ -36,7 +36,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", type=Path, help="write here instead of standard output")
 
 
-def _terms(vocabulary: str, given: list[str]) -> tuple[str, ...]:
+def resolve_terms(vocabulary: str, given: list[str]) -> tuple[str, ...]:
+    """Return the term ids the given texts name (UsageError listing the allowed ids if one is unknown)."""
     resolved = []
     for text in given:
         term = taxonomy.resolve(vocabulary, text)
@@ -63,10 +64,12 @@ def filter_from(args: argparse.Namespace, tree: geography.PlaceTree,
         near = (float(found["lat"]), float(found["lon"]))
     return filters.AssetFilter(
         place=args.place,
-        health_focus=_terms("health_focus", args.health_focus), activity=_terms("activity", args.activity),
-        audience=_terms("audience", args.audience), setting=_terms("setting", args.setting),
-        referral_route=_terms("referral_route", args.referral_route), cost=_terms("cost", args.cost),
-        kind=_terms("kind", args.kind), verified_within_months=args.verified_within_months,
+        health_focus=resolve_terms("health_focus", args.health_focus),
+        activity=resolve_terms("activity", args.activity),
+        audience=resolve_terms("audience", args.audience), setting=resolve_terms("setting", args.setting),
+        referral_route=resolve_terms("referral_route", args.referral_route),
+        cost=resolve_terms("cost", args.cost),
+        kind=resolve_terms("kind", args.kind), verified_within_months=args.verified_within_months,
         include_sample=not args.no_sample, include_venues=not args.no_venues, search=args.search,
         near=near, within_km=args.within_km if near else None,
     )

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ecology import ingest, schema, taxonomy
+from ecology import ingest, schema
 from ecology.readers import RawTable
 
 STATUSES = ("active", "inactive")
@@ -113,9 +113,3 @@ def changes(current: dict, record: dict) -> dict:
     """Return {field: new value} for the editable fields (and area codes) that differ."""
     fields = (*EDITABLE, *schema.DERIVED)
     return {name: record.get(name) for name in fields if not _same(current.get(name), record.get(name))}
-
-
-def vocabulary_label(field_name: str, term_id: str) -> str:
-    """Return a term's label for a vocabulary field of the form."""
-    vocabulary = schema.MULTI_VALUED.get(field_name) or schema.SINGLE_VALUED[field_name]
-    return taxonomy.label_of(vocabulary, term_id)

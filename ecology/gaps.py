@@ -25,6 +25,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ecology import clusters as privacy  # the one place the "fewer than 5" rule lives
 from ecology import filters
 from ecology.geography import PlaceTree
 
@@ -47,7 +48,6 @@ GAP_DEFINITION = ("Gap score = need percentile minus provision percentile, among
 FLAG_DEFINITION = "High need, low provision: in the most deprived third by need and the bottom third by provision."
 VINTAGES = "Need: English Indices of Deprivation 2025 (MHCLG). Population: mid-2020 estimates (ONS)."
 PER = 10_000
-SUPPRESS_BELOW = 5  # practitioner counts under 5 are never shown (DESIGN.md 6)
 
 
 @dataclass(frozen=True)
@@ -165,7 +165,7 @@ def gap_table(inputs: GapInputs, assets: pd.DataFrame, level: str, theme: str | 
         table["practitioners"] = table["area_code"].map(area_counts(mine, level)).fillna(0).astype(int)
         # A rate over fewer than 5 people would reveal the count: suppressed like the count itself.
         table["practitioners_per_10k"] = per_10k(table["practitioners"], table["total_population"]).where(
-            table["practitioners"] >= SUPPRESS_BELOW)
+            table["practitioners"] >= privacy.SUPPRESS_BELOW)
     else:
         table["practitioners"] = pd.NA
         table["practitioners_per_10k"] = np.nan
@@ -205,8 +205,7 @@ def display(table: pd.DataFrame) -> pd.DataFrame:
     """Return the gap table with readable column names, every input column kept; practitioner
     counts under 5 shown as "fewer than 5"."""
     shown = table[list(DISPLAY_COLUMNS)].copy()
-    shown["practitioners"] = [None if pd.isna(n) else (f"{int(n):,}" if n >= SUPPRESS_BELOW else "fewer than 5")
-                              for n in table["practitioners"]]
+    shown["practitioners"] = [None if pd.isna(n) else privacy.count_text(int(n)) for n in table["practitioners"]]
     return shown.rename(columns=DISPLAY_COLUMNS)
 
 

@@ -8,7 +8,7 @@ import json
 import sys
 
 from ecology import export, gaps, geography, register
-from ecology.assets_cli import UsageError, _terms
+from ecology.assets_cli import UsageError, resolve_terms
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -23,8 +23,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     try:
-        theme = _terms("health_focus", [args.theme])[0] if args.theme else None
-        activity = _terms("activity", args.activity)
+        theme = resolve_terms("health_focus", [args.theme])[0] if args.theme else None
+        activity = resolve_terms("activity", args.activity)
     except UsageError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
