@@ -5,11 +5,13 @@ clustering runs on distinct district points weighted by how many practitioners
 each holds. It is DBSCAN with great-circle (haversine) distances: a point is a
 core when at least ``min_size`` practitioners are within ``radius_km`` of it;
 cores within the radius of each other join one cluster, and other points within
-the radius of a core join it too. Everyone else is "outside any cluster".
+the radius of a core join it too. A group left with fewer than ``min_size``
+people (a border district joins its nearest core, so a core can lose its
+neighbours to another cluster) is dissolved. Everyone else is "outside any cluster".
 
-Privacy (DESIGN.md 6): a cluster needs at least 5 practitioners; any count
-under 5 is shown as "fewer than 5"; a share is shown only when at least 5 said
-yes and at least 5 did not, and then in 10% steps; nobody is placed on the map.
+Everything shown about practitioners goes through ``publish``, which applies
+the rules of ``ecology.privacy`` (suppression under 5, rounding to base 5,
+banded shares, areas named only where 5 are).
 """
 
 from __future__ import annotations
@@ -20,14 +22,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ecology import filters, taxonomy
+from ecology import filters, privacy, taxonomy
 from ecology.geography import PlaceTree
 
-SUPPRESS_BELOW = 5
-FEWER = "fewer than 5"
-ALL_BUT = "all but fewer than 5"
-MIN_SIZE_FLOOR = SUPPRESS_BELOW  # a smaller "cluster" would place individuals on the map
-SHARE_STEP = 10  # percent
+MIN_SIZE_FLOOR = privacy.MIN_CLUSTER_SIZE  # a smaller "cluster" would place individuals on the map
 PROFILE_FLAGS = {
     "trained_safeguarding": "Safeguarding training", "trained_edi": "Equality & diversity training",
     "trained_mhfa": "Mental health first aid", "has_supervision": "Supervision",
@@ -64,52 +62,79 @@ def _neighbours(lat: np.ndarray, lon: np.ndarray, radius_km: float) -> list[np.n
     return out
 
 
+@dataclass(frozen=True)
+class NeighbourGraph:
+    """Every pair of points within the radius of each other (both ways, each point with itself),
+    with its great-circle distance in km: built once per radius, labelled for any minimum size."""
+
+    lat: np.ndarray
+    lon: np.ndarray
+    source: np.ndarray
+    target: np.ndarray
+    distance_km: np.ndarray
+
+    @classmethod
+    def build(cls, lat, lon, radius_km: float) -> "NeighbourGraph":
+        lat, lon = np.asarray(lat, dtype=float), np.asarray(lon, dtype=float)
+        neighbours = _neighbours(lat, lon, radius_km) if len(lat) else []
+        source = np.repeat(np.arange(len(lat)), [len(n) for n in neighbours]).astype(np.int64)
+        target = np.concatenate(neighbours).astype(np.int64) if neighbours else np.zeros(0, dtype=np.int64)
+        distance = filters.distance_km(lat[target], lon[target], lat[source], lon[source])
+        return cls(lat, lon, source, target, np.asarray(distance, dtype=float))
+
+    def labels(self, weight, min_size: int) -> np.ndarray:
+        """Return a cluster label per point (1 = the largest cluster; -1 = outside any cluster).
+
+        A point is a core when the points within reach hold at least ``min_size``; cores
+        within reach of each other are one cluster (connected components, found by
+        hooking each core to its lowest-numbered neighbour and jumping pointers); a
+        non-core point joins the cluster of its nearest core, ties to the core further
+        south-west. None of this depends on the order of the points.
+        """
+        n = len(self.lat)
+        weight = np.asarray(weight, dtype=float)
+        labels = np.full(n, -1, dtype=np.int64)
+        if not n:
+            return labels
+        core = np.bincount(self.source, weights=weight[self.target], minlength=n) >= min_size
+        if not core.any():
+            return labels
+        both = core[self.source] & core[self.target]
+        a, b = self.source[both], self.target[both]
+        component = np.arange(n)
+        while True:
+            hooked = component.copy()
+            np.minimum.at(hooked, a, component[b])
+            hooked = hooked[hooked]
+            if np.array_equal(hooked, component):
+                break
+            component = hooked
+        labels[core] = component[core]
+        border = ~core[self.source] & core[self.target]
+        if border.any():
+            s, t = self.source[border], self.target[border]
+            order = np.lexsort((self.lon[t], self.lat[t], self.distance_km[border], s))
+            first = np.unique(s[order], return_index=True)[1]
+            labels[s[order][first]] = component[t[order][first]]
+        # Number the clusters by size (largest first), ties by their south-west-most point.
+        member = labels >= 0
+        groups, index = np.unique(labels[member], return_inverse=True)
+        sizes = np.bincount(index, weights=weight[member])
+        south = np.full(len(groups), np.inf)
+        np.minimum.at(south, index, self.lat[member] * 1000 + self.lon[member])
+        renumber = np.empty(len(groups), dtype=np.int64)
+        renumber[np.lexsort((south, -sizes))] = np.arange(1, len(groups) + 1)
+        labels[member] = renumber[index]
+        return labels
+
+
 def dbscan(lat: np.ndarray, lon: np.ndarray, weight: np.ndarray, radius_km: float, min_size: int) -> np.ndarray:
     """Return a cluster label per point (1 = the largest cluster; -1 = outside any cluster).
 
     ``weight`` is how many practitioners each point holds; WGS84 degrees in, km radius.
-    The answer does not depend on the order of the points: cores are joined into
-    connected groups, and a non-core point within reach of several clusters joins
-    the one whose nearest core is closest.
+    See ``NeighbourGraph.labels`` for the rule.
     """
-    lat, lon = np.asarray(lat, dtype=float), np.asarray(lon, dtype=float)
-    weight = np.asarray(weight, dtype=float)
-    labels = np.full(len(lat), -1, dtype=np.int64)
-    if not len(lat):
-        return labels
-    neighbours = _neighbours(lat, lon, radius_km)
-    core = np.array([weight[n].sum() for n in neighbours]) >= min_size
-    group = 0
-    for start in np.flatnonzero(core):
-        if labels[start] >= 0:
-            continue
-        labels[start] = group
-        stack = [start]
-        while stack:
-            here = stack.pop()
-            for other in neighbours[here]:
-                if core[other] and labels[other] < 0:
-                    labels[other] = group
-                    stack.append(other)
-        group += 1
-    for point in np.flatnonzero(~core):
-        cores = neighbours[point][core[neighbours[point]]]
-        if len(cores):
-            distance = filters.distance_km(lat[cores], lon[cores], lat[point], lon[point])
-            # Ties go to the core further south-west, a rule that ignores input order.
-            nearest = cores[np.lexsort((lon[cores], lat[cores], distance))[0]]
-            labels[point] = labels[nearest]
-    if group == 0:
-        return labels
-    # Number the clusters by size (largest first), ties by their south-west-most point.
-    member = labels >= 0
-    sizes = np.bincount(labels[member], weights=weight[member], minlength=group)
-    south = np.full(group, np.inf)
-    np.minimum.at(south, labels[member], lat[member] * 1000 + lon[member])
-    order = np.lexsort((south, -sizes))
-    renumber = np.empty(group, dtype=np.int64)
-    renumber[order] = np.arange(1, group + 1)
-    return np.where(member, renumber[np.maximum(labels, 0)], -1)
+    return NeighbourGraph.build(lat, lon, radius_km).labels(weight, min_size)
 
 
 @dataclass(frozen=True)
@@ -123,73 +148,76 @@ class Clustering:
         return int(self.labels.max()) if len(self.labels) and self.labels.max() > 0 else 0
 
 
-def cluster(practitioners: pd.DataFrame, radius_km: float, min_size: int) -> Clustering:
-    """Return each practitioner's cluster (by their district's centroid); ``min_size`` below 5 is
-    raised to 5, so no cluster can point at fewer than 5 people."""
-    min_size = max(int(min_size), MIN_SIZE_FLOOR)
+def cluster_many(practitioners: pd.DataFrame, radius_km: float, min_sizes) -> list[Clustering]:
+    """Return the clustering at one radius for each of ``min_sizes`` (the neighbour graph is
+    built once). Each is as ``cluster`` gives it."""
     located = practitioners["latitude"].notna() & practitioners["longitude"].notna()
     points = practitioners.loc[located, ["latitude", "longitude"]].astype("float64")
     keys = points.groupby(["latitude", "longitude"], sort=True).ngroup().to_numpy()
     distinct = points.drop_duplicates().sort_values(["latitude", "longitude"])
-    weight = np.bincount(keys)
-    point_labels = dbscan(distinct["latitude"].to_numpy(), distinct["longitude"].to_numpy(), weight,
-                          float(radius_km), min_size)
-    labels = np.full(len(practitioners), -1, dtype=np.int64)
-    labels[np.flatnonzero(located.to_numpy())] = point_labels[keys]
-    return Clustering(labels, float(radius_km), min_size)
+    weight = np.bincount(keys, minlength=len(distinct))
+    lat, lon = distinct["latitude"].to_numpy(), distinct["longitude"].to_numpy()
+    graph = NeighbourGraph.build(lat, lon, float(radius_km))
+    out = []
+    for asked in min_sizes:
+        min_size = max(int(asked), MIN_SIZE_FLOOR)
+        point_labels = privacy.dissolve_small(graph.labels(weight, min_size), weight, min_size,
+                                              order_key=lat * 1000 + lon)
+        labels = np.full(len(practitioners), -1, dtype=np.int64)
+        labels[np.flatnonzero(located.to_numpy())] = point_labels[keys]
+        out.append(Clustering(labels, float(radius_km), min_size))
+    return out
 
 
-# ---------------------------------------------------------------- privacy
+def cluster(practitioners: pd.DataFrame, radius_km: float, min_size: int) -> Clustering:
+    """Return each practitioner's cluster (by their district's centroid).
 
-def count_text(n: int) -> str:
-    """Return a count as shown anywhere: the number, or "fewer than 5"."""
-    return FEWER if n < SUPPRESS_BELOW else f"{n:,}"
-
-
-def share_text(yes: int, answered: int) -> str:
-    """Return a share as shown: a 10% step when at least 5 said yes and 5 did not, else words."""
-    if answered < SUPPRESS_BELOW:
-        return FEWER + " answered"
-    if yes < SUPPRESS_BELOW:
-        return FEWER
-    if answered - yes < SUPPRESS_BELOW:
-        return ALL_BUT
-    return f"about {int(round(100 * yes / answered / SHARE_STEP) * SHARE_STEP)}%"
-
-
-def share_value(yes: int, answered: int) -> float:
-    """Return the share shown as a number (0-1, 10% steps), NaN when it is suppressed."""
-    if answered < SUPPRESS_BELOW or yes < SUPPRESS_BELOW or answered - yes < SUPPRESS_BELOW:
-        return float("nan")
-    return round(100 * yes / answered / SHARE_STEP) * SHARE_STEP / 100
+    ``min_size`` below 5 is raised to 5. After DBSCAN labels the districts, a group
+    holding fewer than ``min_size`` people is dissolved (``privacy.dissolve_small``),
+    so every cluster holds at least ``min_size`` practitioners.
+    """
+    return cluster_many(practitioners, radius_km, [min_size])[0]
 
 
 # ---------------------------------------------------------------- profiles
 
-def _names(codes: pd.Series, tree: PlaceTree) -> str:
-    found = sorted({tree.label(c) for c in codes.dropna().unique() if c in tree})
-    return ", ".join(found)
+def _area_counts(members: pd.DataFrame, column: str) -> dict[int, dict[str, int]]:
+    """Return {cluster: {area code: members}} for one area column."""
+    counts: dict[int, dict[str, int]] = {}
+    for (label, code), n in members.dropna(subset=[column]).groupby(["cluster", column]).size().items():
+        counts.setdefault(int(label), {})[code] = int(n)
+    return counts
 
 
 def profiles(practitioners: pd.DataFrame, result: Clustering, tree: PlaceTree) -> pd.DataFrame:
-    """Return one row per cluster with counts (not yet suppressed): cluster, size, centre
-    (lat, lon), local authorities, ICBs, discipline counts, and per profile flag its yes and
-    answered counts (``<flag>_yes``, ``<flag>_answered``). Worked out with one group-by per field."""
+    """Return one row per cluster with exact counts (for ``publish`` only, never shown as is):
+    cluster, size, centre (lat, lon: the plain mean of its districts' centroids), the areas it
+    names (``privacy.named_areas``), discipline counts, and per profile flag its yes and
+    answered counts (``<flag>_yes``, ``<flag>_answered``). One group-by per field."""
     inside = result.labels > 0
     members = practitioners[inside].assign(cluster=result.labels[inside])
     if members.empty:
         return pd.DataFrame()
     grouped = members.groupby("cluster", sort=True)
     out = pd.DataFrame({"size": grouped.size()})
-    out["centre_lat"] = grouped["latitude"].mean().round(4)
-    out["centre_lon"] = grouped["longitude"].mean().round(4)
-    out["local_authorities"] = grouped["lad_code"].agg(lambda codes: _names(codes, tree))
-    out["icbs"] = grouped["icb_code"].agg(lambda codes: _names(codes, tree))
-    out["districts"] = grouped["postcode_district"].nunique()
+    districts = members.drop_duplicates(["cluster", "latitude", "longitude"]).groupby("cluster")
+    out["centre_lat"] = districts["latitude"].mean().round(4)
+    out["centre_lon"] = districts["longitude"].mean().round(4)
+
+    labels = tree.places["label"].to_dict()
+
+    def name(code: str) -> str:
+        return labels.get(code, code)
+
+    for column, shown in (("lad_code", "local_authorities"), ("icb_code", "icbs")):
+        counts = _area_counts(members, column)
+        out[shown] = [privacy.named_areas(counts.get(label, {}), name) for label in out.index]
     terms = members["disciplines"].fillna("").str.strip("|").str.split("|").explode()
     terms = terms[terms != ""]
-    by_cluster = terms.groupby(members.loc[terms.index, "cluster"].to_numpy()).value_counts()
-    out["discipline_counts"] = [by_cluster.get(label, pd.Series(dtype=int)).to_dict() for label in out.index]
+    by_cluster: dict[int, dict[str, int]] = {}
+    for (label, term), n in terms.groupby(members.loc[terms.index, "cluster"].to_numpy()).value_counts().items():
+        by_cluster.setdefault(int(label), {})[term] = int(n)
+    out["discipline_counts"] = [by_cluster.get(int(label), {}) for label in out.index]
     for flag in PROFILE_FLAGS:
         answered = members[flag].notna()
         out[f"{flag}_yes"] = (members[flag].fillna(False).astype(bool)).groupby(members["cluster"]).sum().astype(int)
@@ -198,23 +226,24 @@ def profiles(practitioners: pd.DataFrame, result: Clustering, tree: PlaceTree) -
 
 
 def discipline_mix(counts: dict[str, int], size: int) -> str:
-    """Return the disciplines held by at least 5 members, largest first, e.g. "Music 40%, Dance 30%"."""
-    shown = [(t, n) for t, n in sorted(counts.items(), key=lambda item: (-item[1], item[0])) if n >= SUPPRESS_BELOW]
-    return ", ".join(f"{taxonomy.label_of('activity', t)} {round(100 * n / size)}%" for t, n in shown[:5])
+    """Return the disciplines at least 5 members hold, in banded shares, e.g. "Music about 40%"."""
+    return privacy.term_mix(counts, size, lambda term: taxonomy.label_of("activity", term))
+
+
+PROFILE_COLUMNS = ["Cluster", "Practitioners", "Local authorities", "ICBs", "Disciplines", *PROFILE_FLAGS.values()]
 
 
 def profile_table(raw: pd.DataFrame) -> pd.DataFrame:
     """Return the cluster profiles as shown and exported: every count and share suppressed."""
     if raw.empty:
-        return pd.DataFrame(columns=["Cluster", "Practitioners", "Local authorities", "ICBs", "Disciplines",
-                                     *PROFILE_FLAGS.values()])
+        return pd.DataFrame(columns=PROFILE_COLUMNS)
     table = pd.DataFrame({
-        "Cluster": raw["cluster"], "Practitioners": raw["size"].map(count_text),
+        "Cluster": raw["cluster"], "Practitioners": raw["size"].map(privacy.count_text),
         "Local authorities": raw["local_authorities"], "ICBs": raw["icbs"],
         "Disciplines": [discipline_mix(c, s) for c, s in zip(raw["discipline_counts"], raw["size"])],
     })
     for flag, label in PROFILE_FLAGS.items():
-        table[label] = [share_text(y, a) for y, a in zip(raw[f"{flag}_yes"], raw[f"{flag}_answered"])]
+        table[label] = [privacy.share_text(y, a) for y, a in zip(raw[f"{flag}_yes"], raw[f"{flag}_answered"])]
     return table
 
 
@@ -224,11 +253,11 @@ def support_gaps(raw: pd.DataFrame) -> pd.DataFrame:
     if raw.empty:
         return pd.DataFrame(columns=["Cluster", "Practitioners", "Local authorities", "Lowest training share",
                                      "Supervision"])
-    training = pd.DataFrame({f: [share_value(y, a) for y, a in zip(raw[f"{f}_yes"], raw[f"{f}_answered"])]
+    training = pd.DataFrame({f: [privacy.share_value(y, a) for y, a in zip(raw[f"{f}_yes"], raw[f"{f}_answered"])]
                              for f in TRAINING})
-    supervision = pd.Series([share_value(y, a) for y, a in zip(raw["has_supervision_yes"],
-                                                                raw["has_supervision_answered"])])
-    out = pd.DataFrame({"Cluster": raw["cluster"], "Practitioners": raw["size"].map(count_text),
+    supervision = pd.Series([privacy.share_value(y, a) for y, a in zip(raw["has_supervision_yes"],
+                                                                        raw["has_supervision_answered"])])
+    out = pd.DataFrame({"Cluster": raw["cluster"], "Practitioners": raw["size"].map(privacy.count_text),
                         "Local authorities": raw["local_authorities"],
                         "Lowest training share": training.min(axis=1), "Supervision": supervision})
     out["_order"] = out[["Lowest training share", "Supervision"]].min(axis=1)
@@ -237,17 +266,23 @@ def support_gaps(raw: pd.DataFrame) -> pd.DataFrame:
 
 
 def isolated_by_area(practitioners: pd.DataFrame, result: Clustering, tree: PlaceTree) -> pd.DataFrame:
-    """Return per local authority: practitioners outside any cluster and in all (suppressed as text),
-    most isolated first; ``isolated_n`` keeps the number for ordering (not for display)."""
+    """Return per local authority with anyone outside a cluster: that count and all practitioners,
+    both as published (suppressed, rounded), most isolated first by the published count;
+    ``lad_code`` is kept for filtering by place."""
     frame = pd.DataFrame({"lad_code": practitioners["lad_code"], "isolated": result.labels < 0})
     grouped = frame.groupby("lad_code").agg(isolated_n=("isolated", "sum"), total=("isolated", "size")).reset_index()
-    grouped = grouped[grouped["isolated_n"] > 0].sort_values(["isolated_n", "lad_code"], ascending=[False, True])
+    grouped = grouped[grouped["isolated_n"] > 0]
+    # Order by what is shown (suppressed counts last), so the order gives away no exact count.
+    grouped["shown"] = privacy.published_counts(grouped["isolated_n"]).fillna(0).astype(int)
+    labels = tree.places["label"]
+    grouped["name"] = grouped["lad_code"].map(labels).fillna(grouped["lad_code"])
+    grouped = grouped.sort_values(["shown", "name"], ascending=[False, True])
+    icb = grouped["lad_code"].map(tree.places["icb_code"]).map(labels).fillna("")
     return pd.DataFrame({
-        "Local authority": grouped["lad_code"].map(lambda c: tree.label(c) if c in tree else c),
-        "ICB": grouped["lad_code"].map(lambda c: tree.label(tree.get(c)["icb_code"]) if c in tree else ""),
-        "Outside any cluster": grouped["isolated_n"].map(count_text),
-        "Practitioners": grouped["total"].map(count_text),
-        "isolated_n": grouped["isolated_n"], "lad_code": grouped["lad_code"],
+        "Local authority": grouped["name"], "ICB": icb,
+        "Outside any cluster": grouped["isolated_n"].map(privacy.count_text),
+        "Practitioners": grouped["total"].map(privacy.count_text),
+        "lad_code": grouped["lad_code"],
     }).reset_index(drop=True)
 
 
@@ -255,19 +290,30 @@ def isolated_by_area(practitioners: pd.DataFrame, result: Clustering, tree: Plac
 
 def outlines(practitioners: pd.DataFrame, result: Clustering) -> dict[int, dict]:
     """Return {cluster: GeoJSON polygon}: the hull of the cluster's district centroids, widened by
-    half the radius (so one- and two-district clusters get an area too). WGS84 degrees."""
+    half the radius (so one- and two-district clusters get an area too). WGS84 degrees.
+
+    All clusters at once (one shapely call per step): each on a local equirectangular
+    plane in km, scaled at the mean latitude of its districts."""
     import shapely
 
+    if result.count == 0:
+        return {}
+    inside = result.labels > 0
+    points = pd.DataFrame({"cluster": result.labels[inside], "lat": practitioners["latitude"].to_numpy()[inside],
+                           "lon": practitioners["longitude"].to_numpy()[inside]}).drop_duplicates()
+    points = points.sort_values(["cluster", "lat", "lon"])
+    labels = points["cluster"].to_numpy()
+    scale = KM_PER_DEGREE * np.cos(np.radians(points.groupby("cluster")["lat"].transform("mean").to_numpy()))
+    xy = np.column_stack([points["lon"].to_numpy() * scale, points["lat"].to_numpy() * KM_PER_DEGREE])
+    _, index = np.unique(labels, return_inverse=True)
+    hulls = shapely.buffer(shapely.convex_hull(shapely.multipoints(xy, indices=index)), result.radius_km / 2,
+                           quad_segs=8)
+    cluster_scale = pd.Series(scale, index=labels).groupby(level=0).first()
+    coords, owner = shapely.get_coordinates(shapely.get_exterior_ring(hulls), return_index=True)
     shapes = {}
-    for label in range(1, result.count + 1):
-        members = practitioners[result.labels == label]
-        lat0 = float(members["latitude"].mean())
-        scale_x = KM_PER_DEGREE * math.cos(math.radians(lat0))
-        xy = np.column_stack([members["longitude"] * scale_x, members["latitude"] * KM_PER_DEGREE])
-        hull = shapely.convex_hull(shapely.multipoints(xy)).buffer(result.radius_km / 2, quad_segs=8)
-        ring = np.asarray(hull.exterior.coords)
-        coords = [[round(x / scale_x, 5), round(y / KM_PER_DEGREE, 5)] for x, y in ring]
-        shapes[label] = {"type": "Polygon", "coordinates": [coords]}
+    for position, label in enumerate(np.unique(labels)):
+        ring = coords[owner == position] / [cluster_scale[label], KM_PER_DEGREE]
+        shapes[int(label)] = {"type": "Polygon", "coordinates": [np.round(ring, 5).tolist()]}
     return shapes
 
 
@@ -280,3 +326,45 @@ def to_geojson(raw: pd.DataFrame, shapes: dict[int, dict]) -> dict:
         properties.update(centre_lat=row["centre_lat"], centre_lon=row["centre_lon"])
         features.append({"type": "Feature", "geometry": shapes[int(row["cluster"])], "properties": properties})
     return {"type": "FeatureCollection", "features": features}
+
+
+# ---------------------------------------------------------------- what is published
+
+@dataclass(frozen=True)
+class ClusterView:
+    """Everything the page, its downloads and the command show about practitioners at one setting.
+
+    Only ``clustering`` and ``raw`` hold exact figures; they are for building the rest and
+    for tests, never for display.
+    """
+
+    clustering: Clustering
+    raw: pd.DataFrame
+    table: pd.DataFrame  # cluster profiles as shown and exported (CSV)
+    shapes: dict[int, dict]  # cluster -> outline polygon
+    isolated: pd.DataFrame  # per local authority, published counts
+    total: int  # exact, for building the summary only
+
+    @property
+    def circles(self) -> list[tuple[float, float, str, str]]:
+        """Return (lat, lon, count text, hover label) per cluster, for the map."""
+        return [(row.centre_lat, row.centre_lon, privacy.count_text(row.size),
+                 f"Cluster {row.cluster}: {privacy.count_text(row.size)} practitioners ({row.local_authorities})")
+                for row in self.raw.itertuples()]
+
+    def summary(self) -> dict[str, str]:
+        """Return the summary figures as shown: clusters, inside, outside, total."""
+        inside = int((self.clustering.labels > 0).sum())
+        return {"clusters": f"{self.clustering.count:,}", "inside": privacy.count_text(inside),
+                "outside": privacy.count_text(self.total - inside), "total": privacy.count_text(self.total)}
+
+    def geojson(self) -> dict:
+        return to_geojson(self.raw, self.shapes)
+
+
+def publish(practitioners: pd.DataFrame, radius_km: float, min_size: int, tree: PlaceTree) -> ClusterView:
+    """Return the clusters at one setting with everything shown about them made private."""
+    result = cluster(practitioners, radius_km, min_size)
+    raw = profiles(practitioners, result, tree)
+    return ClusterView(result, raw, profile_table(raw), outlines(practitioners, result),
+                       isolated_by_area(practitioners, result, tree), len(practitioners))

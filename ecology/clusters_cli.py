@@ -1,8 +1,8 @@
 """``python -m ecology clusters --radius-km R --min-size K --format csv|geojson``: practitioner clusters.
 
-The same clusters and the same suppression as the Practitioners page: counts
-under 5 are "fewer than 5", shares need 5 on each side; nothing about a single
-practitioner is written.
+The same published view as the Practitioners page (``clusters.publish``, rules
+in ``ecology.privacy``): clusters of at least the minimum size, counts under 5
+as "fewer than 5" and the rest rounded to 5, shares in bands with 5 on each side.
 """
 
 from __future__ import annotations
@@ -30,14 +30,12 @@ def run(args: argparse.Namespace) -> int:
         return 2
     people = register.open_register(args.database).records("practitioners")
     tree = geography.PlaceTree.from_table(geography.place_table())
-    result = clusters.cluster(people, args.radius_km, args.min_size)
+    view = clusters.publish(people, args.radius_km, args.min_size, tree)
     if args.isolated:
-        table = clusters.isolated_by_area(people, result, tree).drop(columns=["isolated_n"])
-        sys.stdout.write(export.table_to_csv(table))
+        sys.stdout.write(export.table_to_csv(view.isolated.drop(columns=["lad_code"])))
         return 0
-    raw = clusters.profiles(people, result, tree)
     if args.format == "csv":
-        sys.stdout.write(export.table_to_csv(clusters.profile_table(raw)))
+        sys.stdout.write(export.table_to_csv(view.table))
     else:
-        print(json.dumps(clusters.to_geojson(raw, clusters.outlines(people, result)), ensure_ascii=False))
+        print(json.dumps(view.geojson(), ensure_ascii=False))
     return 0

@@ -25,8 +25,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ecology import clusters as privacy  # the one place the "fewer than 5" rule lives
-from ecology import filters
+from ecology import filters, privacy
 from ecology.geography import PlaceTree
 
 # Themes whose people are mostly in one age band: provision is per 10,000 of that band.
@@ -162,10 +161,11 @@ def gap_table(inputs: GapInputs, assets: pd.DataFrame, level: str, theme: str | 
         mine = practitioners
         if theme and "health_focus" in practitioners:
             mine = practitioners[practitioners["health_focus"].fillna("").str.contains(f"|{theme}|", regex=False)]
-        table["practitioners"] = table["area_code"].map(area_counts(mine, level)).fillna(0).astype(int)
-        # A rate over fewer than 5 people would reveal the count: suppressed like the count itself.
-        table["practitioners_per_10k"] = per_10k(table["practitioners"], table["total_population"]).where(
-            table["practitioners"] >= privacy.SUPPRESS_BELOW)
+        exact = table["area_code"].map(area_counts(mine, level)).fillna(0).astype(int)
+        # Published as privacy rules say (suppressed under 5, rounded to 5; the rate from the
+        # rounded count), so a local authority and its ICB cannot be subtracted to find 1-4 people.
+        table["practitioners"] = privacy.published_counts(exact)
+        table["practitioners_per_10k"] = privacy.rates_per_10k(exact, table["total_population"])
     else:
         table["practitioners"] = pd.NA
         table["practitioners_per_10k"] = np.nan
@@ -203,9 +203,11 @@ DISPLAY_COLUMNS = {
 
 def display(table: pd.DataFrame) -> pd.DataFrame:
     """Return the gap table with readable column names, every input column kept; practitioner
-    counts under 5 shown as "fewer than 5"."""
+    counts as published (rounded to 5, "fewer than 5" where suppressed)."""
     shown = table[list(DISPLAY_COLUMNS)].copy()
-    shown["practitioners"] = [None if pd.isna(n) else privacy.count_text(int(n)) for n in table["practitioners"]]
+    counted = isinstance(table["practitioners"].dtype, pd.Int64Dtype)  # object NA: none were given
+    shown["practitioners"] = [None if not counted else privacy.FEWER if pd.isna(n) else f"{int(n):,}"
+                              for n in table["practitioners"]]
     return shown.rename(columns=DISPLAY_COLUMNS)
 
 

@@ -2,31 +2,30 @@
 
 import streamlit as st
 
-from ecology import clusters
+from ecology import privacy
 from ecology.ui import loaders, practitioner_sections as sections, shell
 
 context = shell.setup("pages/2_Practitioners.py")
 st.title("Practitioners")
 st.caption("Where creative practitioners and small organisations cluster, who works alone, and where support "
            "(training in safeguarding, equality & diversity and mental health first aid; supervision; peer "
-           "networks; fair pay) is thin. Practitioners are placed only by postcode district; any count under 5 "
-           "shows as \u201cfewer than 5\u201d.")
+           "networks; fair pay) is thin. Practitioners are placed only by postcode district.")
 people = loaders.practitioners()
 sections.sample_notice(people)
 radius, min_size = sections.controls()
-result, raw, isolated, shapes = loaders.clustering(radius, min_size)
-st.markdown(sections.summary_line(result, raw, len(people)))
+view = loaders.clustering(radius, min_size)
+st.markdown(sections.summary_line(view))
 
 map_column, table_column = st.columns([1, 1])
 with map_column:
-    sections.map_section(raw, shapes, context)
+    sections.map_section(view, context)
 with table_column:
     st.subheader("Cluster profiles")
-    sections.profile_section(raw, shapes, radius, min_size)
+    sections.profile_section(view, radius, min_size)
 st.subheader("Where support would help")
-sections.support_section(raw, isolated, context)
+sections.support_section(view, context)
 st.caption(f"Method: density clustering (DBSCAN) on great-circle distances between postcode district centroids: "
            f"a district is a core when at least {min_size} practitioners are within {radius:g} km of it; cores within "
-           f"reach of each other form one cluster. Shares use those who answered; shares need at least "
-           f"{clusters.SUPPRESS_BELOW} yes and {clusters.SUPPRESS_BELOW} no and are shown in {clusters.SHARE_STEP}% steps.")
+           f"reach of each other form one cluster, and a group left with fewer than {min_size} is dissolved. Shares "
+           f"use those who answered. {privacy.METHOD}")
 shell.attribution(["postcodes", "lad_boundaries"])

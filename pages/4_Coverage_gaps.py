@@ -37,7 +37,9 @@ with table_column:
     st.subheader("What if")
     sections.what_if_section(inputs, provision, table, chosen, highlight)
 st.caption("Practitioners per 10,000 count the register's practitioners with the chosen theme (generated sample "
-           "records unless a real register was imported); counts under 5 show as “fewer than 5”. Distance-based "
+           "records unless a real register was imported); practitioner counts under 5 show as “fewer than 5” and the rest "
+           "are rounded to the nearest 5, and each rate uses the rounded count, so a local authority cannot be "
+           "subtracted from its ICB to find 1-4 people. Distance-based "
            "access is not computed yet: it needs where people live at a finer grain than a local authority.")
 shell.attribution(["imd2025", "population", "lad_boundaries", "icb_boundaries", "lsoa_icb_lookup", "museums",
                    "libraries"])

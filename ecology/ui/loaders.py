@@ -180,14 +180,10 @@ def practitioners() -> pd.DataFrame:
 def _clustering(revision: str, radius_km: float, min_size: int):
     from ecology import clusters
 
-    people = practitioners()
-    result = clusters.cluster(people, radius_km, min_size)
-    tree = place_tree()
-    return (result, clusters.profiles(people, result, tree), clusters.isolated_by_area(people, result, tree),
-            clusters.outlines(people, result))
+    return clusters.publish(practitioners(), radius_km, min_size, place_tree())
 
 
 def clustering(radius_km: float, min_size: int):
-    """Return (clustering, raw profiles, isolated by area, outlines) for these settings; repeated
+    """Return the published clusters (``clusters.ClusterView``) for these settings; repeated
     settings come from the cache."""
     return _clustering(the_register().revision(), float(radius_km), int(min_size))

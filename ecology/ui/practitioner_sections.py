@@ -7,7 +7,7 @@ import json
 import pandas as pd
 import streamlit as st
 
-from ecology import clusters, export, maps
+from ecology import clusters, export, maps, privacy
 from ecology.ui import loaders, mapview
 from ecology.ui.shell import PageContext
 
@@ -26,27 +26,21 @@ def controls() -> tuple[float, int]:
     return float(radius), int(min_size)
 
 
-def centres(raw: pd.DataFrame) -> list[tuple[float, float, str, str]]:
-    """Return (lat, lon, count text, hover label) per cluster, for the map."""
-    return [(row.centre_lat, row.centre_lon, clusters.count_text(row.size),
-             f"Cluster {row.cluster}: {clusters.count_text(row.size)} practitioners ({row.local_authorities})")
-            for row in raw.itertuples()]
-
-
-def map_section(raw: pd.DataFrame, shapes: dict, context: PageContext) -> None:
+def map_section(view: clusters.ClusterView, context: PageContext) -> None:
     level = context.tree.get(context.place_code)["level"]
     bounds = None
     if level != "england":
         outline = maps.outline(loaders.web_layer(maps.LEVEL_LAYERS[level][0]), level, context.place_code)
         bounds = maps.bounds_of(outline)
-    fmap = maps.cluster_map(shapes, centres(raw), bounds, context=loaders.web_layer("icb"))
+    fmap = maps.cluster_map(view.shapes, view.circles, bounds, context=loaders.web_layer("icb"))
     mapview.show_map(fmap, key="clusters-map", height=540)
-    st.caption("Circles sit at each cluster's centre, sized by how many practitioners it has; the blue lines "
-               "outline the area its postcode districts span. No individual is placed on the map.")
+    st.caption("Circles sit at the middle of each cluster's postcode districts, sized by its rounded count of "
+               "practitioners; the blue lines outline the area those districts span. No individual is placed on "
+               "the map.")
 
 
-def profile_section(raw: pd.DataFrame, shapes: dict, radius: float, min_size: int) -> None:
-    table = clusters.profile_table(raw)
+def profile_section(view: clusters.ClusterView, radius: float, min_size: int) -> None:
+    table = view.table
     st.dataframe(table, hide_index=True, width="stretch", height=min(420, 40 + 35 * max(len(table), 1)))
     stem = f"practitioner-clusters-{int(radius)}km-min{min_size}"
     left, right = st.columns(2)
@@ -54,37 +48,39 @@ def profile_section(raw: pd.DataFrame, shapes: dict, radius: float, min_size: in
                          data=lambda: export.table_to_csv(table).encode("utf-8-sig"), file_name=f"{stem}.csv",
                          mime="text/csv")
     right.download_button("Cluster outlines (GeoJSON)", icon=":material/download:", key="download-clusters-geojson",
-                          data=lambda: json.dumps(clusters.to_geojson(raw, shapes)), file_name=f"{stem}.geojson",
+                          data=lambda: json.dumps(view.geojson()), file_name=f"{stem}.geojson",
                           mime="application/geo+json")
 
 
-def support_section(raw: pd.DataFrame, isolated: pd.DataFrame, context: PageContext) -> None:
+def support_section(view: clusters.ClusterView, context: PageContext) -> None:
+    isolated = view.isolated
     left, right = st.columns(2)
     with left:
         st.markdown("**Local authorities with the most practitioners outside any cluster**")
         if context.tree.get(context.place_code)["level"] != "england":
             isolated = isolated[isolated["lad_code"].isin(context.tree.lads_within(context.place_code))]
-        st.dataframe(isolated.drop(columns=["isolated_n", "lad_code"]).head(25), hide_index=True, width="stretch",
+        st.dataframe(isolated.drop(columns=["lad_code"]).head(25), hide_index=True, width="stretch",
                      height=420)
     with right:
         st.markdown("**Clusters where training or supervision is thinnest**")
-        gaps = clusters.support_gaps(raw)
+        gaps = clusters.support_gaps(view.raw)
         st.dataframe(gaps.head(25), hide_index=True, width="stretch", height=420,
                      column_config={"Lowest training share": st.column_config.NumberColumn(format="percent"),
                                     "Supervision": st.column_config.NumberColumn(format="percent")})
         st.caption("Shares are shown only where at least 5 practitioners said yes and 5 did not, in 10% steps.")
 
 
-def summary_line(result, raw: pd.DataFrame, total: int) -> str:
-    inside = int((result.labels > 0).sum())
-    return (f"**{result.count}** clusters hold **{clusters.count_text(inside)}** of {total:,} practitioners; "
-            f"**{clusters.count_text(total - inside)}** are outside any cluster.")
+def summary_line(view: clusters.ClusterView) -> str:
+    shown = view.summary()
+    return (f"**{shown['clusters']}** clusters hold **{shown['inside']}** of {shown['total']} practitioners; "
+            f"**{shown['outside']}** are outside any cluster (counts rounded to the nearest 5).")
 
 
 def sample_notice(people: pd.DataFrame) -> None:
     sample = int(people["is_sample"].sum())
     if sample:
-        st.warning(f"{sample:,} of the {len(people):,} practitioners are **generated sample records**, not real "
+        st.warning(f"{privacy.count_text(sample)} of the {privacy.count_text(len(people))} practitioners (rounded "
+                   "to 5) are **generated sample records**, not real "
                    "people. Import a real register on the Data page (postcode district only).",
                    icon=":material/science:")
 

@@ -132,13 +132,15 @@ def test_icb_need_agrees_with_an_independent_calculation_from_lsoa_level_imd_202
     assert (both["ours"] - both["independent"]).abs().max() < 2.0  # IMD score points
 
 
-def test_practitioner_counts_under_5_are_suppressed_in_the_table_and_its_rate():
+def test_practitioner_counts_under_5_are_suppressed_and_the_rest_rounded_in_the_table_and_its_rate():
     people = pd.DataFrame({"lad_code": ["A"] * 4 + ["B"] * 6, "icb_code": "I1",
                            "health_focus": ["|dementia|"] * 10})
     table = gaps.gap_table(_inputs(SMALL), _assets({"A": 1}), "lad", practitioners=people).set_index("area_code")
     assert np.isnan(table.loc["A", "practitioners_per_10k"])  # 4 people: the rate would give them away
-    assert table.loc["B", "practitioners_per_10k"] == pytest.approx(1.2)
+    # 6 people are published as 5 (base-5 rounding), and the rate is over the 5: 50,000 people -> 1.0.
+    assert table.loc["B", "practitioners"] == 5
+    assert table.loc["B", "practitioners_per_10k"] == pytest.approx(1.0)
     shown = gaps.display(table.reset_index()).set_index("Code")
-    assert shown.loc["A", "Practitioners"] == "fewer than 5" and shown.loc["B", "Practitioners"] == "6"
+    assert shown.loc["A", "Practitioners"] == "fewer than 5" and shown.loc["B", "Practitioners"] == "5"
     themed = gaps.gap_table(_inputs(SMALL), _assets({}), "lad", theme="falls_frailty", practitioners=people)
     assert (themed["practitioners"] == 0).all()  # nobody has that focus
