@@ -46,6 +46,18 @@ METHODS = """
 - **Asset map.** Up to 5,000 assets are drawn with full popups, up to 20,000 with names only; beyond
   that nearby assets are grouped into cells of about 5 km showing their count, so the map stays
   light whatever the number. The list beside the map always holds every matching row.
+- **Practitioner clusters.** Density clustering (DBSCAN) on great-circle distances between
+  postcode district centroids, with the radius and minimum size you set: a district is a core when
+  at least the minimum size of practitioners are within the radius of it; cores within reach of
+  each other form one cluster and other districts join their nearest core. A group left smaller
+  than the minimum size (never below 5) is dissolved.
+- **Practitioner privacy** (statistical disclosure control: suppression and rounding to base 5).
+  A count of practitioners from 1 to 4 shows as "fewer than 5"; every other count is rounded to
+  the nearest 5, and rates use the rounded count, so no figure can be subtracted from another
+  (a total from its parts, a local authority from its ICB, one setting from another) to give
+  1-4 people. Shares are shown in 10% steps, only where at least 5 said yes and 5 did not. A
+  cluster names only the areas holding 5 or more of its members; its circle sits at the plain
+  middle of its districts (not weighted by people), and nobody is placed on the map.
 - **Postcodes** are matched exactly (ignoring case and spaces) against the May 2025 postcode
   directory. Its copy here does not flag terminated postcodes; those without a location are reported
   as such.
