@@ -69,3 +69,17 @@ def test_the_command_writes_the_same_clusters_suppressed(capsys):
     assert len(collection["features"]) == len(page)
     assert {f["geometry"]["type"] for f in collection["features"]} == {"Polygon"}
     assert "practitioner_id" not in out.getvalue() and "postcode_district" not in out.getvalue()
+
+
+def test_every_count_on_the_page_is_rounded_to_5_and_the_method_is_stated():
+    at = _open(radius="8", min="5")
+    texts = [m.value for m in at.markdown] + [w.value for w in at.warning] + [c.value for c in at.caption]
+    summary = next(t for t in texts if "clusters hold" in t)
+    counts = [int(n.replace(",", "")) for n in re.findall(r"\*\*([\d,]+)\*\* (?:of|are)", summary)]
+    counts += [int(n.replace(",", "")) for n in re.findall(r"of ([\d,]+) practitioners", summary)]
+    assert len(counts) == 3 and all(n % 5 == 0 for n in counts), summary
+    frames = [d.value for d in at.dataframe]
+    shown = [cell for frame in frames for column in ("Practitioners", "Outside any cluster") if column in frame
+             for cell in frame[column]]
+    assert shown and all(cell == "fewer than 5" or int(cell.replace(",", "")) % 5 == 0 for cell in shown)
+    assert any("rounded to the nearest 5" in t and "no two figures can be subtracted" in t for t in texts)
