@@ -14,7 +14,8 @@ from ecology import build
 # `make test` start one and pass its URL here; without it the PostgreSQL half is
 # skipped on a developer's machine and fails in CI.
 POSTGRES_URL = os.environ.get("ECOLOGY_TEST_DATABASE_URL", "")
-REGISTER_TABLES = ("changes", "assets", "practitioners", "maturity_assessments", "meta", "schema_migrations")
+REGISTER_TABLES = ("changes", "assets", "practitioners", "maturity_assessments", "meta", "schema_migrations",
+                   "alembic_version")
 
 # The app under test (page tests in this process, browser tests in servers started
 # from it) gets a register of its own, seeded on first open, never the user's.

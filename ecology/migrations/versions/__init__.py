@@ -1,0 +1,1 @@
+"""The register's revisions, oldest first by number (Alembic loads them by path, not by import)."""
