@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ecology import schema, taxonomy
+from ecology import freshness, schema, taxonomy
 from ecology.geography import PlaceTree
 
 # Beyond this many rows the list shows the first ones only: 100,000 rows would
@@ -18,7 +18,8 @@ def display_table(assets: pd.DataFrame, tree: PlaceTree) -> pd.DataFrame:
     """Return one readable row per asset, in the same order as ``assets``.
 
     Columns: ``LIST_COLUMNS`` (plus "Distance (km)" first when the frame has
-    ``distance_km``); "Last verified" stays a date so the list sorts by it.
+    ``distance_km``); "Last verified" is YYYY-MM-DD text, so the list still sorts by it, or
+    "never verified".
     """
     names = tree.places["name"]
     table = pd.DataFrame({
@@ -29,7 +30,7 @@ def display_table(assets: pd.DataFrame, tree: PlaceTree) -> pd.DataFrame:
         "Health focus": schema.labels_column("health_focus", assets["health_focus"]),
         "Cost": schema.labels_column("cost", assets["cost"]),
         "Local authority": assets["lad_code"].map(names),
-        "Last verified": assets["last_verified"].dt.date,
+        "Last verified": freshness.verified_text(assets["last_verified"]),
         "Sample": assets["is_sample"],
     })
     if "distance_km" in assets:
@@ -58,7 +59,7 @@ def details(asset: pd.Series, tree: PlaceTree) -> pd.DataFrame:
         ("Website", asset["website"]),
         ("Email", asset["contact_email"]),
         ("Status", asset["status"]),
-        ("Last verified", verified.strftime("%d %B %Y") if pd.notna(verified) else "never"),
+        ("Last verified", verified.strftime("%d %B %Y") if pd.notna(verified) else freshness.NEVER),
         ("Verified by", asset.get("verified_by") if pd.notna(asset.get("verified_by")) else None),
         ("Source", asset["source"]),
         ("Licence", asset["licence"]),

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 from folium.plugins import FastMarkerCluster
 
-from ecology import maps, schema, taxonomy
+from ecology import freshness, maps, schema, taxonomy
 
 DETAIL_LIMIT = 5_000
 POINT_LIMIT = 20_000
@@ -146,7 +146,7 @@ def _rows(assets: pd.DataFrame, category_index: np.ndarray) -> tuple[list[list],
                   schema.labels_column("activities", assets["activities"]).tolist(),
                   schema.labels_column("health_focus", assets["health_focus"]).tolist(),
                   _texts(assets["contact_email"].fillna(assets["website"])),
-                  _texts(assets["last_verified"].dt.strftime("%d %b %Y")))
+                  _texts(assets["last_verified"].dt.strftime("%d %b %Y").fillna(freshness.NEVER)))
     return [row + [name or "", *rest] for row, (name, *rest) in zip(base, details)], "detail"
 
 

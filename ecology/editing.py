@@ -3,6 +3,11 @@
 The form's values go through ``ingest.prepare`` as a one-row table, so a
 record typed by an editor meets exactly the checks a file row does (HTML,
 formulas, lengths, vocabulary, location, duplicates).
+
+Saving never marks a record verified by itself: only an editor who ticks "I
+checked this record today" sets its last verified date (today) and who verified
+it (them). Unticked, both stay as they were, and a new record stays never
+verified: correcting a typo is not checking that an offer still runs.
 """
 
 from __future__ import annotations
@@ -24,10 +29,12 @@ FIELD_LABELS = {
     "health_focus": "Health focus", "audiences": "Audiences", "settings": "Settings",
     "referral_routes": "Referral routes", "cost": "Cost", "address": "Address", "postcode": "Postcode",
     "latitude": "Latitude", "longitude": "Longitude", "website": "Website", "contact_email": "Email",
-    "status": "Status", "last_verified": "Last verified",
+    "status": "Status", "last_verified": "Last verified", "verified_by": "Verified by",
 }
-# What the form edits; the rest (id, source, licence, sample flag, area codes) is kept or derived.
-EDITABLE = tuple(FIELD_LABELS)
+# What the form edits; the rest (id, source, licence, sample flag, area codes) is kept or derived,
+# and the verification is set only by the "I checked this record today" tick.
+VERIFICATION = ("last_verified", "verified_by")
+EDITABLE = tuple(name for name in FIELD_LABELS if name not in VERIFICATION)
 
 
 @dataclass(frozen=True)
@@ -38,7 +45,7 @@ class EditCheck:
 
 def blank() -> dict:
     """Return the values a new record's form starts with."""
-    return {"kind": "programme", "status": "active", "last_verified": dt.date.today(), "version": 0}
+    return {"kind": "programme", "status": "active", "last_verified": None, "verified_by": None, "version": 0}
 
 
 def number_text(value: object) -> str:
@@ -60,13 +67,17 @@ def _cell(field_name: str, value: object) -> str | None:
 
 
 def check(values: dict, *, record_id: str | None, base: dict, postcodes, assigner, existing: pd.DataFrame,
-          today: pd.Timestamp) -> EditCheck:
+          today: pd.Timestamp, checked_today: bool = False, editor: str | None = None) -> EditCheck:
     """Return the record an editor's form values make, or the issues that stop it.
 
     ``record_id`` is None for a new record; ``base`` is the record as read (its id,
-    source, licence, attribution and sample flag are kept); ``existing`` holds the
-    register's ids, names and postcodes (for duplicates).
+    source, licence, attribution, sample flag and verification are kept); ``existing``
+    holds the register's ids, names and postcodes (for duplicates). ``checked_today``
+    (the editor ticked "I checked this record today") makes it verified ``today`` by
+    ``editor``; otherwise the verification is the base's (none for a new record).
     """
+    if checked_today and not editor:
+        raise ValueError("a record checked today needs the name of the editor who checked it")
     cells = {name: _cell(name, values.get(name)) for name in EDITABLE}
     if cells["latitude"] is None or cells["longitude"] is None:
         # Place it by postcode: stale coordinates must not win over a changed postcode.
@@ -77,7 +88,8 @@ def check(values: dict, *, record_id: str | None, base: dict, postcodes, assigne
     prepared = ingest.prepare(raw, "assets", {name: name for name in EDITABLE}, postcodes=postcodes,
                               assigner=assigner, existing=others,
                               source=base.get("source") or EDITOR_SOURCE, today=today)
-    issues = list(prepared.issues)
+    # The form sends no verification date: the import's "no date" warning says nothing here.
+    issues = [issue for issue in prepared.issues if issue.field != "last_verified"]
     if prepared.records.empty:
         return EditCheck(None, issues)
     clashes = prepared.duplicates[prepared.duplicates["existing_id"].fillna("") != ""]
@@ -94,6 +106,10 @@ def check(values: dict, *, record_id: str | None, base: dict, postcodes, assigne
             record[kept] = base.get(kept)
     else:
         record["source"] = EDITOR_SOURCE
+    if checked_today:
+        record["last_verified"], record["verified_by"] = pd.Timestamp(today).normalize(), editor
+    else:
+        record["last_verified"], record["verified_by"] = base.get("last_verified"), base.get("verified_by")
     return EditCheck(record, issues)
 
 
@@ -110,6 +126,7 @@ def _same(a: object, b: object) -> bool:
 
 
 def changes(current: dict, record: dict) -> dict:
-    """Return {field: new value} for the editable fields (and area codes) that differ."""
-    fields = (*EDITABLE, *schema.DERIVED)
+    """Return {field: new value} for the editable fields, the verification and the area codes
+    that differ."""
+    fields = (*EDITABLE, *VERIFICATION, *schema.DERIVED)
     return {name: record.get(name) for name in fields if not _same(current.get(name), record.get(name))}

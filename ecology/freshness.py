@@ -1,7 +1,9 @@
 """Freshness: which records have not been verified for a while, by place.
 
 A record is stale when its last verified date is missing or older than the
-threshold (12 months unless ``ECOLOGY_STALE_MONTHS`` says otherwise).
+threshold (12 months unless ``ECOLOGY_STALE_MONTHS`` says otherwise). A missing
+date means no one has verified the record (an import never makes one up) and
+reads "never verified" wherever it is shown.
 """
 
 from __future__ import annotations
@@ -13,6 +15,12 @@ import pandas as pd
 from ecology.geography import PlaceTree
 
 DEFAULT_STALE_MONTHS = 12
+NEVER = "never verified"
+
+
+def verified_text(dates: pd.Series) -> pd.Series:
+    """Return last verified dates as text: YYYY-MM-DD (sorts in date order), or "never verified"."""
+    return pd.to_datetime(dates).dt.strftime("%Y-%m-%d").astype("string").fillna(NEVER)
 
 
 def stale_months() -> int:
@@ -62,7 +70,7 @@ def checking_list(stale_records: pd.DataFrame, tree: PlaceTree) -> pd.DataFrame:
         "Postcode": stale_records["postcode"].fillna(""),
         "Website": stale_records["website"].fillna(""),
         "Email": stale_records["contact_email"].fillna(""),
-        "Last verified": pd.to_datetime(stale_records["last_verified"]).dt.date,
+        "Last verified": verified_text(stale_records["last_verified"]),
         "Verified by": stale_records["verified_by"] if "verified_by" in stale_records else None,
         "Months since": stale_records["months_since_verified"],
         "Sample": stale_records["is_sample"],

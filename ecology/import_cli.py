@@ -2,7 +2,10 @@
 
 Prints the validation report as JSON on stdout. Exit codes: 0 every row was
 accepted; 1 some rows were rejected (nothing is written unless
-``--skip-invalid``); 2 the file could not be read at all.
+``--skip-invalid``), or a record the file merges into changed between the check
+and the write (nothing was written: run it again; the report's ``conflict`` says
+which); 2 the file could not be read at all. A merge takes only the fields the
+file gives (``ecology.provenance``).
 """
 
 from __future__ import annotations
@@ -15,7 +18,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from ecology import geography, ingest, readers, register
+from ecology import geography, ingest, provenance, readers, register
+from ecology.store import Conflict
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -26,7 +30,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="write the accepted rows even when others were rejected (default: write nothing)")
     parser.add_argument("--duplicates", choices=("skip", "merge"), default="skip",
                         help="rows matching a record already in the register: skip them (default) or merge "
-                             "their non-empty fields into it")
+                             "into it the fields the file gives (its source, licence, status and "
+                             "verification are kept unless the file gives them)")
     parser.add_argument("--source", default=None,
                         help="source name recorded on every record; it scopes the file's own ids, so use the "
                              "same name for each new version of one directory (default: the file name)")
@@ -58,17 +63,21 @@ def run(args: argparse.Namespace) -> int:
         raw, args.kind, ingest.suggest_mapping(list(raw.frame.columns), args.kind),
         postcodes=geography.PostcodeTable.from_build(), assigner=geography.PointAssigner.from_build(),
         existing=store.keys(args.kind), source=args.source or args.file.name, today=pd.Timestamp.today().normalize())
+    # Read with the check: a merge into a record someone changes before the write is refused.
+    versions = store.versions(args.kind, provenance.in_store(prepared).values())
     report = {"file": str(args.file), "kind": args.kind, **prepared.report_json(), "written": None}
     rejected = prepared.summary()["rejected"]
     if not args.dry_run and len(prepared.records) and (not rejected or args.skip_invalid):
-        duplicates = prepared.duplicates
-        in_store = duplicates[(duplicates["existing_id"].fillna("") != "") & (duplicates["record_index"] >= 0)]
-        pairs = dict(zip(in_store["record_index"].astype(int), in_store["existing_id"]))
-        result = store.import_records(
-            args.kind, prepared.records, args.who or _user_name(),
-            merge_into=pairs if args.duplicates == "merge" else {},
-            skip=pairs.keys() if args.duplicates == "skip" else (), note=f"import of {args.file.name}")
+        plan = provenance.plan(prepared, versions, merge=args.duplicates == "merge")
+        try:
+            result = store.import_records(
+                args.kind, prepared.records, args.who or _user_name(), merge_into=plan.merge_into,
+                given=prepared.given, versions=plan.versions, skip=plan.skip, note=f"import of {args.file.name}")
+        except Conflict as conflict:
+            report["conflict"] = str(conflict)
+            print(json.dumps(report, indent=1, default=str))
+            return 1
         report["written"] = {"batch": result.batch, "added": result.added, "merged": result.merged,
-                             "skipped_duplicates": result.skipped}
+                             "merged_unchanged": result.unchanged, "skipped_duplicates": result.skipped}
     print(json.dumps(report, indent=1, default=str))
     return 1 if rejected else 0

@@ -7,8 +7,13 @@ the row, column and field, and the rows that duplicate the store or repeat in
 the file. Checks are vectorised over columns, so 100,000 rows take seconds.
 
 Choices made here (documented for the import page):
-- a missing "last verified" date becomes the import day, with one file-level
-  warning saying so;
+- a missing, unreadable or future "last verified" date is left missing: the
+  record counts as never verified (freshness lists it first), with a warning
+  saying so; nothing is marked verified on the import day;
+- defaults (the source name, ``IMPORT_LICENCE``, status "active", not a
+  sample) fill in new records only: ``Prepared.given`` says which fields each
+  row's file gave, and a merge into a stored record takes only those (see
+  ``ecology.provenance``);
 - a row holding a formula, HTML or a value too long for its field is not
   imported (an error), rather than imported with the value changed;
 - practitioners without an id get ``import:<uuid5 of source, row, district>``,
@@ -26,14 +31,14 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from ecology import postcode, schema, taxonomy
+from ecology import postcode, provenance, schema, taxonomy
 
 if TYPE_CHECKING:
     from ecology.geography import PointAssigner, PostcodeTable
     from ecology.readers import RawTable
 
 KINDS = ("assets", "practitioners")
-IMPORT_LICENCE = "Imported by the user"
+IMPORT_LICENCE = provenance.IMPORT_LICENCE
 # Never change: ids of imported rows without one are derived from it.
 IMPORT_NAMESPACE = uuid.UUID("0d7c1f4e-2b8a-4f55-9c36-6a1e9b3d2f70")
 SHOWN_VALUE_CHARS = 80
@@ -355,7 +360,8 @@ def _numbers(report: _Report, values: pd.Series, column: str, target: str) -> np
 
 
 def _dates(report: _Report, values: pd.Series, column: str, target: str, today: pd.Timestamp) -> pd.Series:
-    """Return dates (ISO first, then day-first forms such as 01/03/2026); blanks and bad values become ``today``."""
+    """Return dates (ISO first, then day-first forms such as 01/03/2026); blank, unreadable and
+    future ones are missing (never verified), never ``today``: no one checked the record today."""
     codes, distinct = pd.factorize(values)
     parsed = pd.to_datetime(pd.Series(distinct, dtype="string"), format="ISO8601", errors="coerce")
     rest = parsed.isna().to_numpy()
@@ -366,16 +372,17 @@ def _dates(report: _Report, values: pd.Series, column: str, target: str, today: 
     dates = pd.Series(np.append(parsed.dt.normalize().to_numpy(), np.datetime64("NaT"))[codes], index=values.index)
     bad = values.notna().to_numpy() & dates.isna().to_numpy()
     report.add(bad, column, target, "warning",
-               f"{target} is not a date (use YYYY-MM-DD or DD/MM/YYYY); the import date was used instead.",
-               values)
+               f"{target} is not a date (use YYYY-MM-DD or DD/MM/YYYY); the row is recorded as never verified "
+               "(a record it merges into keeps its own date).", values)
     future = (dates > today).fillna(False).to_numpy()
     report.add(future, column, target, "warning",
-               f"{target} is in the future; the import date was used instead.", values)
+               f"{target} is in the future; the row is recorded as never verified (a record it merges into "
+               "keeps its own date).", values)
     missing = int((values.isna() & ~pd.Series(bad, index=values.index)).sum())
     if missing:
-        report.file("warning", f"{missing:,} row(s) had no {target} date: the import date "
-                    f"({today:%Y-%m-%d}) was recorded for them.", column, target)
-    return dates.mask(bad | future).fillna(today)
+        report.file("warning", f"{missing:,} row(s) had no {target} date: they are recorded as never verified "
+                    "(records they merge into keep their own date).", column, target)
+    return dates.mask(bad | future)
 
 
 _URL = r"(?i)https?://[^ \t\n\r\f\v<>\"]+"
@@ -402,16 +409,18 @@ def _email(report: _Report, values: pd.Series, column: str) -> pd.Series:
 
 
 def _status(report: _Report, values: pd.Series, column: str) -> pd.Series:
-    """Return "active"/"inactive" ("closed", "no", "ended" ... read as inactive); blank means active."""
+    """Return "active"/"inactive" ("closed", "no", "ended" ... read as inactive); missing where blank
+    or not understood (a new record then gets the default, a merged one keeps its own)."""
     lower = values.str.lower()
     inactive = lower.isin(["inactive", "closed", "ended", "stopped", "no", "false", "0", "paused",
                            "suspended", "archived"]).fillna(False)
     active = lower.isin(["active", "open", "running", "yes", "true", "1", "live", "current"]).fillna(False)
     unknown = (values.notna() & ~inactive & ~active).to_numpy()
     report.add(unknown, column, "status", "warning",
-               "status should be active or inactive; this value was not understood, so active was assumed.",
-               values)
-    return pd.Series(np.where(inactive, "inactive", "active"), index=values.index, dtype="string")
+               "status should be active or inactive; this value was not understood, so it was left out "
+               "(a new record is recorded as active).", values)
+    return pd.Series(np.where(inactive, "inactive", np.where(active, "active", None)), index=values.index,
+                     dtype="string")
 
 
 # -- location ----------------------------------------------------------------------------------
@@ -695,6 +704,8 @@ class Prepared:
     issues: list[Issue]
     duplicates: pd.DataFrame
     total_rows: int
+    # One row per record, one column per field: True where the file gave the value (what a merge takes).
+    given: pd.DataFrame = field(default_factory=pd.DataFrame)
     notes: list[str] = field(default_factory=list)
 
     def rejected_rows(self) -> list[int]:
@@ -757,9 +768,10 @@ def _vocabularies(report: _Report, values: dict, columns: dict, multi: dict, sin
     return out
 
 
-def _asset_fields(report: _Report, values: dict, columns: dict, postcodes, source: str,
+def _asset_fields(report: _Report, values: dict, columns: dict, postcodes,
                   today: pd.Timestamp) -> tuple[dict, _Location]:
-    """Return the asset fields (besides ids and area codes) per row, and each row's location."""
+    """Return the asset fields the file gives (besides ids and area codes; missing where it gives
+    none, defaults come later) per row, and each row's location."""
     n = len(report.numbers)
     _required(report, values, columns, "name", "every asset needs a name")
     fields = {t: values[t] for t in ("name", "organisation", "address", "attribution") if t in values}
@@ -772,17 +784,16 @@ def _asset_fields(report: _Report, values: dict, columns: dict, postcodes, sourc
     fields["status"] = _status(report, values.get("status", blank), columns.get("status", ""))
     fields["last_verified"] = _dates(report, values.get("last_verified", blank), columns.get("last_verified", ""),
                                      "last_verified", today)
-    fields["source"] = values["source"].fillna(source) if "source" in values else source
-    fields["licence"] = values["licence"].fillna(IMPORT_LICENCE) if "licence" in values else IMPORT_LICENCE
-    fields["is_sample"] = False
+    fields.update({t: values[t] for t in ("source", "licence") if t in values})
     location = _locate_assets(report, values, columns, postcodes)
     fields.update(postcode=location.postcode, latitude=np.round(location.lat, 6), longitude=np.round(location.lon, 6))
     return fields, location
 
 
-def _practitioner_fields(report: _Report, values: dict, columns: dict, postcodes, source: str,
+def _practitioner_fields(report: _Report, values: dict, columns: dict, postcodes,
                          today: pd.Timestamp) -> tuple[dict, _Location]:
-    """Return the practitioner fields (besides ids and area codes) per row, and each district centroid."""
+    """Return the practitioner fields the file gives (besides ids and area codes) per row, and each
+    district centroid."""
     if "postcode_district" not in values:
         _required(report, values, columns, "postcode_district", "every practitioner is placed by it")
     fields = _vocabularies(report, values, columns, schema.PRACTITIONER_MULTI_VALUED,
@@ -790,9 +801,7 @@ def _practitioner_fields(report: _Report, values: dict, columns: dict, postcodes
     for flag in schema.PRACTITIONER_FLAGS:
         if flag in values:
             fields[flag] = _flags(report, values[flag], columns[flag], flag)
-    fields["source"] = values["source"].fillna(source) if "source" in values else source
-    fields["licence"] = values["licence"].fillna(IMPORT_LICENCE) if "licence" in values else IMPORT_LICENCE
-    fields["is_sample"] = False
+    fields.update({t: values[t] for t in ("source", "licence") if t in values})
     location = _locate_practitioners(report, values, columns, postcodes)
     fields.update(postcode_district=location.postcode, latitude=np.round(location.lat, 6),
                   longitude=np.round(location.lon, 6))
@@ -852,7 +861,9 @@ def prepare(raw: "RawTable", kind: str, mapping: dict[str, str | None] | None = 
     _carry_reader_issues(report, raw, columns)
     values = {t: _check_text(report, _cells(raw, c), c, t) for t, c in columns.items()}
     build = _asset_fields if kind == "assets" else _practitioner_fields
-    fields, location = build(report, values, columns, postcodes, source, today)
+    fields, location = build(report, values, columns, postcodes, today)
+    given = provenance.given(kind, fields, location.origin != "", len(report.numbers))
+    fields = provenance.with_defaults(fields, source=source)
     codes = _areas(report, location, columns, assigner, "postcode" if kind == "assets" else "postcode_district")
     ids = _record_ids(kind, values, fields, location, report, source)
     label = raw.row_label
@@ -864,6 +875,7 @@ def prepare(raw: "RawTable", kind: str, mapping: dict[str, str | None] | None = 
     kept = ~report.failed & ~repeat
     id_field = "asset_id" if kind == "assets" else "practitioner_id"
     in_store = _in_store(ids, keys, existing, id_field, kept)
+    provenance.keep_stored_points(kind, given, in_store, existing, location.origin, location.postcode)
     table = pd.DataFrame({**{k: (v.to_numpy() if isinstance(v, pd.Series) else v) for k, v in fields.items()},
                           id_field: ids, **{c: codes[c].to_numpy() for c in schema.DERIVED}},
                          index=range(len(ids)))
@@ -873,4 +885,5 @@ def prepare(raw: "RawTable", kind: str, mapping: dict[str, str | None] | None = 
     notes = list(raw.notes) + ([f"Columns not imported (not mapped to a field): {', '.join(unused)}."]
                                if unused else [])
     return Prepared(kind, records, np.asarray(report.numbers)[kept], report.issues,
-                    _duplicate_frame(report, ids, repeat, first, in_store, kept), len(ids), notes)
+                    _duplicate_frame(report, ids, repeat, first, in_store, kept), len(ids),
+                    given=given[kept].reset_index(drop=True), notes=notes)

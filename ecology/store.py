@@ -9,6 +9,17 @@ before and after), and can be undone. Records carry a ``version`` that each
 change increments: a writer says which version it read, and a write against
 any other version raises ``Conflict`` instead of overwriting someone else's
 change. Records are retired, never deleted.
+
+The schema is made and upgraded by the frozen Alembic revisions in
+``ecology/migrations`` (its docstring says how a developer adds one): ``migrate``
+runs them when a register is opened, check and upgrade in one transaction under
+a lock, and refuses a database it does not know (``UnknownSchema``) without
+changing anything in it. A register made by the first release has no
+``alembic_version`` but a ``schema_migrations`` table (versions 1-3); it is
+stamped at the matching revision, then upgraded. ``schema_migrations`` is left
+as it was and never read again once ``alembic_version`` exists: while the schema
+is one that release knows it can still open the register (a revision that
+changes that should drop the table).
 """
 
 from __future__ import annotations
@@ -16,7 +27,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,7 +35,7 @@ import numpy as np
 import pandas as pd
 import sqlalchemy as sa
 
-from ecology import paths, schema
+from ecology import migrations, paths, provenance, schema
 
 # Bookkeeping columns every record table has beside its schema fields.
 BOOKKEEPING = ("version", "created_at", "updated_at", "retired_at", "verified_by")
@@ -72,8 +83,8 @@ def _sql_type(dtype: str) -> sa.types.TypeEngine:
     return sa.Text()
 
 
-def _record_table(metadata: sa.MetaData, kind: Kind, version: int) -> sa.Table:
-    """Return the record table as it stands after migration ``version``."""
+def _record_table(metadata: sa.MetaData, kind: Kind) -> sa.Table:
+    """Return the record table as the app reads and writes it (the head revision's)."""
     columns = [sa.Column(kind.id_column, sa.Text, primary_key=True)]
     for name, dtype in kind.columns.items():
         if name != kind.id_column:
@@ -83,15 +94,16 @@ def _record_table(metadata: sa.MetaData, kind: Kind, version: int) -> sa.Table:
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("retired_at", sa.DateTime(timezone=True)),
+        sa.Column("verified_by", sa.Text),
     ]
-    if version >= 2:
-        columns.append(sa.Column("verified_by", sa.Text))
     return sa.Table(kind.table, metadata, *columns)
 
 
-def _tables(version: int) -> tuple[sa.MetaData, dict[str, sa.Table]]:
+def _tables() -> tuple[sa.MetaData, dict[str, sa.Table]]:
+    """Return the live tables. Changing them needs a new revision in ecology/migrations
+    (tests/unit/test_migrations.py fails until the migrated database matches)."""
     metadata = sa.MetaData()
-    tables = {name: _record_table(metadata, kind, version) for name, kind in KINDS.items()}
+    tables = {name: _record_table(metadata, kind) for name, kind in KINDS.items()}
     tables["changes"] = sa.Table(
         "changes", metadata,
         sa.Column("change_id", sa.Integer, primary_key=True, autoincrement=True),
@@ -108,33 +120,13 @@ def _tables(version: int) -> tuple[sa.MetaData, dict[str, sa.Table]]:
         sa.Column("undone_by", sa.Integer),
         sa.Index("changes_record", "record_type", "record_id"),
     )
-    if version >= 3:
-        tables["maturity"] = _maturity_table(metadata)
+    tables["maturity"] = _maturity_table(metadata)
     tables["meta"] = sa.Table(
         "meta", metadata,
         sa.Column("key", sa.Text, primary_key=True),
         sa.Column("value", sa.Text, nullable=False),
     )
     return metadata, tables
-
-
-@dataclass(frozen=True)
-class Migration:
-    version: int
-    description: str
-    apply: Callable[[sa.Connection], None]
-
-
-def _create_v1(conn: sa.Connection) -> None:
-    metadata, _ = _tables(1)
-    metadata.create_all(conn)
-
-
-def _add_verified_by(conn: sa.Connection) -> None:
-    # Plain ALTER TABLE ADD COLUMN: the same statement works on SQLite and PostgreSQL
-    # and keeps every row (no table rebuild).
-    for kind in KINDS.values():
-        conn.execute(sa.text(f"ALTER TABLE {kind.table} ADD COLUMN verified_by TEXT"))
 
 
 def _maturity_table(metadata: sa.MetaData) -> sa.Table:
@@ -154,24 +146,39 @@ def _maturity_table(metadata: sa.MetaData) -> sa.Table:
     )
 
 
-def _add_maturity(conn: sa.Connection) -> None:
-    metadata = sa.MetaData()
-    _maturity_table(metadata).create(conn)
+_METADATA, TABLES = _tables()
+REVISIONS = migrations.revisions()  # oldest first
+HEAD = REVISIONS[-1]
+# The first release numbered its migrations in ``schema_migrations``; each number is
+# the schema one frozen revision makes.
+_LEGACY_REVISIONS = {1: "0001", 2: "0002", 3: "0003"}
+# The pg_advisory_xact_lock key: any constant, as long as every copy of the app uses it.
+_MIGRATION_LOCK = 0x65636F6C6F677901  # "ecology" + 1
 
 
-MIGRATIONS = (
-    Migration(1, "records, change history and settings", _create_v1),
-    Migration(2, "who last verified each record", _add_verified_by),
-    Migration(3, "ICS maturity self-assessments", _add_maturity),
-)
-LATEST = MIGRATIONS[-1].version
-_METADATA, TABLES = _tables(LATEST)
-_MIGRATION_TABLE = sa.Table(
-    "schema_migrations", sa.MetaData(),
-    sa.Column("version", sa.Integer, primary_key=True),
-    sa.Column("description", sa.Text, nullable=False),
-    sa.Column("applied_at", sa.DateTime(timezone=True), nullable=False),
-)
+class UnknownSchema(StoreError):
+    """The database is not a register this version can open; nothing in it was changed."""
+
+
+class NewerSchema(UnknownSchema):
+    """The register was made (or upgraded) by a newer version of the app."""
+
+    def __init__(self, found: str):
+        super().__init__(
+            f"This register was made by a newer version of Creative Health Ecologies (schema revision "
+            f"{found}); this version knows revisions up to {HEAD}. Nothing was changed: upgrade the app "
+            f"or open another register.")
+        self.found = found
+
+
+class NotARegister(UnknownSchema):
+    """The database already holds tables, without a register's bookkeeping."""
+
+    def __init__(self, tables: list[str]):
+        super().__init__(
+            f"This database is not a Creative Health Ecologies register: it already holds other tables "
+            f"({', '.join(tables)}). Nothing was changed: open an empty database or an existing register.")
+        self.tables = tables
 
 
 # ------------------------------------------------------------------ engine
@@ -182,7 +189,7 @@ def default_url() -> str:
 
 
 def _sqlite_setup(engine: sa.Engine) -> None:
-    """WAL, a busy timeout, and BEGIN IMMEDIATE for writes.
+    """A busy timeout, and BEGIN IMMEDIATE for writes (``migrate`` switches the file to WAL).
 
     pysqlite's own transaction handling starts transactions lazily, which lets
     two writers both read and then one fail at commit. Taking the write lock at
@@ -193,7 +200,6 @@ def _sqlite_setup(engine: sa.Engine) -> None:
     def _on_connect(dbapi_connection, _record):
         dbapi_connection.isolation_level = None  # we issue BEGIN ourselves
         cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA busy_timeout=10000")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
@@ -204,7 +210,7 @@ def _sqlite_setup(engine: sa.Engine) -> None:
 
 
 def make_engine(url: str) -> sa.Engine:
-    """Return an engine for ``url`` (SQLite files get their folder made and WAL mode)."""
+    """Return an engine for ``url`` (SQLite files get their folder made; ``migrate`` turns on WAL)."""
     if url.startswith("sqlite"):
         database = sa.engine.make_url(url).database
         if database and database != ":memory:":
@@ -215,37 +221,69 @@ def make_engine(url: str) -> sa.Engine:
     return sa.create_engine(url, pool_pre_ping=True)
 
 
-def schema_version(engine: sa.Engine) -> int:
-    """Return the highest migration applied (0 for an empty database)."""
+def _register_state(conn: sa.Connection) -> tuple[str | None, bool]:
+    """Return (the revision the database is at, None when empty; True when only the first
+    release's ``schema_migrations`` says so). UnknownSchema for a database not to touch."""
+    tables = set(sa.inspect(conn).get_table_names())
+    heads = migrations.current_heads(conn) if "alembic_version" in tables else ()
+    if heads:
+        if len(heads) > 1 or heads[0] not in REVISIONS:
+            raise NewerSchema(", ".join(heads))
+        return heads[0], False
+    if "schema_migrations" in tables:
+        legacy = conn.execute(sa.text("SELECT MAX(version) FROM schema_migrations")).scalar()
+        if legacy is not None and legacy > max(_LEGACY_REVISIONS):
+            raise NewerSchema(f"{legacy:04d}")
+        if legacy in _LEGACY_REVISIONS:
+            return _LEGACY_REVISIONS[legacy], True
+    foreign = sorted(tables - {"alembic_version", "schema_migrations"})
+    if foreign:
+        raise NotARegister(foreign)
+    return None, False
+
+
+def schema_revision(engine: sa.Engine) -> str | None:
+    """Return the revision the register is at (``HEAD`` when up to date, None when the database
+    is empty); a first-release register not yet upgraded gives the revision its
+    ``schema_migrations`` matches. UnknownSchema for a database this version cannot open."""
     with engine.connect() as conn:
-        if not sa.inspect(conn).has_table("schema_migrations"):
-            return 0
-        return int(conn.execute(sa.select(sa.func.max(_MIGRATION_TABLE.c.version))).scalar() or 0)
+        return _register_state(conn)[0]
 
 
-def migrate(engine: sa.Engine, target: int = LATEST) -> list[int]:
-    """Apply the migrations not yet applied, up to ``target``; return the versions applied.
+def _use_wal(engine: sa.Engine) -> None:
+    """Switch a SQLite file to WAL (readers never wait for a writer); the file keeps the mode.
 
-    Each migration runs in its own transaction with its bookkeeping row, so a
-    failure leaves the database at the last good version.
+    Done once the register is known rather than on connect, so a refused file is left as it was.
     """
-    applied = []
-    with engine.connect().execution_options(write=True) as conn:
-        with conn.begin():
-            _MIGRATION_TABLE.create(conn, checkfirst=True)
-    current = schema_version(engine)
-    for migration in MIGRATIONS:
-        if current < migration.version <= target:
-            with engine.connect().execution_options(write=True) as conn, conn.begin():
-                # Another process may have migrated while we waited for the lock.
-                done = conn.execute(sa.select(_MIGRATION_TABLE.c.version).where(
-                    _MIGRATION_TABLE.c.version == migration.version)).first()
-                if done:
-                    continue
-                migration.apply(conn)
-                conn.execute(_MIGRATION_TABLE.insert().values(
-                    version=migration.version, description=migration.description, applied_at=_now()))
-            applied.append(migration.version)
+    if engine.dialect.name != "sqlite" or engine.url.database in (None, "", ":memory:"):
+        return
+    raw = engine.raw_connection()  # outside any transaction: journal_mode cannot change inside one
+    try:
+        raw.cursor().execute("PRAGMA journal_mode=WAL")
+    finally:
+        raw.close()
+
+
+def migrate(engine: sa.Engine, target: str = HEAD) -> list[str]:
+    """Bring the register up to revision ``target``; return the revisions applied, oldest first.
+
+    Check and upgrade are one transaction under a lock (BEGIN IMMEDIATE on SQLite, an advisory
+    lock on PostgreSQL): of two processes opening a new database at once, the second waits and
+    then finds nothing left to do. A failure, or UnknownSchema, rolls everything back.
+    """
+    if target not in REVISIONS:
+        raise ValueError(f"unknown revision {target!r} (known: {', '.join(REVISIONS)})")
+    with engine.connect().execution_options(write=True) as conn, conn.begin():
+        if conn.dialect.name == "postgresql":
+            conn.execute(sa.select(sa.func.pg_advisory_xact_lock(_MIGRATION_LOCK)))
+        current, legacy = _register_state(conn)
+        if legacy:
+            migrations.stamp(conn, current)
+        done = REVISIONS.index(current) + 1 if current else 0
+        applied = list(REVISIONS[done:REVISIONS.index(target) + 1])
+        if applied:
+            migrations.upgrade(conn, target)
+    _use_wal(engine)
     return applied
 
 
@@ -311,8 +349,15 @@ def _comparable(kind: Kind, record: dict) -> dict:
 class ImportResult:
     batch: str
     added: int
-    merged: int
+    merged: int  # records a merge changed
     skipped: int
+    unchanged: int = 0  # merges that found every field the file gave already as stored
+
+
+@dataclass(frozen=True)
+class VerifyResult:
+    verified: tuple[str, ...]
+    refused: dict[str, str]  # record id -> why it was not marked (changed since it was read, or gone)
 
 
 @dataclass
@@ -330,7 +375,11 @@ class Store:
     def open(cls, url: str | None = None, locate=None) -> "Store":
         """Return the store at ``url`` (default: ``default_url()``), migrated to the latest schema."""
         engine = make_engine(url or default_url())
-        migrate(engine)
+        try:
+            migrate(engine)
+        except BaseException:
+            engine.dispose()  # a refused register is closed now, not whenever it is collected
+            raise
         return cls(engine, locate)
 
     @property
@@ -493,6 +542,7 @@ class Store:
         """Add a new record; return it as stored. StoreError if the id is taken."""
         info, table = self._table(kind)
         values = self._codes(info, _row_values(info, record))
+        values["verified_by"] = _plain(record.get("verified_by")) or None
         record_id = values.get(info.id_column)
         if not record_id:
             raise StoreError(f"a new record needs its {info.id_column}")
@@ -506,8 +556,14 @@ class Store:
         return stored
 
     def _change(self, kind: str, record_id: str, expected_version: int | None, who: str, action: str,
-                make: Callable[[dict], dict], note: str = "", undoes: int | None = None) -> dict:
-        """Apply ``make(current) -> new values`` to one record under the version check."""
+                make: Callable[[dict], dict], note: str = "", undoes: int | None = None, *,
+                make_checks_version: bool = False) -> dict:
+        """Apply ``make(current) -> new values`` to one record under the version check.
+
+        ``expected_version`` is the version the writer read; only a ``make`` that checks the
+        record itself (undo compares it with the change it undoes) may go without one."""
+        if expected_version is None and not make_checks_version:
+            raise TypeError(f"a {action} needs the version of the record its writer read")
         info, table = self._table(kind)
         key = table.c[info.id_column]
         with self._write() as conn, conn.begin():
@@ -542,6 +598,8 @@ class Store:
         info, _ = self._table(kind)
         fields = {k: v for k, v in _row_values(info, {**changes}).items() if k in changes}
         fields.pop(info.id_column, None)
+        if "verified_by" in changes:  # bookkeeping, but an editor ticking "I checked this" sets it
+            fields["verified_by"] = _plain(changes["verified_by"]) or None
 
         def make(current: dict) -> dict:
             merged = {**current, **fields}
@@ -560,15 +618,24 @@ class Store:
 
         return self._change(kind, record_id, expected_version, who, "retire", make, reason)
 
-    def verify(self, kind: str, record_ids: Iterable[str], who: str, on: dt.date | None = None) -> int:
-        """Mark records as verified on ``on`` (default today) by ``who``; return how many."""
+    def verify(self, kind: str, versions: Mapping[str, int], who: str, *, on: dt.date | None = None) -> VerifyResult:
+        """Mark records verified on ``on`` (default today) by ``who``, each at the version the
+        user saw (``{record id: version}``). A record changed since (or gone) is refused and left
+        as it is: the user vouched for what they saw, not for what someone wrote after. The
+        others are verified, each in its own transaction."""
+        if not isinstance(versions, Mapping):
+            raise TypeError("verify needs {record id: version read}, so a record changed since is not marked")
         on = on or dt.date.today()
-        count = 0
-        for record_id in record_ids:
-            self._change(kind, record_id, None, who, "verify",
-                         lambda current: {"last_verified": on, "verified_by": who})
-            count += 1
-        return count
+        verified, refused = [], {}
+        for record_id, version in versions.items():
+            try:
+                self._change(kind, record_id, int(version), who, "verify",
+                             lambda current: {"last_verified": on, "verified_by": who})
+            except Conflict as conflict:
+                refused[record_id] = str(conflict)
+            else:
+                verified.append(record_id)
+        return VerifyResult(tuple(verified), refused)
 
     def undo(self, change_id: int, who: str) -> dict:
         """Undo one change (the record goes back to how it was before it); return the record.
@@ -605,7 +672,8 @@ class Store:
             return restored
 
         return self._change(info.name, change["record_id"], None, who, "undo", make,
-                            f"undo of change {change_id} ({change['action']})", undoes=change_id)
+                            f"undo of change {change_id} ({change['action']})", undoes=change_id,
+                            make_checks_version=True)
 
     # -- maturity self-assessments (append-only)
     def add_assessment(self, icb_code: str, criterion: str, stage: int | None, confidence: str | None,
@@ -646,36 +714,72 @@ class Store:
         return frame
 
     # -- importing many
+    def versions(self, kind: str, record_ids: Iterable[str]) -> dict[str, int]:
+        """Return {id: version} of the named records (unknown ids left out): what an import
+        records as read when its file is checked, for ``import_records(versions=...)``."""
+        info, table = self._table(kind)
+        wanted = set(record_ids)
+        if not wanted:
+            return {}
+        # One pass over two columns: an IN list of 100,000 ids would pass SQLite's variable limit.
+        with self.engine.connect() as conn:
+            rows = conn.execute(sa.select(table.c[info.id_column], table.c.version)).all()
+        return {record_id: int(version) for record_id, version in rows if record_id in wanted}
+
     def import_records(self, kind: str, records: pd.DataFrame, who: str, *, merge_into: dict[int, str] | None = None,
+                       given: pd.DataFrame | None = None, versions: Mapping[str, int] | None = None,
                        skip: Iterable[int] = (), batch: str | None = None, note: str = "") -> ImportResult:
         """Write an import in one transaction: all of it or none of it.
 
-        ``records`` are schema-conformed; ``merge_into`` maps a record's position to the
-        id of an existing record it updates (its non-empty fields win); positions in
-        ``skip`` are left out. Every record written gets a change row in the batch.
+        ``records`` are schema-conformed; positions in ``skip`` are left out; ``merge_into``
+        maps a record's position to the id of an existing record it updates. A merge writes
+        only the fields ``given`` (a boolean frame aligned with ``records``:
+        ``Prepared.given``) marks as coming from the file, so the defaults an import fills
+        in never replace a record's own (``provenance.merge_values``). ``versions`` ({id: version}
+        read when the file was checked) makes a merge into a record changed since raise
+        Conflict, writing nothing; without it a merge is checked against the version read in
+        this transaction, so a concurrent edit is never overwritten unseen either way.
+        Every record written gets a change row in the batch.
         """
         info, table = self._table(kind)
         merge_into = dict(merge_into or {})
+        names = list(info.columns)
+        if merge_into:
+            if given is None or len(given) != len(records):
+                raise ValueError("a merge needs `given` (which fields the file gave), one row per record")
+            given_cells = given.reindex(columns=names, fill_value=False).to_numpy(dtype=bool)
+            if versions is not None and set(merge_into.values()) - set(versions):
+                raise ValueError("`versions` must hold the version read of every record merged into")
         skip = set(skip)
         batch = batch or f"import-{_now().strftime('%Y%m%dT%H%M%S')}-{who}"
         rows = _frame_rows(info, records)
         now = _now()
-        added = merged = 0
+        added = merged = unchanged = 0
+        key = table.c[info.id_column]
         with self._write() as conn, conn.begin():
-            new_rows, logs = [], []
+            new_rows, logs, moved = [], [], []
             for position, row in enumerate(rows):
                 if position in skip:
                     continue
                 if position in merge_into:
                     target = merge_into[position]
-                    current = conn.execute(sa.select(table).where(table.c[info.id_column] == target)).mappings().first()
+                    current = conn.execute(sa.select(table).where(key == target)).mappings().first()
                     if current is None:
                         raise StoreError(f"record {target} to merge into is not in the register")
                     current = dict(current)
-                    fields = {k: v for k, v in row.items()
-                              if k != info.id_column and v is not None and v != "" and k in info.columns}
+                    if versions is not None and current["version"] != int(versions[target]):
+                        moved.append(target)
+                        continue
+                    wanted = [name for name, g in zip(names, given_cells[position]) if g]
+                    fields = provenance.merge_values(row, wanted, current, id_column=info.id_column)
+                    if not fields:
+                        unchanged += 1
+                        continue
                     fields.update(version=current["version"] + 1, updated_at=now)
-                    conn.execute(table.update().where(table.c[info.id_column] == target).values(**fields))
+                    result = conn.execute(table.update().where(key == target).where(
+                        table.c.version == current["version"]).values(**fields))
+                    if result.rowcount != 1:  # another writer got in between (PostgreSQL read committed)
+                        raise Conflict(f"{target} was changed by someone else while importing; nothing was imported.")
                     stored = {**current, **fields}
                     logs.append(dict(record_type=kind, record_id=target, action="merge", who=who, at=now,
                                      before=_to_json(_comparable(info, current)),
@@ -689,11 +793,15 @@ class Store:
                     logs.append(dict(record_type=kind, record_id=row[info.id_column], action="import", who=who,
                                      at=now, before=None, after=after, note=note or None, batch=batch))
                     added += 1
+            if moved:  # raising inside the transaction rolls back every row already written
+                shown = ", ".join(moved[:5]) + (f" and {len(moved) - 5:,} more" if len(moved) > 5 else "")
+                raise Conflict(f"{len(moved):,} record(s) this file merges into changed since the file was checked "
+                               f"({shown}): nothing was imported. Check the file again, then write it.")
             if new_rows:
                 conn.execute(table.insert(), new_rows)
             if logs:
                 conn.execute(self._tables["changes"].insert(), logs)
-        return ImportResult(batch, added, merged, len(skip & set(range(len(rows)))))
+        return ImportResult(batch, added, merged, len(skip & set(range(len(rows)))), unchanged)
 
 
 def _column_values(series: pd.Series, dtype: str) -> list:

@@ -60,8 +60,7 @@ with list_column:
     picked = st.dataframe(table, hide_index=True, width="stretch", height=min(520, 40 + 35 * max(len(table), 1)),
                           key="asset-list",
                           on_select="rerun", selection_mode="single-row",
-                          column_config={"Last verified": st.column_config.DateColumn(format="D MMM YYYY"),
-                                         "Sample": st.column_config.CheckboxColumn()})
+                          column_config={"Sample": st.column_config.CheckboxColumn()})
     rows = picked.selection.rows if picked else []
     if rows and rows[0] < len(found):
         st.subheader("Details")

@@ -1,19 +1,21 @@
-"""The Data page's editor: add, edit and retire one asset, with the version check."""
+"""The Data page's editor: add, edit and retire one asset, with the version check.
+
+Saving marks a record verified only when the editor ticks "I checked this record today".
+"""
 
 from __future__ import annotations
-
-import datetime as dt
 
 import pandas as pd
 import streamlit as st
 
-from ecology import editing, filters, schema, store, taxonomy, text
+from ecology import editing, filters, freshness, schema, store, taxonomy, text
 from ecology.ui import data_history, loaders
 from ecology.ui.shell import PageContext
 
 NEW = "__new__"
 LABELS = "editing-labels"
 STATE = "editing"  # session state: {"id": ..., "record": the record as read (with its version)}
+CHECKED_TODAY = "I checked this record today"
 
 
 def _options(in_place: pd.DataFrame, search: str) -> list[str]:
@@ -62,11 +64,23 @@ def _form(record: dict, form_key: str) -> tuple[dict, bool]:
         statuses = list(editing.STATUSES)
         values["status"] = left.selectbox("Status", statuses, index=statuses.index(record.get("status") or "active")
                                           if (record.get("status") or "active") in statuses else 0)
-        verified = record.get("last_verified")
-        values["last_verified"] = right.date_input("Last verified", value=verified or dt.date.today(),
-                                                   format="DD/MM/YYYY")
+        values["checked_today"] = right.checkbox(
+            CHECKED_TODAY, value=False, key=f"{form_key}-checked",
+            help="Tick it only if you confirmed today, with the organisation or its own current information, that "
+                 "this offer still runs as described. It records you and today's date as the record's last "
+                 "verification; leave it unticked when you only correct or add details.")
+        right.caption(f"Last verified: {_verified_text(record)}")
         submitted = st.form_submit_button("Save", icon=":material/save:", type="primary")
     return values, submitted
+
+
+def _verified_text(record: dict) -> str:
+    verified = record.get("last_verified")
+    if verified is None or pd.isna(verified):
+        return freshness.NEVER
+    who = record.get("verified_by")
+    return f"{pd.Timestamp(verified):%d %B %Y}" + (f" by {text.escape_markdown(who)}" if isinstance(who, str) and who
+                                                   else "")
 
 
 def _show_issues(issues) -> None:
@@ -110,7 +124,8 @@ def show(context: PageContext, editor: str) -> None:
         others = register.keys("assets")
         checked = editing.check(values, record_id=None if is_new else chosen, base=record,
                                 postcodes=loaders.postcodes(), assigner=loaders.assigner(), existing=others,
-                                today=pd.Timestamp.today().normalize())
+                                today=pd.Timestamp.today().normalize(),
+                                checked_today=bool(values.pop("checked_today")), editor=editor)
         _show_issues(checked.issues)
         if checked.record is not None:
             try:

@@ -1,4 +1,9 @@
-"""The Data page's freshness queue: records not verified for a while, in the chosen place."""
+"""The Data page's freshness queue: records not verified for a while, in the chosen place.
+
+"Mark verified" vouches for records as the editor saw them: each is marked at the
+version the list showed, and one changed since (edited or verified by someone
+else) is refused, named to the editor and left as it is, while the others are marked.
+"""
 
 from __future__ import annotations
 
@@ -10,10 +15,19 @@ from ecology.ui import loaders
 from ecology.ui.shell import PageContext
 
 GENERATION = "stale-list-generation"  # session state: bumped after each marking
+SHOWN = "stale-list-shown"  # session state: {"key", "ids", "versions", "names"} of the list as last drawn
+REFUSED = "stale-list-refused"  # session state: messages about rows not marked, shown after the rerun
+
+
+def _chosen(seen: dict, rows: list[int]) -> dict[str, int]:
+    """Return {record id: version} of the selected rows of the list the editor saw."""
+    return {seen["ids"][i]: seen["versions"][i] for i in rows if 0 <= i < len(seen["ids"])}
 
 
 def show(context: PageContext, editor: str | None, as_of: pd.Timestamp) -> None:
     """Draw the stale-record queue for the sidebar's place; editors can mark records verified."""
+    for message in st.session_state.pop(REFUSED, []):
+        st.warning(message, icon=":material/sync_problem:")
     months = st.number_input("Stale after (months without verification)", min_value=1, max_value=120,
                              value=freshness.stale_months(), step=1, key="stale-months",
                              help="Set the default with ECOLOGY_STALE_MONTHS.")
@@ -34,22 +48,35 @@ def show(context: PageContext, editor: str | None, as_of: pd.Timestamp) -> None:
                        mime="text/csv", key="download-checking")
     with st.expander("Stale records by local authority"):
         st.dataframe(freshness.by_place(stale, context.tree), hide_index=True, width="stretch")
-    # A new key after each marking: the old selection would otherwise land on the rows
-    # that moved up into the marked records' places.
+    # A new key after each marking, and for each place and threshold: an old selection would
+    # otherwise land on rows that moved into the ticked rows' places (records never chosen).
     generation = st.session_state.get(GENERATION, 0)
+    list_key = f"stale-list-{generation}-{context.place_code}-{int(months)}"
     picked = st.dataframe(
         checking, hide_index=True, width="stretch", height=min(460, 40 + 35 * len(checking)),
-        key=f"stale-list-{generation}",
-        on_select="rerun" if editor else "ignore", selection_mode="multi-row",
-        column_config={"Last verified": st.column_config.DateColumn(format="D MMM YYYY"),
-                       "Sample": st.column_config.CheckboxColumn(),
+        key=list_key, on_select="rerun" if editor else "ignore", selection_mode="multi-row",
+        column_config={"Sample": st.column_config.CheckboxColumn(),
                        "Months since": st.column_config.NumberColumn(format="%d")})
+    by_id = stale.set_index("asset_id")
+    drawn = {"key": list_key, "ids": checking["Record id"].tolist(),
+             "versions": [int(v) for v in by_id.loc[checking["Record id"], "version"]],
+             "names": checking["Name"].tolist()}
+    # The selection refers to the list as the editor saw it on the last run; this run re-read
+    # the register, and a record someone changed meanwhile must be checked at the version seen.
+    seen = st.session_state.get(SHOWN)
+    seen = seen if seen and seen["key"] == list_key else drawn
+    st.session_state[SHOWN] = drawn
     if not editor:
         return
-    chosen = [checking["Record id"].iloc[i] for i in (picked.selection.rows if picked else [])]
+    chosen = _chosen(seen, picked.selection.rows if picked else [])
     label = f"Mark {len(chosen)} selected as verified today" if chosen else "Select rows to mark them verified"
     if st.button(label, disabled=not chosen, icon=":material/verified:", key="mark-verified"):
-        count = loaders.the_register().verify("assets", chosen, editor, on=as_of.date())
+        result = loaders.the_register().verify("assets", chosen, editor, on=as_of.date())
+        names = dict(zip(seen["ids"], seen["names"]))
+        st.session_state[REFUSED] = [
+            f"{text.escape_markdown(str(names.get(record_id) or record_id))} ({text.escape_markdown(record_id)}) "
+            "was not marked verified: someone changed it after the list was shown, so what you checked may not "
+            "be what it says now. It is shown as it is now: look at it again." for record_id in result.refused]
         st.session_state[GENERATION] = generation + 1
-        st.toast(f"{count} records marked verified on {as_of:%d %B %Y} by {editor}.")
+        st.toast(f"{len(result.verified)} records marked verified on {as_of:%d %B %Y} by {editor}.")
         st.rerun()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from ecology import store, text
+from ecology import freshness, store, text
 from ecology.ui import loaders
 
 ACTION_LABELS = {"add": "Added", "edit": "Edited", "retire": "Retired", "restore": "Restored",
@@ -17,8 +17,16 @@ def changed_fields(before: dict | None, after: dict | None) -> pd.DataFrame:
     """Return Field, Before, After for the fields a change altered (bookkeeping left out)."""
     before, after = before or {}, after or {}
     fields = [k for k in after if k not in ("version",) and before.get(k) != after.get(k)]
-    return pd.DataFrame({"Field": fields, "Before": [str(before.get(k) or "") for k in fields],
-                         "After": [str(after.get(k) or "") for k in fields]})
+
+    def shown(record: dict, name: str) -> str:
+        value = record.get(name)
+        # An added record has no "before" at all; a missing date in a record means never verified.
+        if name == "last_verified" and value is None and record:
+            return freshness.NEVER
+        return str(value or "")
+
+    return pd.DataFrame({"Field": fields, "Before": [shown(before, k) for k in fields],
+                         "After": [shown(after, k) for k in fields]})
 
 
 def show(editor: str, record_id: str | None = None, key: str = "history") -> None:

@@ -1,7 +1,9 @@
 """The Data page's import: upload, map columns, read the report, then write (or not).
 
 Nothing reaches the register until an editor confirms, and then in one
-transaction: every accepted row or none.
+transaction: every accepted row or none. A merge takes only the fields the file
+gives (``ecology.provenance``), and is refused whole if a record it merges into
+changed after the check.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import json
 import pandas as pd
 import streamlit as st
 
-from ecology import export, ingest, readers, text
+from ecology import export, ingest, provenance, readers, store, text
 from ecology.ui import loaders
 
 STATE = "import"
@@ -28,7 +30,8 @@ def _read(upload, kind: str) -> dict:
     key = f"{kind}:{upload.name}:{hashlib.sha256(data).hexdigest()}"
     state = st.session_state.get(STATE)
     if state is None or state["key"] != key:
-        state = {"key": key, "name": upload.name, "raw": None, "refused": None, "prepared": None, "mapping": None}
+        state = {"key": key, "name": upload.name, "raw": None, "refused": None, "prepared": None, "mapping": None,
+                 "versions": {}}
         try:
             state["raw"] = readers.read(upload.name, data)
         except readers.ImportRefused as refused:
@@ -87,17 +90,22 @@ def _report(prepared: ingest.Prepared, stem: str) -> None:
                      key="import-duplicates")
 
 
-def _write(prepared: ingest.Prepared, kind: str, editor: str, duplicates: str, file_name: str) -> None:
-    in_store = prepared.duplicates[(prepared.duplicates["existing_id"].fillna("") != "")
-                                   & (prepared.duplicates["record_index"] >= 0)]
-    pairs = dict(zip(in_store["record_index"].astype(int), in_store["existing_id"]))
-    result = loaders.the_register().import_records(
-        kind, prepared.records, editor, merge_into=pairs if duplicates == MERGE else {},
-        skip=pairs.keys() if duplicates == SKIP else (), note=f"import of {file_name}")
+def _write(state: dict, kind: str, editor: str, duplicates: str, file_name: str) -> None:
+    prepared = state["prepared"]
+    plan = provenance.plan(prepared, state["versions"], merge=duplicates == MERGE)
+    try:
+        result = loaders.the_register().import_records(
+            kind, prepared.records, editor, merge_into=plan.merge_into, given=prepared.given,
+            versions=plan.versions, skip=plan.skip, note=f"import of {file_name}")
+    except store.Conflict as conflict:
+        state["prepared"] = None  # its matches and versions are out of date: check again
+        st.error(text.escape_markdown(str(conflict)), icon=":material/sync_problem:")
+        return
     st.session_state.pop(STATE, None)
-    st.success(f"Imported {file_name}: {result.added:,} added, {result.merged:,} merged into existing records, "
-               f"{result.skipped:,} duplicates skipped. Every change is in the history (batch {result.batch}).",
-               icon=":material/task_alt:")
+    unchanged = f" ({result.unchanged:,} already matched the file)" if result.unchanged else ""
+    st.success(f"Imported {file_name}: {result.added:,} added, {result.merged:,} merged into existing records"
+               f"{unchanged}, {result.skipped:,} duplicates skipped. Every change is in the history "
+               f"(batch {result.batch}).", icon=":material/task_alt:")
 
 
 def show(editor: str) -> None:
@@ -130,6 +138,8 @@ def show(editor: str) -> None:
                 raw, kind, mapping, postcodes=loaders.postcodes(), assigner=loaders.assigner(),
                 existing=register.keys(kind), source=source.strip() or upload.name,
                 today=pd.Timestamp.today().normalize())
+        # The versions the report is based on: a merge into a record changed since is refused.
+        state["versions"] = register.versions(kind, provenance.in_store(state["prepared"]).values())
         state["mapping"] = (mapping, source)
     prepared = state["prepared"]
     if prepared is None:
@@ -146,11 +156,14 @@ def show(editor: str) -> None:
                                      "skip": "Skip them and import the rest"}.get, disabled=not errors)
     duplicates = st.radio("Rows already in the register", [SKIP, MERGE], horizontal=True, key="import-duplicates-mode",
                           format_func={SKIP: "Skip them", MERGE: "Merge: update the existing record"}.get,
-                          disabled=not summary["duplicates_in_store"])
+                          disabled=not summary["duplicates_in_store"],
+                          help="A merge changes only the fields the file gives. A record keeps its own source, "
+                               "licence, attribution, status and verification unless the file gives them; a "
+                               "verification date from the file counts only when it is later than the record's.")
     blocked = (errors and on_error == "stop") or summary["accepted"] == 0
     if errors and on_error == "stop":
         st.caption(f"{errors:,} rows have errors: fix them and upload the file again, or choose to skip them.")
     noun = "record" if summary["accepted"] == 1 else "records"
     if st.button(f"Write {summary['accepted']:,} {noun} to the register", icon=":material/database_upload:",
                  disabled=bool(blocked), key="import-write"):
-        _write(prepared, kind, editor, duplicates, upload.name)
+        _write(state, kind, editor, duplicates, upload.name)

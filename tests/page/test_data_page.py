@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 
 import pytest
 import streamlit as st
@@ -83,6 +84,71 @@ def test_a_stale_form_is_refused_and_the_other_editors_change_survives(database)
     assert "Load the current version" in _labels(at)
 
 
+def _open_wylam(at: AppTest) -> None:
+    at.text_input(key="edit-search").set_value("Wylam Library").run()
+    at.selectbox(key="edit-record").set_value("library::wylam-library").run()
+
+
+def _save(at: AppTest) -> None:
+    next(b for b in at.get("form_submit_button") if b.label == "Save").click()
+    at.run()
+    assert not at.exception, at.exception[0].message if at.exception else ""
+
+
+def test_saving_an_edit_without_the_tick_does_not_mark_the_record_verified(database):
+    seeded = register.open_register(database).get("assets", "library::wylam-library")
+    at = _signed_in()
+    _open_wylam(at)
+    tick = next(c for c in at.checkbox if c.label == "I checked this record today")
+    assert tick.value is False and "records you and today's date" in tick.help
+    assert not [d for d in at.get("date_input") if d.label == "Last verified"]  # no date to set by hand
+    next(t for t in at.text_input if t.label == "Website").set_value("https://example.org/wylam")
+    _save(at)
+    assert any("Saved: Website (now version 2)" in s.value for s in at.success), [s.value for s in at.success]
+    stored = register.open_register(database).get("assets", "library::wylam-library")
+    assert (stored["website"], stored["last_verified"], stored["verified_by"]) == (
+        "https://example.org/wylam", seeded["last_verified"], None)
+
+
+def test_ticking_i_checked_this_today_records_the_editor_and_today(database):
+    at = _signed_in()
+    _open_wylam(at)
+    next(c for c in at.checkbox if c.label == "I checked this record today").check()
+    _save(at)
+    stored = register.open_register(database).get("assets", "library::wylam-library")
+    assert (stored["last_verified"], stored["verified_by"]) == (dt.date.today(), "alice")
+    assert any("Last verified, Verified by" in s.value for s in at.success), [s.value for s in at.success]
+    # The next run draws the form for the new version, unticked: a tick never carries over to the next save.
+    at.run()
+    assert next(c for c in at.checkbox if c.label == "I checked this record today").value is False
+    assert any(f"Last verified: {dt.date.today():%d %B %Y} by alice" in c.value for c in at.caption)
+
+
+def test_a_stale_mark_verified_is_refused_and_the_other_editors_edit_is_kept(database):
+    at = _signed_in()
+    listed = next(d for d in at.dataframe if (d.key or "").startswith("stale-list-"))
+    first, third = listed.value["Record id"].iloc[[0, 2]]
+    # Alice ticks two rows; AppTest cannot click a row, so the selection is set as a click would.
+    at.session_state[listed.key] = {"selection": {"rows": [0, 2], "columns": []}}
+    at.run()
+    mark = at.button(key="mark-verified")
+    assert mark.label == "Mark 2 selected as verified today"
+    # Bob changes the first record before Alice clicks: she vouched for what she saw, not for his edit.
+    other = register.open_register(database)
+    seen = other.get("assets", first)
+    other.update("assets", first, {"website": "https://example.org/bob"}, seen["version"], "bob")
+    mark.click().run()
+    assert not at.exception, at.exception[0].message if at.exception else ""
+    assert any(first in w.value.replace("\\", "") and "was not marked verified" in w.value for w in at.warning), \
+        [w.value for w in at.warning]
+    assert any("1 records marked verified" in t.value for t in at.toast), [t.value for t in at.toast]
+    kept = register.open_register(database).get("assets", first)
+    assert (kept["website"], kept["verified_by"], kept["last_verified"], kept["version"]) == (
+        "https://example.org/bob", seen["verified_by"], seen["last_verified"], seen["version"] + 1)
+    assert register.open_register(database).get("assets", third)["verified_by"] == "alice"
+    assert list(register.open_register(database).history(record_id=first)["who"][:1]) == ["bob"]
+
+
 def test_script_in_a_new_record_is_refused_and_nothing_is_written(database):
     at = _signed_in()
     before = register.open_register(database).revision()
@@ -121,6 +187,31 @@ def test_an_import_reports_bad_rows_writes_nothing_until_told_then_writes_the_go
     assert len(records) == before + 2
     added = records[records["name"].isin(["Singing for the Brain", "Stitch and Natter"])]
     assert set(added["lad_code"]) == {"E08000003", "E08000032"}
+
+
+def test_a_merge_keeps_provenance_and_is_refused_if_the_record_changed_after_the_check(database):
+    wylam = register.open_register(database).get("assets", "library::wylam-library")
+    csv = (f"Name,Post Code,Website\r\n{wylam['name']},{wylam['postcode']},https://example.org/friends\r\n"
+           ).encode("utf-8")
+    at = _signed_in()
+    at.file_uploader(key="import-file").set_value(("friends.csv", csv, "text/csv")).run()
+    at.button(key="import-check").click().run()
+    at.radio(key="import-duplicates-mode").set_value("merge").run()
+    # Bob edits the library after Alice's check: her write must not land on a record she did not see.
+    register.open_register(database).update("assets", "library::wylam-library", {"cost": "free"},
+                                            wylam["version"], "bob")
+    at.button(key="import-write").click().run()
+    assert not at.exception, at.exception[0].message if at.exception else ""
+    assert any("changed since the file was checked" in e.value for e in at.error), [e.value for e in at.error]
+    assert register.open_register(database).get("assets", "library::wylam-library")["website"] == wylam["website"]
+    # Checked again, the merge goes through and takes only the website.
+    at.button(key="import-check").click().run()
+    at.button(key="import-write").click().run()
+    assert any("1 merged" in s.value for s in at.success), [s.value for s in at.success]
+    merged = register.open_register(database).get("assets", "library::wylam-library")
+    kept = ("source", "licence", "attribution", "is_sample", "status", "last_verified", "verified_by", "latitude")
+    assert merged["website"] == "https://example.org/friends" and merged["cost"] == "free"
+    assert {f: merged[f] for f in kept} == {f: wylam[f] for f in kept}
 
 
 def test_undo_from_the_history_tab_restores_the_record(database):

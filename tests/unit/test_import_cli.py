@@ -108,3 +108,28 @@ def test_practitioners_are_stored_by_postcode_district_only(database, tmp_path, 
     assert bool(stored.loc["M14", "trained_safeguarding"]) and not bool(stored.loc["BD1", "trained_safeguarding"])
     text = json.dumps(report) + stored.to_json(date_format="iso")
     assert "Ann Example" not in text and "M14 5RB" not in text
+
+
+def test_a_record_edited_between_the_check_and_the_write_stops_the_whole_merge_with_exit_1(
+        database, tmp_path, capsys, monkeypatch):
+    from ecology import store
+
+    wylam = register.open_register(database).get("assets", "library::wylam-library")
+    path = tmp_path / "directory.csv"
+    path.write_text(GOOD + f"Friends,{wylam['name']},{wylam['postcode']},Reading,Loneliness\r\n", encoding="utf-8")
+    read_versions = store.Store.versions
+
+    def bob_edits_right_after_the_check(self, kind, record_ids):
+        seen = read_versions(self, kind, record_ids)
+        current = self.get("assets", "library::wylam-library")
+        self.update("assets", "library::wylam-library", {"website": "https://example.org/bob"}, current["version"],
+                    "bob")
+        return seen
+
+    monkeypatch.setattr(store.Store, "versions", bob_edits_right_after_the_check)
+    code, report = _run(capsys, str(path), "--kind", "assets", "--duplicates", "merge")
+    assert code == 1 and report["written"] is None
+    assert "changed since the file was checked" in report["conflict"] and "library::wylam-library" in report["conflict"]
+    assert _imported(database) == set()  # the two new rows were not written either
+    kept = register.open_register(database).get("assets", "library::wylam-library")
+    assert (kept["website"], kept["activities"]) == ("https://example.org/bob", wylam["activities"])

@@ -337,13 +337,31 @@ def test_defaults_for_status_date_source_licence_and_sample(prep):
                     source="Arts Council list")
     records = prepared.records
     assert records["status"].tolist() == ["active", "inactive", "active"]
-    assert records["last_verified"].tolist() == [TODAY, pd.Timestamp("2026-03-01"), pd.Timestamp("2026-02-03")]
+    # No date is not the import day: the row is never verified.
+    assert records["last_verified"].isna().tolist() == [True, False, False]
+    assert records["last_verified"].iloc[1:].tolist() == [pd.Timestamp("2026-03-01"), pd.Timestamp("2026-02-03")]
     assert (records["source"] == "Arts Council list").all()
     assert (records["licence"] == ingest.IMPORT_LICENCE).all()
     assert not records["is_sample"].any()
     assert _issue(prepared, 4, "status").severity == "warning"
     file_level = [i for i in prepared.issues if i.row is None]
     assert len(file_level) == 1 and "1 row(s) had no last_verified date" in file_level[0].message
+    assert "recorded as never verified" in file_level[0].message
+
+
+def test_blank_unreadable_and_future_dates_are_never_verified_not_the_import_day(prep):
+    prepared = prep([["name", "postcode", "last verified"], ["A", "M1 1AE", ""], ["B", "M1 1AE", "last spring"],
+                     ["C", "M1 1AE", "2027-01-01"], ["D", "M1 1AE", "2026-04-30"]])
+    dates = prepared.records["last_verified"]
+    assert dates.isna().tolist() == [True, True, True, False] and dates.iloc[3] == pd.Timestamp("2026-04-30")
+    assert TODAY not in set(dates.dropna())
+    for row, words in ((3, "is not a date"), (4, "is in the future")):
+        issue = _issue(prepared, row, "last_verified")
+        assert issue.severity == "warning" and words in issue.message
+        assert "recorded as never verified" in issue.message and "import date" not in issue.message
+    # Only the blank row counts as "no date"; the other two have their own warning.
+    file_level = [i for i in prepared.issues if i.row is None]
+    assert [i.message.split(":")[0] for i in file_level] == ["1 row(s) had no last_verified date"]
 
 
 def test_ids_kept_prefixed_or_derived_reproducibly(prep):

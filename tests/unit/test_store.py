@@ -38,11 +38,11 @@ def register(database_url: str) -> store.Store:
     register.engine.dispose()
 
 
-def test_a_new_database_is_migrated_to_the_latest_schema_with_every_schema_column(database_url):
+def test_a_new_database_is_migrated_to_the_head_revision_with_every_schema_column(database_url):
     engine = store.make_engine(database_url)
-    assert store.schema_version(engine) == 0
-    assert store.migrate(engine) == [m.version for m in store.MIGRATIONS]
-    assert store.schema_version(engine) == store.LATEST
+    assert store.schema_revision(engine) is None
+    assert store.migrate(engine) == list(store.REVISIONS)
+    assert store.schema_revision(engine) == store.HEAD
     assert store.migrate(engine) == []  # nothing left to do
     inspector = sa.inspect(engine)
     for kind in store.KINDS.values():
@@ -54,13 +54,13 @@ def test_a_new_database_is_migrated_to_the_latest_schema_with_every_schema_colum
 
 def test_a_migration_adds_a_column_and_keeps_every_existing_row(database_url):
     engine = store.make_engine(database_url)
-    store.migrate(engine, target=1)
+    assert store.migrate(engine, target="0001") == ["0001"]
     assert "verified_by" not in {c["name"] for c in sa.inspect(engine).get_columns("assets")}
     now = dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)
     with engine.connect().execution_options(write=True) as conn, conn.begin():
         conn.execute(sa.text("INSERT INTO assets (asset_id, name, is_sample, version, created_at, updated_at) "
                              "VALUES ('old:1', 'Kept', false, 3, :now, :now)"), {"now": now})
-    assert store.migrate(engine) == [2, 3]
+    assert store.migrate(engine) == ["0002", "0003"]
     register = store.Store(engine)
     kept = register.get("assets", "old:1")
     assert (kept["name"], kept["version"], kept["verified_by"]) == ("Kept", 3, None)
@@ -178,7 +178,8 @@ def test_adding_a_record_and_undoing_the_addition_retires_it(register):
 
 def test_verifying_records_who_and_when(register):
     register.seed({"assets": _frame(_asset("t:1"), _asset("t:2"))})
-    assert register.verify("assets", ["t:1"], "dana", on=dt.date(2026, 11, 20)) == 1
+    result = register.verify("assets", {"t:1": 1}, "dana", on=dt.date(2026, 11, 20))
+    assert (result.verified, result.refused) == (("t:1",), {})
     record = register.get("assets", "t:1")
     assert (record["last_verified"], record["verified_by"]) == (dt.date(2026, 11, 20), "dana")
     assert register.get("assets", "t:2")["verified_by"] is None
@@ -201,14 +202,16 @@ def test_moving_a_record_recomputes_its_area_codes(database_url):
 def test_an_import_is_written_whole_with_merges_and_skips(register):
     register.seed({"assets": _frame(_asset("t:1"))})
     incoming = _frame(_asset("import:a"), _asset("import:b"), _asset("import:c", name="Choir t:1 renamed",
-                                                                        website=None))
-    result = register.import_records("assets", incoming, "alice", merge_into={2: "t:1"}, skip=[1])
+                                                                        website=None, licence="Other"))
+    # Only the fields the file gave are merged: the name here, not the licence it was filled in with.
+    given = pd.DataFrame(False, index=incoming.index, columns=incoming.columns)
+    given.loc[2, "name"] = True
+    result = register.import_records("assets", incoming, "alice", merge_into={2: "t:1"}, given=given, skip=[1])
     assert (result.added, result.merged, result.skipped) == (1, 1, 1)
     assert sorted(register.records()["asset_id"]) == ["import:a", "t:1"]
     merged = register.get("assets", "t:1")
-    # Non-empty incoming fields win; empty ones keep what was there.
-    assert (merged["name"], merged["website"], merged["version"]) == (
-        "Choir t:1 renamed", "https://example.org/choir", 2)
+    assert (merged["name"], merged["website"], merged["licence"], merged["version"]) == (
+        "Choir t:1 renamed", "https://example.org/choir", "CC0", 2)
     batch = register.history()
     assert set(batch.loc[batch["batch"] == result.batch, "action"]) == {"import", "merge"}
 
@@ -261,3 +264,108 @@ def test_a_register_seeded_before_practitioners_existed_gets_them_once(register)
     assert len(register.records("practitioners")) == 2
     assert register.seed_new_kinds({"practitioners": people}) == []  # only once
     assert len(register.records("practitioners")) == 2
+
+
+# -- every write goes through the version check ------------------------------------------------
+
+def test_a_stale_mark_verified_is_refused_and_the_other_editors_edit_is_kept(register):
+    register.seed({"assets": _frame(_asset("t:1"), _asset("t:2"))})
+    dana_saw = {"t:1": 1, "t:2": 1}  # Dana's freshness list, read before Erin's edit
+    erin = store.Store(store.make_engine(register.engine.url.render_as_string(hide_password=False)))
+    erin.update("assets", "t:1", {"website": "https://example.org/moved"}, 1, "erin")
+    erin.engine.dispose()
+    result = register.verify("assets", dana_saw, "dana", on=dt.date(2026, 11, 20))
+    assert result.verified == ("t:2",) and set(result.refused) == {"t:1"}
+    assert "changed by someone else" in result.refused["t:1"]
+    edited = register.get("assets", "t:1")
+    assert (edited["website"], edited["last_verified"], edited["verified_by"], edited["version"]) == (
+        "https://example.org/moved", dt.date(2025, 1, 15), None, 2)
+    assert list(register.history(record_id="t:1")["action"]) == ["edit"]
+    assert (register.get("assets", "t:2")["verified_by"], register.get("assets", "t:2")["version"]) == ("dana", 2)
+
+
+def test_marking_verified_without_the_versions_seen_is_refused(register):
+    register.seed({"assets": _frame(_asset("t:1"))})
+    with pytest.raises(TypeError, match="version"):
+        register.verify("assets", ["t:1"], "dana")
+    assert register.get("assets", "t:1")["verified_by"] is None
+
+
+def test_an_edit_or_retirement_without_the_version_read_is_refused(register):
+    register.seed({"assets": _frame(_asset("t:1"))})
+    with pytest.raises(TypeError, match="version"):
+        register.update("assets", "t:1", {"name": "Unchecked"}, None, "alice")
+    with pytest.raises(TypeError, match="version"):
+        register.retire("assets", "t:1", None, "alice")
+    assert (register.get("assets", "t:1")["name"], register.get("assets", "t:1")["version"]) == ("Choir t:1", 1)
+
+
+def test_an_editor_records_who_verified_through_an_edit_or_an_addition(register):
+    register.seed({"assets": _frame(_asset("t:1"))})
+    stored = register.update("assets", "t:1", {"last_verified": dt.date(2026, 11, 20), "verified_by": "alice"}, 1,
+                             "alice")
+    assert (stored["last_verified"], stored["verified_by"]) == (dt.date(2026, 11, 20), "alice")
+    assert register.add("assets", _asset("t:9", verified_by="alice"), "alice")["verified_by"] == "alice"
+    assert register.add("assets", _asset("t:10"), "alice")["verified_by"] is None
+
+
+def _given(frame: pd.DataFrame, row: int, *fields: str) -> pd.DataFrame:
+    given = pd.DataFrame(False, index=frame.index, columns=frame.columns)
+    given.loc[row, list(fields)] = True
+    return given
+
+
+def test_a_merge_into_a_record_changed_since_the_file_was_checked_writes_nothing(register):
+    register.seed({"assets": _frame(_asset("t:1"))})
+    checked = register.versions("assets", ["t:1", "not:there"])
+    assert checked == {"t:1": 1}
+    register.update("assets", "t:1", {"website": "https://example.org/edited"}, 1, "erin")
+    before = register.revision()
+    incoming = _frame(_asset("import:new"), _asset("import:c", website="https://example.org/from-file"))
+    with pytest.raises(store.Conflict, match="changed since the file was checked"):
+        register.import_records("assets", incoming, "alice", merge_into={1: "t:1"},
+                                given=_given(incoming, 1, "website"), versions=checked)
+    assert register.revision() == before
+    assert register.get("assets", "t:1")["website"] == "https://example.org/edited"
+    assert register.get("assets", "import:new") is None
+
+
+# PostgreSQL only: SQLite takes the write lock at BEGIN, so no other writer can get in between.
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+def test_a_merge_checks_the_version_inside_its_transaction_too(register):
+    register.seed({"assets": _frame(_asset("t:1"))})
+    erin = store.Store(store.make_engine(register.engine.url.render_as_string(hide_password=False)))
+    done = []
+
+    # Erin's edit lands between the import's read of the record and its update (read committed).
+    @sa.event.listens_for(register.engine, "before_cursor_execute")
+    def _edit_meanwhile(_conn, _cursor, statement, *_):
+        if statement.lstrip().upper().startswith("UPDATE ASSETS") and not done:
+            done.append(True)
+            erin.update("assets", "t:1", {"website": "https://example.org/edited"}, 1, "erin")
+
+    incoming = _frame(_asset("import:new"), _asset("import:c", website="https://example.org/from-file"))
+    with pytest.raises(store.Conflict, match="while importing"):
+        register.import_records("assets", incoming, "alice", merge_into={1: "t:1"},
+                                given=_given(incoming, 1, "website"))
+    sa.event.remove(register.engine, "before_cursor_execute", _edit_meanwhile)
+    erin.engine.dispose()
+    assert done and register.get("assets", "t:1")["website"] == "https://example.org/edited"
+    assert register.get("assets", "import:new") is None
+
+
+def test_a_merge_needs_to_know_which_fields_the_file_gave(register):
+    register.seed({"assets": _frame(_asset("t:1"))})
+    with pytest.raises(ValueError, match="given"):
+        register.import_records("assets", _frame(_asset("import:c")), "alice", merge_into={0: "t:1"})
+    assert register.get("assets", "t:1")["version"] == 1
+
+
+def test_a_merge_that_changes_nothing_is_not_written(register):
+    register.seed({"assets": _frame(_asset("t:1"))})
+    incoming = _frame(_asset("import:c", source="Another list"))  # same website as stored
+    result = register.import_records("assets", incoming, "alice", merge_into={0: "t:1"},
+                                     given=_given(incoming, 0, "website"))
+    assert (result.merged, result.unchanged) == (0, 1)
+    assert register.get("assets", "t:1")["version"] == 1
+    assert "merge" not in set(register.history(record_id="t:1")["action"])
