@@ -7,17 +7,18 @@ from ecology.ui import loaders, mapview, shell
 
 context = shell.setup("app.py")
 tree, code = context.tree, context.place_code
-summary = overview.summarise(tree, loaders.indicators(), code)
+summary = overview.summarise(tree, loaders.gap_inputs(), code)
 
 st.title(summary.label)
 st.caption(summary.context_line)
 
 figures = st.columns(4)
-figures[0].metric("Population (mid-2020)", f"{summary.population:,}")
+figures[0].metric("Residents (Census 2021)", f"{summary.population:,}")
 figures[1].metric("Aged 65+", f"{summary.share_65_plus:.1%}")
 figures[2].metric("IMD 2025 average score", f"{summary.imd2025_average_score:.1f}",
                   help="Index of Multiple Deprivation: higher means more deprived. Areas larger than a "
-                       "local authority are population-weighted averages of their local authorities. "
+                       "local authority are averages of their local authorities weighted by Census 2021 "
+                       "residents (a split authority by its residents in each ICB). "
                        f"IMD 2019 score: {summary.imd2019_average_score:.1f} (editions use different "
                        "indicators, so the two are not strictly comparable).")
 if summary.imd2025_rank is not None:
@@ -31,7 +32,7 @@ focus_lads = None if level == "england" else maps.select_features(
     loaders.web_layer("lad"), "lad_code", tree.lads_within(code))
 fmap = maps.overview_map(icbs, focus_lads)
 
-table = overview.sub_areas(tree, loaders.indicators(), code)
+table = overview.sub_areas(tree, loaders.gap_inputs(), code)
 map_column, list_column = st.columns([3, 2])
 with map_column:
     mapview.show_map(fmap, key="overview-map")
@@ -50,10 +51,10 @@ with list_column:
         },
     )
 real_assets, sample_offers = overview.asset_counts(loaders.assets(), tree, code)
-st.page_link("pages/1_Assets.py", label=f"{real_assets:,} real venues (museums and libraries) and "
+st.page_link("pages/1_Assets.py", label=f"{real_assets:,} real venues (museums, libraries and cinemas) and "
              f"{sample_offers:,} generated sample offers in {summary.label}: see them on the Assets page",
              icon=":material/location_on:", query_params=shell.link_params(context))
 st.info("Practitioners, ICS maturity stage and gap rank join this overview as those pages are built.",
         icon=":material/info:")
 shell.attribution(["icb_boundaries", "nhs_regions", "lad_boundaries", "lsoa_icb_lookup", "imd2025",
-                   "imd2019", "population"])
+                   "imd2019", "census2021"])

@@ -47,7 +47,7 @@ def naive_table(inputs, provision: pd.DataFrame, level: str, theme: str | None) 
         per.append(n / population * 10_000 if population else np.nan)
     base["assets"], base["assets_per_10k"] = counts, per
     base["provision_percentile"] = gaps.percentile(base["assets_per_10k"])
-    base["gap_score"] = gaps.percentile(base["imd_score"]) - base["provision_percentile"]
+    base["gap_score"] = gaps.percentile(base["need"]) - base["provision_percentile"]
     return base.sort_values("gap_score", ascending=False)
 
 

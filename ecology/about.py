@@ -32,8 +32,24 @@ METHODS = """
 - **Deprivation.** IMD 2025 average scores (higher = more deprived) on 2024 local authorities, and
   IMD 2019 for comparison: the official 2019 district summaries where the district existed in 2019,
   and a re-aggregation (not an official release) for the seven districts created since. Figures for
-  regions and ICBs are population-weighted averages of their local authorities.
-- **Population** is the ONS mid-2020 estimate, the newest age breakdown by district available here.
+  regions and ICBs are averages of their local authorities weighted by Census 2021 residents.
+- **Population** is Census 2021 usual residents (ONS), summed from LSOAs. The Census gives age bands
+  0-15 and 65+: per-10,000 figures for dementia, falls and frailty and end of life are per 10,000
+  residents aged 65+, those for children and young people's mental health per 10,000 aged 0-15, the
+  rest per 10,000 residents of all ages.
+- **ICBs and regions from local authorities.** One function builds every ICB and region figure on
+  every page and in every command: a local authority split between ICBs is apportioned by the
+  Census 2021 residents of its LSOAs in each (13 authorities are split), not by how many LSOAs each
+  holds; counts are apportioned, scores weighted by residents, and a prevalence is the ratio of
+  apportioned registers to apportioned list sizes.
+- **Need by theme.** Dementia: modelled dementia prevalence; mental health: depression and serious
+  mental illness prevalence; respiratory: COPD and asthma prevalence (all QOF 2019/20, modelled by
+  the House of Commons Library on 2020 local authorities and summed exactly into 2023 ones, whose
+  changes are whole-district merges); children and young people's mental health: IDACI; falls and
+  frailty, end of life: IDAOPI with the share aged 65+; loneliness: the loneliness index by LSOA
+  weighted by Census residents; long-term conditions and general wellbeing: the IoD 2025 health
+  domain; every other theme: the IMD 2025. Two indicators are combined as the mean of their
+  percentiles. The IMD can be chosen for any theme on the Coverage gaps page.
 - **Assets.** Real venues are potential assets: museums open at the end of the Mapping Museums
   project (2021) and static public libraries open in 2023 (mobile, prison and archive sites left
   out). There is no open register of creative health offers, so the app adds **2,000 generated

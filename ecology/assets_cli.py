@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ecology import export, filters, geography, register, schema, taxonomy
+from ecology import export, filters, geography, pcn, register, schema, taxonomy
 
 
 class UsageError(Exception):
@@ -27,11 +27,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         parser.add_argument(option, action="append", default=[], metavar="TERM",
                             help=f"repeat for any of several; a term id, label or synonym ({ids})")
     parser.add_argument("--verified-within-months", type=int, metavar="N")
-    parser.add_argument("--no-sample", action="store_true", help="leave out generated sample records")
-    parser.add_argument("--no-venues", action="store_true", help="leave out museums and libraries")
+    parser.add_argument("--include-sample", action="store_true",
+                        help="list generated sample records too (default: real records only)")
+    parser.add_argument("--no-venues", action="store_true", help="leave out museums, libraries and cinemas")
     parser.add_argument("--search", default="", help="name or organisation contains this text")
     parser.add_argument("--near", metavar="POSTCODE")
     parser.add_argument("--within-km", type=float, metavar="N", default=5.0)
+    parser.add_argument("--pcn", metavar="NAME_OR_CODE",
+                        help="keep assets within --within-km of any practice of this Primary Care Network")
+    parser.add_argument("--per-pcn", action="store_true",
+                        help="instead of the assets, write per PCN how many of them lie within --within-km (csv)")
     parser.add_argument("--format", choices=("csv", "geojson", "oruk"), default="csv")
     parser.add_argument("--out", type=Path, help="write here instead of standard output")
 
@@ -62,6 +67,11 @@ def filter_from(args: argparse.Namespace, tree: geography.PlaceTree,
         if found["status"] != "ok":
             raise UsageError(f"postcode {args.near!r}: {found['reason']}")
         near = (float(found["lat"]), float(found["lon"]))
+    points, points_label = (), ""
+    if getattr(args, "pcn", None):
+        network = _one_pcn(args.pcn)
+        points = pcn.practice_points(_pcn_tables()[1], network["pcn_code"])
+        points_label = f"the practices of {network['pcn_name']} ({network['pcn_code']})"
     return filters.AssetFilter(
         place=args.place,
         health_focus=resolve_terms("health_focus", args.health_focus),
@@ -70,9 +80,28 @@ def filter_from(args: argparse.Namespace, tree: geography.PlaceTree,
         referral_route=resolve_terms("referral_route", args.referral_route),
         cost=resolve_terms("cost", args.cost),
         kind=resolve_terms("kind", args.kind), verified_within_months=args.verified_within_months,
-        include_sample=not args.no_sample, include_venues=not args.no_venues, search=args.search,
-        near=near, within_km=args.within_km if near else None,
+        include_sample=args.include_sample, include_venues=not args.no_venues, search=args.search,
+        near=near, within_km=args.within_km if near or points else None,
+        near_points=points, near_points_label=points_label,
     )
+
+
+def _pcn_tables() -> tuple[pd.DataFrame, pd.DataFrame]:
+    from ecology import paths
+
+    return (pd.read_parquet(paths.build_dir() / "pcns.parquet"), pd.read_parquet(paths.build_dir() / "pcn_practices.parquet"))
+
+
+def _one_pcn(text: str) -> pd.Series:
+    """Return the one PCN a name or code names (UsageError listing up to five if several or none match)."""
+    found = pcn.find_pcns(_pcn_tables()[0], text)
+    exact = found[found["pcn_code"].str.lower() == text.strip().lower()]
+    if len(exact) == 1 or len(found) == 1:
+        return (exact if len(exact) == 1 else found).iloc[0]
+    if found.empty:
+        raise UsageError(f"no Primary Care Network has {text!r} in its name or code")
+    names = "; ".join(f"{r.pcn_name} ({r.pcn_code})" for r in found.head(5).itertuples())
+    raise UsageError(f"{len(found)} Primary Care Networks match {text!r}: {names}. Give more of the name or the code.")
 
 
 def render(found: pd.DataFrame, fmt: str) -> str:
@@ -94,7 +123,11 @@ def run(args: argparse.Namespace) -> int:
         return 2
     assets = register.open_register().records("assets")
     found = filters.apply(assets, tree, chosen)
-    text = render(found, args.format)
+    if args.per_pcn:
+        networks, practices = _pcn_tables()
+        text = export.table_to_csv(pcn.per_pcn_table(found, networks, practices, args.within_km))
+    else:
+        text = render(found, args.format)
     if args.out:
         args.out.write_text(text, encoding="utf-8")
         print(f"wrote {len(found):,} assets ({filters.describe(chosen, tree)}) to {args.out}", file=sys.stderr)

@@ -26,6 +26,8 @@ import pandas as pd
 import shapely
 
 from ecology import paths, postcode, schema, sources
+from ecology import need_build
+from ecology import arts_build
 
 BNG = "EPSG:27700"  # British National Grid, metres
 WGS84 = "EPSG:4326"
@@ -297,13 +299,16 @@ def make_assets(files: dict[str, Path], out: Path) -> dict:
                      ignore_index=True)
     real = with_codes(real)
     real = real[real["lad_code"].notna()].reset_index(drop=True)  # a few sit offshore of England
+    # Cinemas are venues too, but not places for the sample offers (kept as they were).
+    cinemas, _counts = arts_build.england_cinemas(files[arts_build.CINEMA_FILE], assigner,
+                                                  files[arts_build.UK_LAD_FILE])
 
     lads = gpd.read_parquet(build / "lads_full.parquet")[["lad_code", "lad_name", "geometry"]]
     population = pd.read_csv(files["population/mye2020_age_bands_lad23_en.csv"]).rename(
         columns={"lad23cd": "lad_code"})[["lad_code", "total_population"]]
     lads = lads.merge(population, on="lad_code")
     offers = with_codes(sample.generate(lads, real))
-    assets = schema.conform(pd.concat([real, offers], ignore_index=True))
+    assets = schema.conform(pd.concat([real, cinemas, offers], ignore_index=True))
     problems = schema.validate(assets)
     if problems:
         raise ValueError(f"the asset table is invalid: {problems[:5]}")
@@ -319,6 +324,7 @@ def make_assets(files: dict[str, Path], out: Path) -> dict:
     practitioners.to_parquet(out / "practitioners.parquet", index=False)
     return {"museums": int(assets["asset_id"].str.startswith("museum:").sum()),
             "libraries": int(assets["asset_id"].str.startswith("library:").sum()),
+            "cinemas": int(assets["asset_id"].str.startswith("cinema:").sum()),
             "sample_offers": int(assets["is_sample"].sum()), "gp_practices": len(gps),
             "sample_practitioners": len(practitioners)}
 
@@ -346,13 +352,24 @@ TARGETS = (
            make_geography),
     Target("indicators", ("imd2025", "imd2019", "imd2019_lad23", "population"),
            ("lad_indicators.parquet",), make_indicators),
+    # Reads icbs.parquet (geography, built first) for each ICB's NHS region.
+    Target("need",
+           ("qof_prevalence", "hoc_lsoa_lookup", "lsoa11_lad22_lookup", "lad22_lad23_lookup", "loneliness",
+            "census2021", "imd2025", "lsoa_lad_lookup", "lsoa_icb_lookup", "icb_boundaries", "nhs_regions"),
+           need_build.OUTPUTS, need_build.make_need),
     Target("postcodes", ("postcodes",), ("postcodes.npz", "districts.parquet"), make_postcodes),
     # Listed after geography and postcodes, whose outputs it reads; their
     # inputs are part of its key so it rebuilds when they change.
     Target("assets",
-           ("museums", "libraries", "gp_practices", "population", "postcodes", "icb_boundaries",
+           ("museums", "libraries", "cinemas", "gp_practices", "population", "postcodes", "icb_boundaries",
             "lad_boundaries", "lsoa_icb_lookup", "lsoa_lad_lookup"),
            ("assets.parquet", "gp_practices.parquet", "practitioners.parquet"), make_assets),
+    # After geography and assets: reads lads.parquet, the boundaries and gp_practices.parquet.
+    Target("arts",
+           ("ace_investment", "ace_project_grants", "cinemas", "nhs_structure", "lad22_lad23_lookup",
+            "hoc_lsoa_lookup", "lsoa11_lad22_lookup", "gp_practices", "postcodes", "icb_boundaries", "nhs_regions",
+            "lad_boundaries", "lsoa_icb_lookup", "lsoa_lad_lookup"),
+           arts_build.OUTPUTS, arts_build.make_arts),
 )
 
 
@@ -363,7 +380,9 @@ def _code_fingerprint() -> str:
     digest = hashlib.sha256()
     here = Path(__file__).parent
     for module in (Path(__file__), Path(postcode.__file__), here / "schema.py", here / "venues.py",
-                   here / "sample.py", here / "practitioner_sample.py", paths.authored_data_dir() / "taxonomy.json"):
+                   here / "sample.py", here / "practitioner_sample.py", here / "need_build.py",
+                   here / "arts_build.py",
+                   paths.authored_data_dir() / "taxonomy.json"):
         digest.update(module.read_bytes())
     return digest.hexdigest()
 

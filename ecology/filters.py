@@ -39,6 +39,8 @@ class AssetFilter:
     include_venues: bool = True
     search: str = ""
     near: tuple[float, float] | None = None  # (latitude, longitude), WGS84 degrees
+    near_points: tuple[tuple[float, float], ...] = ()  # e.g. a PCN's practices: near any of them
+    near_points_label: str = ""  # what those points are, e.g. "the practices of Bradford North PCN"
     within_km: float | None = None
     as_of: pd.Timestamp = field(default_factory=lambda: pd.Timestamp.today().normalize())
 
@@ -49,6 +51,32 @@ def distance_km(lat: np.ndarray, lon: np.ndarray, from_lat: float, from_lon: flo
     lat2, lon2 = np.radians(np.asarray(lat, dtype=float)), np.radians(np.asarray(lon, dtype=float))
     a = np.sin((lat2 - lat1) / 2) ** 2 + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
     return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(a))
+
+
+KM_PER_DEGREE_LAT = np.pi * EARTH_RADIUS_KM / 180
+
+
+def within_km_of_any(lat: np.ndarray, lon: np.ndarray, points_lat: np.ndarray, points_lon: np.ndarray,
+                     km: float) -> np.ndarray:
+    """Return True for each (lat, lon) within ``km`` (great circle) of any of the points (none: all False)."""
+    near = np.zeros(len(lat), dtype=bool)
+    if len(points_lat) == 0:
+        return near
+    # Only points inside the padded bounding box can be near: test those alone.
+    pad_lat = km / KM_PER_DEGREE_LAT
+    widest = np.cos(np.radians(min(np.max(np.abs(points_lat)) + pad_lat, 89.0)))
+    pad_lon = km / (KM_PER_DEGREE_LAT * widest)
+    with np.errstate(invalid="ignore"):
+        box = ((lat >= points_lat.min() - pad_lat) & (lat <= points_lat.max() + pad_lat)
+               & (lon >= points_lon.min() - pad_lon) & (lon <= points_lon.max() + pad_lon))
+    candidates = np.flatnonzero(box)
+    for plat, plon in zip(points_lat, points_lon):
+        if len(candidates) == 0:
+            break
+        close = distance_km(lat[candidates], lon[candidates], plat, plon) <= km
+        near[candidates[close]] = True
+        candidates = candidates[~close]
+    return near
 
 
 def _has_any(column: pd.Series, terms: tuple[str, ...]) -> np.ndarray:
@@ -87,6 +115,10 @@ def mask(assets: pd.DataFrame, tree: PlaceTree, chosen: AssetFilter) -> np.ndarr
     if chosen.near is not None and chosen.within_km is not None:
         far = distance_km(assets["latitude"].to_numpy(), assets["longitude"].to_numpy(), *chosen.near)
         keep &= np.nan_to_num(far, nan=np.inf) <= chosen.within_km
+    if chosen.near_points and chosen.within_km is not None:
+        points = np.asarray(chosen.near_points, dtype=float)
+        keep &= within_km_of_any(assets["latitude"].to_numpy(dtype=float), assets["longitude"].to_numpy(dtype=float),
+                                 points[:, 0], points[:, 1], chosen.within_km)
     return keep
 
 
@@ -126,4 +158,6 @@ def describe(chosen: AssetFilter, tree: PlaceTree) -> str:
         parts.append(f"name or organisation contains “{chosen.search.strip()}”")
     if chosen.near is not None and chosen.within_km is not None:
         parts.append(f"within {chosen.within_km:g} km")
+    if chosen.near_points and chosen.within_km is not None:
+        parts.append(f"within {chosen.within_km:g} km of {chosen.near_points_label or 'the chosen points'}")
     return " · ".join(parts)

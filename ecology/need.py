@@ -73,6 +73,15 @@ class NeedMeasure:
     def columns(self) -> list[str]:
         return [c.column for c in self.components]
 
+    @property
+    def need_label(self) -> str:
+        """Return what the need column holds, e.g. "Need: dementia prevalence (all ages, % of ...)"."""
+        if len(self.components) == 1:
+            component = self.components[0]
+            suffix = " (%)" if component.unit == "%" and "%" not in component.label else ""
+            return f"Need: {component.label}{suffix}"
+        return "Need (mean percentile of its indicators, 0-100)"
+
 
 DEMENTIA = Component("dem_prevalence", "dementia prevalence (all ages, % of registered patients)", "%", QOF)
 DEPRESSION = Component("dep_prevalence", "depression prevalence (18+, % of registered patients)", "%", QOF)
@@ -128,9 +137,10 @@ def percentile(values: pd.Series) -> pd.Series:
 
 
 def need_values(table: pd.DataFrame, measure: NeedMeasure) -> pd.Series:
-    """Return the need of each row under ``measure``: the indicator itself, or the mean percentile
-    of two (missing where any component is missing)."""
+    """Return the need of each row under ``measure``: the indicator itself (a fraction as a
+    percentage), or the mean percentile of two (missing where any component is missing)."""
     if len(measure.components) == 1:
-        return table[measure.columns[0]].astype("float64")
+        values = table[measure.columns[0]].astype("float64")
+        return (100 * values).round(4) if measure.components[0].unit == "%" else values
     parts = pd.concat([percentile(table[c].astype("float64")) for c in measure.columns], axis=1)
     return parts.mean(axis=1, skipna=False).round(2)

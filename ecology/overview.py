@@ -1,16 +1,16 @@
 """Headline figures for a place: population, deprivation, and its sub-areas.
 
-Figures for regions and ICBs add up their local authorities (each counted in
-its majority ICB). IMD average scores of several local authorities are
-combined weighted by mid-2020 population, which matches how MHCLG builds a
-district's average score from its LSOAs.
+Every figure comes from the area tables that Coverage gaps ranks
+(``gaps.GapInputs.need``, built by ``ecology.areas``): Census 2021 residents,
+and for an ICB or region its local authorities' figures with a split authority
+apportioned by the residents of its LSOAs; IMD scores are weighted by residents.
+So an ICB has one population and one IMD score across the app.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numpy as np
 import pandas as pd
 
 from ecology.geography import LEVEL_NAMES, PlaceTree
@@ -23,7 +23,7 @@ class PlaceSummary:
     level_name: str
     breadcrumb: tuple[str, ...]  # labels from England down to the parent
     n_local_authorities: int
-    population: int  # mid-2020
+    population: int  # Census 2021 usual residents
     share_65_plus: float  # 0-1
     imd2025_average_score: float  # population-weighted; higher = more deprived
     imd2019_average_score: float
@@ -42,56 +42,51 @@ class PlaceSummary:
         return line
 
 
-def _weighted(frame: pd.DataFrame, column: str) -> float:
-    weights = frame["total_population"].to_numpy(dtype="float64")
-    values = frame[column].to_numpy(dtype="float64")
-    ok = np.isfinite(values)
-    return float(np.average(values[ok], weights=weights[ok])) if ok.any() else float("nan")
+def _row(inputs, level: str, code: str) -> pd.Series:
+    table = inputs.need(level)
+    return table.loc[table["area_code"] == code].iloc[0]
 
 
-def summarise(tree: PlaceTree, indicators: pd.DataFrame, code: str) -> PlaceSummary:
-    """Return the headline figures of one place."""
+def summarise(tree: PlaceTree, inputs, code: str) -> PlaceSummary:
+    """Return the headline figures of one place (``inputs``: ``gaps.GapInputs``)."""
     place = tree.get(code)
-    lads = indicators[indicators["lad_code"].isin(tree.lads_within(code))]
-    rank = None
-    if place["level"] == "lad" and len(lads):
-        rank = int(lads["imd2025_imd_rank_average_score"].iloc[0])
+    row = _row(inputs, place["level"], code)
     cauth = place.get("cauth_name")
     return PlaceSummary(
         code=code,
         label=place["label"],
         level_name=LEVEL_NAMES[place["level"]],
         breadcrumb=tuple(tree.label(c) for c in tree.ancestors(code)),
-        n_local_authorities=len(lads),
-        population=int(lads["total_population"].sum()),
-        share_65_plus=float(lads["pop_65_plus"].sum() / max(lads["total_population"].sum(), 1)),
-        imd2025_average_score=_weighted(lads, "imd2025_imd_average_score"),
-        imd2019_average_score=_weighted(lads, "imd2019_imd_average_score"),
-        imd2025_health_score=_weighted(lads, "imd2025_health_average_score"),
-        imd2025_rank=rank,
+        n_local_authorities=len(tree.lads_within(code)),
+        population=int(row["pop21_total"]),
+        share_65_plus=float(row["pop21_65_plus"] / max(row["pop21_total"], 1)),
+        imd2025_average_score=float(row["imd_score"]),
+        imd2019_average_score=float(row["imd2019_score"]),
+        imd2025_health_score=float(row["health_score"]),
+        imd2025_rank=int(row["imd_rank"]) if place["level"] == "lad" else None,
         combined_authority=cauth if isinstance(cauth, str) else None,
     )
 
 
-def sub_areas(tree: PlaceTree, indicators: pd.DataFrame, code: str) -> pd.DataFrame:
+def sub_areas(tree: PlaceTree, inputs, code: str) -> pd.DataFrame:
     """Return one row per child place (or the place itself for a local authority).
 
     Columns: code, name, local_authorities (left out when every row is one local
-    authority), population, imd2025_average_score, share_65_plus (0-1), sorted
-    by IMD 2025, most deprived first.
+    authority), population (Census 2021), imd2025_average_score, share_65_plus (0-1),
+    sorted by IMD 2025, most deprived first.
     """
     children = tree.children(code) or [code]
     rows = []
     for child in children:
-        lads = indicators[indicators["lad_code"].isin(tree.lads_within(child))]
-        population = int(lads["total_population"].sum())
+        level = tree.get(child)["level"]
+        row = _row(inputs, level, child)
         rows.append({
             "code": child,
             "name": tree.get(child)["short_name"],
-            "local_authorities": len(lads),
-            "population": population,
-            "imd2025_average_score": round(_weighted(lads, "imd2025_imd_average_score"), 1),
-            "share_65_plus": round(float(lads["pop_65_plus"].sum() / max(population, 1)), 3),
+            "local_authorities": len(tree.lads_within(child)),
+            "population": int(row["pop21_total"]),
+            "imd2025_average_score": round(float(row["imd_score"]), 1),
+            "share_65_plus": round(float(row["pop21_65_plus"] / max(row["pop21_total"], 1)), 3),
         })
     table = pd.DataFrame(rows).sort_values("imd2025_average_score", ascending=False, ignore_index=True)
     if (table["local_authorities"] == 1).all():

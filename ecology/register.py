@@ -1,9 +1,10 @@
 """Opening the register the app reads: migrated, and seeded on first start.
 
 On first start the register is empty, so it is filled once with what the data
-build made: the real venues (museums, libraries), the generated sample
+build made: the real venues (museums, libraries, cinemas), the generated sample
 offers and the generated sample practitioners, each marked as such. From then on the app reads assets from the
-register, and a coordinator's imports and edits add to it.
+register, and a coordinator's imports and edits add to it. Real venues that a
+newer build adds (cinemas) are offered to an older register once each.
 """
 
 from __future__ import annotations
@@ -32,7 +33,12 @@ def open_register(url: str | None = None, locate=None) -> store.Store:
     register = store.Store.open(url, locate=locate)
     if not register.is_seeded():
         register.seed(seed_records())
-    elif register.never_held("practitioners"):
+        return register
+    if register.never_held("practitioners"):
         # A register seeded by an older version lacks kinds added since (practitioners).
         register.seed_new_kinds({k: v for k, v in seed_records().items() if k != "assets"})
+    assets = paths.build_dir() / "assets.parquet"
+    if assets.is_file():
+        # ... and real venues added since (cinemas); those it ever held are left as they are.
+        register.seed_new_venues(pd.read_parquet(assets, columns=list(store.KINDS["assets"].columns)))
     return register

@@ -14,13 +14,13 @@ def sample_count(records: pd.DataFrame) -> int:
 
 
 def describe(records: pd.DataFrame, backend: str) -> str:
-    """Return e.g. "The register (a SQLite file) holds 7,449 assets: 5,449 real venues, ..."."""
+    """Return e.g. "The register (a SQLite file) holds 8,116 assets: 6,116 real venues, ..."."""
     live = records[records["retired_at"].isna()]
     retired = len(records) - len(live)
     venues = int(((live["kind"] == "venue") & ~live["is_sample"]).sum())
     sample = int(live["is_sample"].sum())
     other = len(live) - venues - sample
-    parts = [f"{venues:,} real venues (museums and libraries)", f"{sample:,} generated sample records",
+    parts = [f"{venues:,} real venues (museums, libraries and cinemas)", f"{sample:,} generated sample records",
              f"{other:,} other records (imported or added by editors)"]
     tail = f"; {retired:,} retired records are kept in the history" if retired else ""
     return (f"The register ({BACKEND_NAMES.get(backend, backend)}) holds {len(live):,} assets: "

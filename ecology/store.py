@@ -462,6 +462,42 @@ class Store:
             filled.append(kind)
         return filled
 
+    def _held_ids(self, conn, ids: list[str]) -> set[str]:
+        """Return which of these asset ids the register holds a row or any history for."""
+        table, changes = self._tables["assets"], self._tables["changes"]
+        held: set[str] = set()
+        for start in range(0, len(ids), 500):  # bounded IN lists, for SQLite's parameter limit
+            chunk = ids[start:start + 500]
+            held.update(conn.execute(sa.select(table.c.asset_id).where(table.c.asset_id.in_(chunk))).scalars())
+            held.update(conn.execute(sa.select(changes.c.record_id).where(
+                changes.c.record_type == "assets", changes.c.record_id.in_(chunk))).scalars())
+        return held
+
+    def seed_new_venues(self, assets: pd.DataFrame, who: str = "upgrade") -> int:
+        """Add the real venues of ``assets`` whose ids this register has never held (no row, no
+        history), e.g. cinemas added to the build after the register was seeded; return how many.
+        One "seed" change logs them. A venue a user retired keeps its row, so it is never re-added."""
+        info, table = self._table("assets")
+        venues = assets[(assets["kind"] == "venue").fillna(False) & ~assets["is_sample"].astype(bool)]
+        venues = venues.dropna(subset=[info.id_column]).drop_duplicates(info.id_column)
+        ids = venues[info.id_column].tolist()
+        with self.engine.connect() as conn:  # the usual case, nothing new, needs no write lock
+            if not set(ids) - self._held_ids(conn, ids):
+                return 0
+        with self._write() as conn, conn.begin():
+            new = venues[~venues[info.id_column].isin(self._held_ids(conn, ids))]
+            if new.empty:  # another process added them meanwhile
+                return 0
+            now = _now()
+            rows = _frame_rows(info, new)
+            for row in rows:
+                row.update(version=1, created_at=now, updated_at=now)
+            conn.execute(table.insert(), rows)
+            conn.execute(self._tables["changes"].insert().values(
+                record_type="assets", record_id="*", action="seed", who=who, at=now,
+                after=json.dumps({"assets": len(rows)}), note="real venues added to an existing register"))
+        return len(rows)
+
     # -- reading
     def revision(self) -> str:
         """Return a short string that changes whenever any record changes (a cache key)."""

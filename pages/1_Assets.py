@@ -4,7 +4,7 @@ import json
 
 import streamlit as st
 
-from ecology import asset_list, asset_map, export, filters, maps, schema, text
+from ecology import asset_list, asset_map, export, filters, maps, pcn, schema, text
 from ecology.ui import asset_filters, loaders, mapview, shell
 
 context = shell.setup("pages/1_Assets.py")
@@ -24,7 +24,7 @@ if sample_count:
                    "not real creative health offers.", icon=":material/science:")
     action.button("Hide sample records", on_click=asset_filters.hide_sample, key="hide-sample")
 
-count_column, *download_columns = st.columns([2, 1, 1, 1], vertical_alignment="center")
+count_column, *download_columns = st.columns([2, 1, 1, 1, 1], vertical_alignment="center")
 count_column.markdown(f"**{len(found):,} assets** match.")
 stem = asset_list.file_stem(context.place_label, view.chosen.as_of)
 exported = schema.conform(found)
@@ -32,7 +32,9 @@ for column, (label, suffix, mime, make) in zip(download_columns, (
         # A byte-order mark lets Excel read the CSV as UTF-8.
         ("CSV", "csv", "text/csv", lambda: export.to_csv(exported).encode("utf-8-sig")),
         ("GeoJSON", "geojson", "application/geo+json", lambda: json.dumps(export.to_geojson(exported))),
-        ("Open Referral UK", "oruk.json", "application/json", lambda: json.dumps(export.to_oruk(exported))))):
+        ("Open Referral UK", "oruk.json", "application/json", lambda: json.dumps(export.to_oruk(exported))),
+        ("Per PCN", "per-pcn.csv", "text/csv", lambda: export.table_to_csv(pcn.per_pcn_table(
+            found, loaders.pcns(), loaders.pcn_practices(), pcn.PER_PCN_KM)).encode("utf-8-sig")))):
     column.download_button(label, data=make, file_name=f"{stem}.{suffix}", mime=mime, icon=":material/download:",
                            key=f"download-{suffix}", help=f"Exactly the {len(found):,} rows shown, with attribution")
 list_column, map_column = st.columns([1, 1])
@@ -69,5 +71,5 @@ with list_column:
         st.table(details.assign(Value=details["Value"].map(text.escape_markdown)).set_index("Field"))
     else:
         st.caption("Select a row to see the asset's details.")
-shell.attribution(["museums", "libraries", "lad_boundaries", "icb_boundaries", "postcodes"]
+shell.attribution(["museums", "libraries", "cinemas", "lad_boundaries", "icb_boundaries", "postcodes", "nhs_structure"]
                   + (["gp_practices"] if view.show_gp else []))

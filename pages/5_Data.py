@@ -18,7 +18,7 @@ everything = loaders.assets(include_retired=True)
 st.markdown(text.escape_markdown(register_summary.describe(everything, loaders.the_register().backend)))
 if register_summary.sample_count(everything):
     st.warning("The register starts with **generated sample records** (marked as sample everywhere) beside the "
-               "real museums and libraries. Import your own directory to replace them; hide sample records "
+               "real museums, libraries and cinemas. Import your own directory to replace them; hide sample records "
                "from the Assets page's filters.", icon=":material/science:")
 if editor:
     st.caption(f"Signed in as **{text.escape_markdown(editor)}**: your changes are kept in the history "

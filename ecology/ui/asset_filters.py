@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from ecology import asset_map, taxonomy
+from ecology import asset_map, pcn, taxonomy
 from ecology.filters import AssetFilter
 from ecology.ui import loaders
 from ecology.ui.shell import ALL_THEMES, PageContext
@@ -54,10 +54,15 @@ def filter_widgets(context: PageContext) -> AssetView:
             format_func=lambda v: "Any time" if v == "any" else f"{v} months")
         search = st.text_input("Name or organisation contains", key="q", bind="query-params", placeholder="e.g. choir")
         near = st.text_input("Near postcode", key="near", bind="query-params", placeholder="e.g. BD1 1HY")
+        networks = pcn.label(loaders.pcns())
+        near_pcn = st.selectbox("Near the practices of a PCN", ["", *networks], key="pcn", bind="query-params",
+                                format_func=lambda code: networks.get(code, "Any (type a name or code)"),
+                                help="Primary Care Network: social prescribing link workers refer from its GP "
+                                     "practices. Keeps assets within the distance below of any of them.")
         # Plain numbers as options, so the URL reads km=2 rather than km=2+km.
         within = st.selectbox("Within (km)", DISTANCE_CHOICES, index=2, key="km", bind="query-params")
         include_sample = st.checkbox("Include sample records", value=True, key="sample", bind="query-params")
-        include_venues = st.checkbox("Include venues (museums, libraries)", value=True, key="venues",
+        include_venues = st.checkbox("Include venues (museums, libraries, cinemas)", value=True, key="venues",
                                      bind="query-params")
         st.subheader("Map")
         colour = st.selectbox("Colour by", list(asset_map.COLOUR_FIELDS), key="colour", bind="query-params",
@@ -79,6 +84,8 @@ def filter_widgets(context: PageContext) -> AssetView:
         referral_route=picked["referral_route"], cost=picked["cost"], kind=picked["kind"],
         verified_within_months=None if verified == "any" else int(verified),
         include_sample=include_sample, include_venues=include_venues, search=search or "",
-        near=near_at, within_km=float(within) if near_at else None,
+        near=near_at, within_km=float(within) if near_at or near_pcn else None,
+        near_points=pcn.practice_points(loaders.pcn_practices(), near_pcn) if near_pcn else (),
+        near_points_label=f"the practices of {networks[near_pcn]}" if near_pcn else "",
     )
     return AssetView(chosen, colour or "kind", bool(show_gp), near.strip(), problem)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass
 
 import pandas as pd
@@ -12,6 +13,7 @@ from ecology.ui import loaders, mapview
 from ecology.ui.shell import ALL_THEMES, PageContext
 
 LEVELS = {"lad": "Local authorities (296)", "icb": "Integrated care boards (42)"}
+VIEWS = {"assets": "Creative health assets", "investment": "Arts Council investment"}
 
 
 @dataclass(frozen=True)
@@ -21,6 +23,8 @@ class GapChoices:
     activity: tuple[str, ...]
     include_sample: bool
     include_venues: bool
+    use_imd: bool
+    view: str  # "assets" | "investment"
 
 
 def choices(context: PageContext) -> GapChoices:
@@ -30,12 +34,20 @@ def choices(context: PageContext) -> GapChoices:
     activity = middle.multiselect("Activity", [t.id for t in taxonomy.terms("activity")], key="activity",
                                   bind="query-params", format_func=lambda t: taxonomy.label_of("activity", t),
                                   placeholder="Any", help="Count only assets offering one of these.")
-    include_sample = right.checkbox("Include generated sample records", value=True, key="sample",
-                                    bind="query-params", help="They are not real offers: turn off for real figures only.")
-    include_venues = right.checkbox("Include venues (museums, libraries)", value=True, key="venues",
-                                    bind="query-params")
+    include_sample = right.checkbox("Include generated sample records", value=False, key="sample",
+                                    bind="query-params", help="They are not real offers: off, every figure counts real "
+                                                              "records only.")
+    include_venues = right.checkbox("Include real venues", value=True, key="venues", bind="query-params",
+                                    help="Museums, libraries and cinemas: places that could host an offer.")
+    use_imd = right.checkbox("Rank need by the IMD 2025 instead", value=False, key="imd", bind="query-params",
+                             help="Each theme has its own need measure (dementia prevalence for dementia, ...); "
+                                  "tick to use the Index of Multiple Deprivation for any theme.")
+    view = st.radio("Provision", list(VIEWS), format_func=VIEWS.get, key="view", bind="query-params",
+                    horizontal=True, help="Creative health assets per 10,000 residents, or where Arts Council "
+                                          "England investment lands, per head.")
     theme = None if context.theme == ALL_THEMES else context.theme
-    return GapChoices(level or "lad", theme, tuple(activity), bool(include_sample), bool(include_venues))
+    return GapChoices(level or "lad", theme, tuple(activity), bool(include_sample), bool(include_venues),
+                      bool(use_imd), view or "assets")
 
 
 def highlighted(context: PageContext, level: str) -> str | None:
@@ -48,7 +60,7 @@ def highlighted(context: PageContext, level: str) -> str | None:
     return None
 
 
-def bivariate_legend() -> None:
+def bivariate_legend(provision_label: str = "Provision (assets per 10,000)") -> None:
     """Draw the 3x3 legend: need up the rows, provision along the columns, in plain words."""
     cells = "".join(
         f"<div style='background:{gaps.BIVARIATE[(need, provision)]};width:34px;height:34px;"
@@ -57,19 +69,20 @@ def bivariate_legend() -> None:
     st.markdown(
         "<div aria-label='Need and provision legend' style='display:flex;gap:10px;align-items:center;"
         "font-size:0.85rem'>"
-        "<div style='writing-mode:vertical-rl;transform:rotate(180deg)'>Need (deprivation) &rarr;</div>"
+        "<div style='writing-mode:vertical-rl;transform:rotate(180deg)'>Need &rarr;</div>"
         "<div><div style='display:grid;grid-template-columns:repeat(3,34px)'>" + cells + "</div>"
-        "<div>Provision (assets per 10,000) &rarr;</div></div>"
+        f"<div>{html.escape(provision_label)} &rarr;</div></div>"
         "<div style='max-width:260px'><b>Top left (dark purple)</b>: high need, low provision, where a funder "
         "may look first. <b>Bottom right (teal)</b>: low need, high provision. Grey: low on both.</div></div>",
         unsafe_allow_html=True)
 
 
-def map_section(table: pd.DataFrame, level: str, highlight: str | None) -> None:
+def map_section(table: pd.DataFrame, level: str, highlight: str | None,
+                provision_label: str = "Provision (assets per 10,000)") -> None:
     fmap = maps.category_map(loaders.web_layer(level), gaps.bivariate_fills(table), "Need and provision",
                              highlight=highlight, level=level)
     mapview.show_map(fmap, key=f"gaps-map-{level}", height=560)
-    bivariate_legend()
+    bivariate_legend(provision_label)
 
 
 def table_section(table: pd.DataFrame, highlight: str | None, stem: str) -> None:
@@ -95,7 +108,7 @@ def what_if_section(inputs, provision: pd.DataFrame, table: pd.DataFrame, choice
     code = left.selectbox("Area", codes, index=codes.index(default), format_func=names.get, key="whatif-area")
     added = right.number_input("Add assets", min_value=0, max_value=1000, value=5, step=1, key="whatif-n")
     after = gaps.gap_table(inputs, provision, choices.level, choices.theme, extra={code: int(added)},
-                           practitioners=loaders.practitioners())
+                           practitioners=loaders.practitioners(), use_imd=choices.use_imd)
     old, new = table.set_index("area_code").loc[code], after.set_index("area_code").loc[code]
     st.markdown(
         f"**{text.escape_markdown(names[code])}**: gap rank **{int(old['gap_rank'])} → {int(new['gap_rank'])}** of "
@@ -103,3 +116,51 @@ def what_if_section(inputs, provision: pd.DataFrame, table: pd.DataFrame, choice
         f"{old['assets_per_10k']:.2f} → {new['assets_per_10k']:.2f}"
         + (". It would no longer be flagged high need, low provision." if old["high_need_low_provision"]
            and not new["high_need_low_provision"] else "."))
+
+
+def nothing_counts(choices: GapChoices, context: PageContext) -> str:
+    """Return the note shown when no asset counts as provision for these choices."""
+    return gaps.nothing_counts(loaders.assets(), context.tree, context.place_code, context.theme_label,
+                               include_sample=choices.include_sample)
+
+
+def need_line(measure) -> None:
+    """Say which need measure ranks the areas, with its formula and source."""
+    st.markdown(f"**Need: {text.escape_markdown(measure.name)}.** {text.escape_markdown(measure.formula)} "
+                f"Source: {text.escape_markdown(measure.source)}.")
+
+
+def assets_view(inputs, chosen: GapChoices, context: PageContext, highlight: str | None) -> None:
+    """Draw need against creative health assets: the ranking line, notices, map, table, what if."""
+    provision = loaders.provision(chosen.theme, chosen.activity, chosen.include_sample, chosen.include_venues)
+    practitioners = loaders.practitioners()
+    table = gaps.gap_table(inputs, provision, chosen.level, chosen.theme, practitioners=practitioners,
+                           use_imd=chosen.use_imd)
+    measure = gaps.measure_of(table)
+    need_line(measure)
+    band = gaps.AGE_BAND_LABELS[gaps.age_band(chosen.theme)]
+    st.caption(f"{gaps.GAP_DEFINITION} {gaps.FLAG_DEFINITION} Provision counts active real assets "
+               f"({text.escape_markdown(context.theme_label)}) per 10,000 residents {band} (Census 2021). "
+               f"{gaps.VINTAGES}")
+    flagged = int(table["high_need_low_provision"].sum())
+    st.markdown(f"**{flagged}** of {len(table)} areas are **high need, low provision**"
+                + (f"; **{text.escape_markdown(table.set_index('area_code').at[highlight, 'area'])}** ranks "
+                   f"**{int(table.set_index('area_code').at[highlight, 'gap_rank'])}**." if highlight else "."))
+    if (table["assets"] == 0).all():
+        st.info(nothing_counts(chosen, context), icon=":material/info:")
+    elif chosen.include_sample:
+        st.warning("Provision includes **generated sample records**, which are not real offers: turn them off above "
+                   "for figures from real records only.", icon=":material/science:")
+
+    map_column, table_column = st.columns([1, 1])
+    with map_column:
+        map_section(table, chosen.level, highlight)
+    with table_column:
+        table_section(table, highlight, f"coverage-gaps-{chosen.level}")
+        st.subheader("What if")
+        what_if_section(inputs, provision, table, chosen, highlight)
+    st.caption("Practitioners per 10,000 count the register's practitioners with the chosen theme (generated sample "
+               "records unless a real register was imported); practitioner counts under 5 show as “fewer than 5” "
+               "and the rest are rounded to the nearest 5, and each rate uses the rounded count, so a local "
+               "authority cannot be subtracted from its ICB to find 1-4 people. Distance-based access is not "
+               "computed yet: it needs where people live at a finer grain than a local authority.")

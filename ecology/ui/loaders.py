@@ -187,3 +187,33 @@ def clustering(radius_km: float, min_size: int):
     """Return the published clusters (``clusters.ClusterView``) for these settings; repeated
     settings come from the cache."""
     return _clustering(the_register().revision(), float(radius_km), int(min_size))
+
+
+@st.cache_resource(show_spinner=False)
+def _arts(key: str):
+    from ecology import investment
+
+    return investment.load()
+
+
+def arts():
+    """Return the Arts Council England investment and project grant tables (read-only)."""
+    return _arts(build_key())
+
+
+@st.cache_data(show_spinner=False)
+def _pcn_tables(key: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    from ecology import paths
+
+    return (pd.read_parquet(paths.build_dir() / "pcns.parquet").sort_values("pcn_name", ignore_index=True),
+            pd.read_parquet(paths.build_dir() / "pcn_practices.parquet"))
+
+
+def pcns() -> pd.DataFrame:
+    """Return one row per Primary Care Network (code, name, ICB, practices), by name."""
+    return _pcn_tables(build_key())[0]
+
+
+def pcn_practices() -> pd.DataFrame:
+    """Return every GP practice with its PCN and location."""
+    return _pcn_tables(build_key())[1]

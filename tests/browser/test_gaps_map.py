@@ -15,7 +15,7 @@ def test_the_bivariate_map_draws_296_authorities_with_a_3x3_legend(app_server, o
     expect(tab.heading()).to_have_text("Coverage gaps")
     expect(tab.map_shapes()).to_have_count(296)
     legend = tab.page.locator("[aria-label='Need and provision legend']")
-    expect(legend).to_contain_text("Need (deprivation)")
+    expect(legend).to_contain_text("Need")
     expect(legend).to_contain_text("Provision (assets per 10,000)")
     expect(legend.locator("div[style*='height: 34px']")).to_have_count(9)
     # Bradford is outlined; hovering it names its need and provision.
@@ -32,3 +32,18 @@ def test_the_icb_level_draws_42_areas(app_server, open_tab):
     tab = open_tab()
     tab.open(f"{app_server.url}/Coverage_gaps?level=Integrated+care+boards+%2842%29")
     expect(tab.map_shapes()).to_have_count(42)
+
+
+def test_the_investment_view_draws_its_map_scatter_and_legend(app_server, open_tab):
+    tab = open_tab()
+    tab.open(f"{app_server.url}/Coverage_gaps?view=Arts+Council+investment&theme=Dementia"
+             "&level=Integrated+care+boards+%2842%29")
+    expect(tab.map_shapes()).to_have_count(42)
+    legend = tab.page.locator("[aria-label='Need and provision legend']")
+    expect(legend).to_contain_text("Investment (£ per head)")
+    expect(legend.locator("div[style*='height: 34px']")).to_have_count(9)
+    chart = tab.page.locator("[data-testid='stVegaLiteChart']")
+    expect(chart).to_have_count(1)
+    expect(chart.locator("canvas, svg").first).to_be_visible()
+    expect(tab.page.get_by_text("ACE Priority Place").first).to_be_visible()
+    tab.assert_clean("Coverage_gaps")

@@ -68,3 +68,13 @@ def test_near_postcode_sorts_by_distance_and_reports_bad_postcodes():
     assert len(distances) > 0 and distances.max() <= 2 and distances.is_monotonic_increasing
     bad = assets_page(near="NOT A CODE")
     assert any("not shaped like a UK postcode" in w.value for w in bad.warning)
+
+
+def test_near_the_practices_of_a_pcn_keeps_only_assets_within_the_distance():
+    everything = shown_count(assets_page(place="Bradford", sample="false"))
+    app = assets_page(place="Bradford", sample="false", pcn="Bradford City 5 PCN (U78361)", km="2")
+    assert not app.exception, app.exception
+    near = shown_count(app)
+    assert 0 < near < everything
+    assert app.selectbox(key="pcn").value == "U78361"
+    assert any("within 2 km of the practices of Bradford City 5 PCN" in c.value for c in app.caption)

@@ -44,7 +44,7 @@ def _labels(at: AppTest) -> list[str]:
 
 def test_a_viewer_sees_the_register_and_the_freshness_queue_but_no_edit_controls(database):
     at = _open()
-    assert "holds 7,449 assets" in at.markdown[0].value.replace("\\", "")
+    assert "holds 8,116 assets" in at.markdown[0].value.replace("\\", "")
     assert any("records** in England were last verified before" in m.value for m in at.markdown)
     assert not at.tabs
     assert not at.file_uploader

@@ -33,6 +33,19 @@ def test_changing_the_theme_changes_the_ranking_and_the_age_band():
     assert (dementia["Age band"] == "aged 65+").all()
     assert dementia["Code"].head(20).tolist() != everyone["Code"].head(20).tolist()
     assert dementia["Assets"].sum() < everyone["Assets"].sum()  # venues carry no health focus
+    # The need column is dementia prevalence, labelled as such, not the IMD.
+    assert set(dementia["Need measure"]) == {"Dementia prevalence"}
+    label = next(c for c in dementia.columns if c.startswith("Need: "))
+    assert "dementia prevalence" in label and "IMD" not in label
+    assert "Need: IMD 2025 average score" in everyone.columns
+    assert any("House of Commons Library" in m.value and "Need: Dementia prevalence" in m.value for m in at.markdown)
+
+
+def test_the_imd_can_be_chosen_for_a_theme_instead_of_its_measure():
+    at = _open(theme="Dementia", imd="true")
+    table = _table(at)
+    assert set(table["Need measure"]) == {"Index of Multiple Deprivation 2025"}
+    assert (table["Age band"] == "aged 65+").all()  # the age band still follows the theme
 
 
 def test_icb_level_highlights_the_sidebar_places_icb_and_what_if_moves_its_rank():
@@ -46,10 +59,13 @@ def test_icb_level_highlights_the_sidebar_places_icb_and_what_if_moves_its_rank(
     assert after > before  # more provision: a smaller gap, so further down the ranking
 
 
-def test_turning_off_sample_records_counts_only_real_ones():
-    with_sample = _table(_open())["Assets"].sum()
-    real_only = _table(_open(sample="false"))["Assets"].sum()
-    assert real_only < with_sample
+def test_sample_records_are_off_by_default_and_counted_only_when_included():
+    default = _open()
+    real_only = _table(default)["Assets"].sum()
+    included = _open(sample="true")
+    assert real_only < _table(included)["Assets"].sum()
+    assert not any("generated sample records" in w.value for w in default.warning)
+    assert any("generated sample records" in w.value for w in included.warning)
 
 
 def test_the_command_gives_the_pages_table():
@@ -64,8 +80,26 @@ def test_the_command_gives_the_pages_table():
     assert [row["Assets"] for row in command] == page["Assets"].tolist()
 
 
-def test_with_no_provision_at_all_the_page_says_the_ranking_is_need_alone():
-    at = _open(theme="Dementia", sample="false")
+def test_with_no_provision_at_all_the_page_says_what_does_exist():
+    at = _open(theme="Dementia", place="Bradford")
     table = _table(at)
     assert (table["Assets"] == 0).all() and not table["High need, low provision"].any()
-    assert any("ranking shows need alone" in box.value for box in at.info)
+    note = next(box.value for box in at.info if "ranking shows need alone" in box.value)
+    assert "No real offers for dementia are known in Bradford" in note and "libraries" in note
+
+
+def test_the_investment_view_ranks_need_against_arts_council_money_and_the_command_agrees():
+    at = _open(view="Arts Council investment", theme="Dementia", level="Integrated care boards (42)")
+    assert not at.exception
+    table = next(d.value for d in at.dataframe if "Investment gap" in d.value.columns)
+    assert len(table) == 42 and table["ACE Priority Place"].any()
+    assert set(table["Need measure"]) == {"Dementia prevalence"}
+    # £446.3m a year in all, of which the part landing in England is counted here.
+    assert 440e6 < table["Investment Programme £ a year (2023-26)"].sum() < 446.3e6
+    assert any("high need, low investment" in m.value for m in at.markdown)
+    out = io.StringIO()
+    with redirect_stdout(out):
+        assert main(["gaps", "--investment", "--level", "icb", "--theme", "dementia", "--format", "json"]) == 0
+    command = json.loads(out.getvalue())["areas"]
+    assert [row["Code"] for row in command] == table["Code"].tolist()
+    assert [row["Investment gap"] for row in command] == table["Investment gap"].tolist()

@@ -41,7 +41,7 @@ def test_overview_follows_the_place_in_the_url():
     assert app.selectbox(key="theme").value == "dementia"
     assert app.title[0].value == "Manchester"
     metrics = {m.label: m.value for m in app.metric}
-    assert metrics["Population (mid-2020)"] == "555,741"
+    assert metrics["Residents (Census 2021)"] == "551,888"
     assert metrics["IMD 2025 rank"] == "4 of 296"
     assert "Greater Manchester combined authority" in app.caption[0].value
 
@@ -70,7 +70,7 @@ def test_overview_shows_attribution_and_vintage():
     app = run_page("app.py")
     footer = app.caption[-1].value
     assert "Office for National Statistics" in footer and "Open Government Licence" in footer
-    assert "mid-2020" in footer and "2025" in footer
+    assert "Census 2021" in footer and "2025" in footer
 
 
 def test_about_lists_every_source():
@@ -81,6 +81,12 @@ def test_about_lists_every_source():
     assert list(table["Dataset"]) == [d.title for d in load_manifest()]
     assert table["Attribution"].str.len().min() > 20
     assert "Royal Mail" in " ".join(table["Attribution"])
+    # The new real sources: Arts Council England's licence is said to be unstated, not guessed.
+    by_publisher = table.set_index("Dataset")
+    ace = table[table["Publisher"].str.contains("Arts Council England") & table["Dataset"].str.contains("Investment")]
+    assert len(ace) == 1 and ace["Licence"].iloc[0] == "Not stated in the copy used"
+    for wanted in ("QOF", "Census 2021", "Loneliness", "cinemas", "Primary Care Network"):
+        assert any(wanted.lower() in title.lower() for title in by_publisher.index), wanted
 
 
 def test_missing_build_says_what_to_do(tmp_path, monkeypatch):

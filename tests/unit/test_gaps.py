@@ -6,24 +6,36 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ecology import gaps, sources
+from ecology import areas, gaps, sources
 
 
-def _inputs(indicators: pd.DataFrame, shares: pd.DataFrame | None = None) -> gaps.GapInputs:
-    shares = shares if shares is not None else pd.DataFrame(
-        {"lad_code": indicators["lad_code"], "icb_code": "I1", "icb_share": 1.0})
-    names = {c: f"Area {c}" for c in [*indicators["lad_code"], *shares["icb_code"]]}
-    return gaps.GapInputs(indicators, shares, names)
+def _inputs(lads: pd.DataFrame, parts: pd.DataFrame | None = None) -> gaps.GapInputs:
+    """Return gap inputs over hand-made local authorities; ``parts`` (lad_code, icb_code, pop21_*)
+    defaults to every authority wholly in ICB I1."""
+    if parts is None:
+        parts = lads[["lad_code", *areas.POPULATIONS]].assign(icb_code="I1")
+    regions = pd.DataFrame({"icb_code": parts["icb_code"].unique(), "region_code": "R1"})
+    names = {c: f"Area {c}" for c in [*lads["lad_code"], *parts["icb_code"]]}
+    return gaps.GapInputs(lads, areas.parts_table(parts, regions), names)
 
 
-def _indicators(rows: list[tuple]) -> pd.DataFrame:
-    """rows: (lad_code, total, age 0-17, age 65+, IMD score, bottom-decile share, health score)."""
-    frame = pd.DataFrame(rows, columns=["lad_code", "total_population", "pop_0_17", "pop_65_plus",
-                                        "imd2025_imd_average_score", "imd2025_imd_proportion_bottom_decile",
-                                        "imd2025_health_average_score"])
-    frame["pop_18_64"] = frame["total_population"] - frame["pop_0_17"] - frame["pop_65_plus"]
-    frame["pop_80_plus"] = frame["pop_65_plus"] // 4
-    frame["imd2025_imd_rank_average_score"] = frame["imd2025_imd_average_score"].rank(ascending=False)
+def _lads(rows: list[tuple]) -> pd.DataFrame:
+    """rows: (lad_code, residents, aged 0-15, aged 65+, IMD score, bottom-decile share, health score)."""
+    frame = pd.DataFrame(rows, columns=["lad_code", "pop21_total", "pop21_0_15", "pop21_65_plus", "imd_score",
+                                        "most_deprived_10pc_share", "health_score"])
+    frame["pop21_16_64"] = frame["pop21_total"] - frame["pop21_0_15"] - frame["pop21_65_plus"]
+    frame["imd_rank"] = frame["imd_score"].rank(ascending=False)
+    frame["share_65_plus"] = frame["pop21_65_plus"] / frame["pop21_total"]
+    frame["imd2019_score"] = frame["imd_score"]
+    # Dementia registers that rank the areas C > A > B (the opposite of nothing in particular).
+    frame["dem_list"] = frame["pop21_total"].astype(float)
+    frame["dem_register"] = frame["dem_list"] * frame["lad_code"].map({"A": 0.006, "B": 0.004, "C": 0.009})
+    frame["dem_prevalence"] = frame["dem_register"] / frame["dem_list"]
+    for column in ("idaci_score", "idaopi_score", "loneliness_pct", "dep_prevalence", "mh_prevalence",
+                   "copd_prevalence", "ast_prevalence"):
+        frame[column] = np.nan
+    for code in ("dep", "mh", "copd", "ast"):
+        frame[f"{code}_register"] = frame[f"{code}_list"] = np.nan
     return frame
 
 
@@ -32,7 +44,7 @@ def _assets(codes: dict[str, int], icb: str = "I1") -> pd.DataFrame:
     return pd.DataFrame({"lad_code": lads, "icb_code": icb})
 
 
-SMALL = _indicators([("A", 20_000, 4_000, 5_000, 40.0, 0.5, 1.0), ("B", 50_000, 10_000, 10_000, 10.0, 0.0, -1.0),
+SMALL = _lads([("A", 20_000, 4_000, 5_000, 40.0, 0.5, 1.0), ("B", 50_000, 10_000, 10_000, 10.0, 0.0, -1.0),
                      ("C", 10_000, 2_000, 2_500, 25.0, 0.2, 0.1)])
 
 
@@ -49,10 +61,24 @@ def test_a_theme_with_an_age_band_counts_per_10k_of_that_band_and_one_without_us
     assert dementia.loc["A", "assets_per_10k"] == 4.0  # 2 per 5,000 aged 65+
     assert dementia.loc["A", "age_band"] == "aged 65+"
     children = gaps.gap_table(_inputs(SMALL), _assets({"A": 2}), "lad", theme="cyp_mental_health")
-    assert children.set_index("area_code").loc["A", "assets_per_10k"] == 5.0  # 2 per 4,000 aged 0-17
+    assert children.set_index("area_code").loc["A", "assets_per_10k"] == 5.0  # 2 per 4,000 aged 0-15
     loneliness = gaps.gap_table(_inputs(SMALL), _assets({"A": 2}), "lad", theme="loneliness_isolation")
     assert loneliness.set_index("area_code").loc["A", "assets_per_10k"] == 1.0
-    assert gaps.age_band(None) == gaps.age_band("mental_health") == "total_population"
+    assert gaps.age_band(None) == gaps.age_band("mental_health") == "pop21_total"
+
+
+def test_the_theme_chooses_the_need_measure_and_the_ranking_follows_it():
+    by_imd = gaps.gap_table(_inputs(SMALL), _assets({}), "lad")
+    by_dementia = gaps.gap_table(_inputs(SMALL), _assets({}), "lad", theme="dementia")
+    # IMD: A (40) > C (25) > B (10); dementia prevalence: C (0.9%) > A (0.6%) > B (0.4%).
+    assert by_imd["area_code"].tolist() == ["A", "C", "B"]
+    assert by_dementia["area_code"].tolist() == ["C", "A", "B"]
+    assert by_dementia.set_index("area_code").loc["C", "need"] == pytest.approx(0.9)  # a percentage
+    assert set(by_dementia["need_measure"]) == {"Dementia prevalence"}
+    chosen_imd = gaps.gap_table(_inputs(SMALL), _assets({}), "lad", theme="dementia", use_imd=True)
+    assert chosen_imd["area_code"].tolist() == ["A", "C", "B"]
+    shown = gaps.display(by_dementia)
+    assert "Need: dementia prevalence (all ages, % of registered patients)" in shown.columns
 
 
 def test_the_gap_score_flag_and_ranking():
@@ -74,21 +100,22 @@ def test_ties_share_a_percentile_and_a_tercile():
     assert gaps.tercile(pd.Series([np.nan, 50.0])).tolist() == [pd.NA, 2]
 
 
-def test_an_icb_is_built_from_its_local_authorities_with_a_split_one_apportioned():
-    indicators = _indicators([("A", 20_000, 4_000, 5_000, 40.0, 0.5, 1.0), ("B", 50_000, 10_000, 10_000, 10.0, 0.0, -1.0),
-                              ("C", 10_000, 2_000, 2_500, 25.0, 0.2, 0.1)])
-    # C is split: 30% of its LSOAs in I1, 70% in I2.
-    shares = pd.DataFrame({"lad_code": ["A", "B", "C", "C"], "icb_code": ["I1", "I2", "I1", "I2"],
-                           "icb_share": [1.0, 1.0, 0.3, 0.7]})
+def test_an_icb_is_built_from_its_local_authorities_with_a_split_one_apportioned_by_residents():
+    lads = _lads([("A", 20_000, 4_000, 5_000, 40.0, 0.5, 1.0), ("B", 50_000, 10_000, 10_000, 10.0, 0.0, -1.0),
+                  ("C", 10_000, 2_000, 2_500, 25.0, 0.2, 0.1)])
+    # C is split: 3,000 of its residents live in I1 and 7,000 in I2.
+    parts = pd.DataFrame({"lad_code": ["A", "B", "C", "C"], "icb_code": ["I1", "I2", "I1", "I2"],
+                          "pop21_total": [20_000, 50_000, 3_000, 7_000], "pop21_0_15": [4_000, 10_000, 600, 1_400],
+                          "pop21_16_64": [11_000, 30_000, 1_650, 3_850], "pop21_65_plus": [5_000, 10_000, 750, 1_750]})
     assets = pd.DataFrame({"lad_code": ["A", "C"], "icb_code": ["I1", "I2"]})
-    table = gaps.gap_table(_inputs(indicators, shares), assets, "icb").set_index("area_code")
-    assert table.loc["I1", "total_population"] == 23_000 and table.loc["I2", "total_population"] == 57_000
+    table = gaps.gap_table(_inputs(lads, parts), assets, "icb").set_index("area_code")
+    assert table.loc["I1", "pop21_total"] == 23_000 and table.loc["I2", "pop21_total"] == 57_000
     # Population-weighted, not a plain mean of the authorities' scores.
     assert table.loc["I1", "imd_score"] == pytest.approx((20_000 * 40 + 3_000 * 25) / 23_000, abs=5e-4)
     assert table.loc["I2", "imd_score"] == pytest.approx((50_000 * 10 + 7_000 * 25) / 57_000, abs=5e-4)
     assert table.loc["I1", "imd_rank"] == 1
     assert table.loc["I2", "assets"] == 1  # counted by where the asset is, not apportioned
-    assert table["total_population"].sum() == indicators["total_population"].sum()
+    assert table["pop21_total"].sum() == lads["pop21_total"].sum()
 
 
 def test_what_if_adds_assets_and_moves_the_rank():
@@ -111,7 +138,7 @@ def test_every_area_is_present_and_populations_add_up(real_inputs):
     lads = gaps.gap_table(real_inputs, none, "lad")
     icbs = gaps.gap_table(real_inputs, none, "icb")
     assert len(lads) == 296 and len(icbs) == 42
-    assert icbs["total_population"].sum() == pytest.approx(lads["total_population"].sum(), abs=42)
+    assert icbs["pop21_total"].sum() == pytest.approx(lads["pop21_total"].sum(), abs=42)
     assert lads["imd_score"].notna().all() and icbs["imd_score"].notna().all()
 
 
@@ -144,3 +171,42 @@ def test_practitioner_counts_under_5_are_suppressed_and_the_rest_rounded_in_the_
     assert shown.loc["A", "Practitioners"] == "fewer than 5" and shown.loc["B", "Practitioners"] == "5"
     themed = gaps.gap_table(_inputs(SMALL), _assets({}), "lad", theme="falls_frailty", practitioners=people)
     assert (themed["practitioners"] == 0).all()  # nobody has that focus
+
+
+def test_all_42_icbs_have_one_population_and_imd_score_on_the_overview_gaps_and_the_command(real_inputs, capsys):
+    """NHS Norfolk and Waveney ICB once had 914,039 people on one page and 1,038,362 on another."""
+    import json
+
+    from ecology import geography, overview
+    from ecology.__main__ import main
+
+    tree = geography.PlaceTree.from_table(geography.place_table())
+    none = pd.DataFrame({"lad_code": pd.Series(dtype="string"), "icb_code": pd.Series(dtype="string")})
+    ranked = gaps.gap_table(real_inputs, none, "icb").set_index("area_code")
+    assert main(["gaps", "--level", "icb", "--format", "json"]) == 0
+    command = {row["Code"]: row for row in json.loads(capsys.readouterr().out)["areas"]}
+    icbs = tree.places.index[tree.places["level"] == "icb"]
+    assert len(icbs) == len(ranked) == len(command) == 42
+    for code in icbs:
+        shown = overview.summarise(tree, real_inputs, code)
+        assert shown.population == ranked.loc[code, "pop21_total"] == command[code]["Residents (Census 2021)"]
+        assert shown.imd2025_average_score == pytest.approx(ranked.loc[code, "imd_score"])
+        assert command[code]["IMD 2025 average score"] == pytest.approx(ranked.loc[code, "imd_score"])
+    assert overview.summarise(tree, real_inputs, "E54000022").population == 1_032_480  # Census 2021 LSOAs
+
+
+def test_investment_lands_where_organisations_are_and_a_split_authority_is_apportioned(real_inputs):
+    from ecology import investment
+
+    arts = investment.load()
+    lads = investment.investment_table(real_inputs, arts, "lad", "dementia").set_index("area_code")
+    icbs = investment.investment_table(real_inputs, arts, "icb", "dementia").set_index("area_code")
+    english = arts.investment[arts.investment["lad_code"].notna()]
+    # Every pound that lands in England is counted once at each level.
+    assert lads["funding_2023_26"].sum() == pytest.approx(english["funding_2023_26"].sum())
+    assert icbs["funding_2023_26"].sum() == pytest.approx(english["funding_2023_26"].sum(), rel=1e-9)
+    manchester = english[english["lad_code"] == "E08000003"]
+    assert lads.loc["E08000003", "funding_2023_26"] == pytest.approx(manchester["funding_2023_26"].sum())
+    assert lads.loc["E08000003", "funding_per_head"] == pytest.approx(
+        manchester["funding_2023_26"].sum() / lads.loc["E08000003", "pop21_total"], abs=0.01)
+    assert lads["health_grants"].sum() == arts.grants.loc[arts.grants["lad_code"].notna(), "health_related"].sum()

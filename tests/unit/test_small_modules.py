@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from ecology import about, geography, overview, postcode, sources, taxonomy
+from ecology import about, gaps, geography, overview, postcode, sources, taxonomy
 
 
 def test_pack_gives_distinct_ordered_keys():
@@ -44,22 +44,22 @@ def test_taxonomy_resolves_labels_ids_and_synonyms():
 
 
 @pytest.mark.usefixtures("built")
-def test_overview_figures():
+def test_overview_figures_are_census_2021_and_weighted_by_residents():
     tree = geography.PlaceTree.from_table(geography.place_table())
-    indicators = geography.load_indicators()
-    england = overview.summarise(tree, indicators, "E92000001")
-    assert england.population == 56_550_138
+    inputs = gaps.load_inputs()
+    england = overview.summarise(tree, inputs, "E92000001")
+    assert england.population == 56_489_608  # Census 2021 usual residents
     assert england.n_local_authorities == 296
-    manchester = overview.summarise(tree, indicators, "E08000003")
+    manchester = overview.summarise(tree, inputs, "E08000003")
     assert manchester.imd2025_rank == 4
     assert manchester.imd2025_average_score == pytest.approx(38.677)
     assert manchester.imd2019_average_score == pytest.approx(40.005)
     assert manchester.combined_authority == "Greater Manchester"
     assert manchester.breadcrumb == ("England", "North West (NHS region)", "NHS Greater Manchester ICB")
-    gm = overview.summarise(tree, indicators, "E54000057")
+    gm = overview.summarise(tree, inputs, "E54000057")
     assert gm.n_local_authorities == 10 and gm.imd2025_rank is None
-    regions = overview.sub_areas(tree, indicators, "E92000001")
-    assert len(regions) == 7 and regions["population"].sum() == 56_550_138
+    regions = overview.sub_areas(tree, inputs, "E92000001")
+    assert len(regions) == 7 and regions["population"].sum() == pytest.approx(56_489_608, abs=7)
     assert regions["imd2025_average_score"].is_monotonic_decreasing
 
 

@@ -266,6 +266,29 @@ def test_a_register_seeded_before_practitioners_existed_gets_them_once(register)
     assert len(register.records("practitioners")) == 2
 
 
+def test_new_real_venues_are_added_to_a_seeded_register_once_and_never_over_a_users_change(register):
+    venue = dict(kind="venue", health_focus=None, referral_routes=None, cost=None)
+    register.seed({"assets": _frame(_asset("museum:1", **venue), _asset("cinema:x:retired", **venue))})
+    register.retire("assets", "cinema:x:retired", 1, "bob")
+    with register.engine.connect().execution_options(write=True) as conn, conn.begin():
+        # An id known only from history (e.g. imported under this id, then moved) counts as held.
+        register._log(conn, "assets", "cinema:x:history", "import", "bob", None, {"asset_id": "cinema:x:history"})
+    build = _frame(_asset("museum:1", **venue, name="Renamed upstream"), _asset("cinema:x:retired", **venue),
+                   _asset("cinema:x:history", **venue), _asset("cinema:x:new", **venue),
+                   _asset("cinema:y:new", **venue), _asset("sample:1", is_sample=True), _asset("t:programme"))
+    assert register.seed_new_venues(build) == 2
+    records = register.records("assets", include_retired=True).set_index("asset_id")
+    assert sorted(records.index) == ["cinema:x:new", "cinema:x:retired", "cinema:y:new", "museum:1"]
+    assert records.loc["museum:1", "name"] == "Choir museum:1"  # a held venue is not overwritten
+    assert pd.notna(records.loc["cinema:x:retired", "retired_at"])  # nor a retired one brought back
+    assert records.loc["cinema:x:new", "version"] == 1
+    seed = register.history(kind="assets").iloc[0]
+    assert (seed["action"], seed["record_id"], seed["after"]) == ("seed", "*", {"assets": 2})
+    before = register.revision()
+    assert register.seed_new_venues(build) == 0  # only once
+    assert register.revision() == before
+
+
 # -- every write goes through the version check ------------------------------------------------
 
 def test_a_stale_mark_verified_is_refused_and_the_other_editors_edit_is_kept(register):
