@@ -74,6 +74,16 @@ METHODS = """
   1-4 people. Shares are shown in 10% steps, only where at least 5 said yes and 5 did not. A
   cluster names only the areas holding 5 or more of its members; its circle sits at the plain
   middle of its districts (not weighted by people), and nobody is placed on the map.
+- **Arts Council investment.** The 2023-26 Investment Programme offers (annual funding of each
+  National Portfolio and Investment Principles Support Organisation) and National Lottery Project
+  Grants 2018-2020 are counted at each organisation's registered office: where the money lands, not
+  always where the work happens. Local authority names are matched to 2023 codes (old districts
+  through the lookups). A grant is "health-related" when its activity name contains one of a
+  published list of words (health, wellbeing, dementia, hospital, care home, NHS, patient, ...);
+  such grants are counted apart and listed for review, never added to provision. ACE's licence is
+  not stated in the copies used.
+- **Primary Care Networks** (NHS England, 2023-24): "near a PCN" means within the chosen distance of
+  any of its located GP practices; 54 practices in no PCN are left out of PCN counts.
 - **Postcodes** are matched exactly (ignoring case and spaces) against the May 2025 postcode
   directory. Its copy here does not flag terminated postcodes; those without a location are reported
   as such.

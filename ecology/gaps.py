@@ -191,9 +191,10 @@ def gap_table(inputs: GapInputs, assets: pd.DataFrame, level: str, theme: str | 
 
 
 def nothing_counts(assets: pd.DataFrame, tree: PlaceTree, place_code: str, theme_label: str, *,
-                   include_sample: bool) -> str:
+                   include_sample: bool, organisations: int = 0) -> str:
     """Return what to say when no asset counts as provision: what is known, and what exists in
-    the place that could host an offer (real venues by kind), and what to do."""
+    the place that could host an offer (real venues by kind, ``organisations`` funded by the Arts
+    Council there), and what to do."""
     from ecology.filters import within_place
 
     place = tree.get(place_code)
@@ -208,6 +209,9 @@ def nothing_counts(assets: pd.DataFrame, tree: PlaceTree, place_code: str, theme
             "ranking shows need alone.")
     if held:
         text += f" Real venues there that could host one: {held}."
+    if organisations:
+        text += (f" {organisations:,} arts organisation{'s' if organisations > 1 else ''} funded by Arts Council "
+                 "England's Investment Programme are registered there.")
     return text + " Import your directory on the Data page to count what runs."
 
 
@@ -247,6 +251,9 @@ def display(table: pd.DataFrame) -> pd.DataFrame:
     shown["practitioners"] = [None if not counted else privacy.FEWER if pd.isna(n) else f"{int(n):,}"
                               for n in table["practitioners"]]
     shown = shown.rename(columns={**DISPLAY_COLUMNS, "need": measure.need_label})
+    at = shown.columns.get_loc("Need measure") + 1
+    shown.insert(at, "Need source", measure.source)
+    shown.insert(at + 1, "Need formula", measure.formula)
     at = shown.columns.get_loc(measure.need_label) + 1
     # A measure of two indicators shows both; a single one is the need column itself.
     for offset, component in enumerate(measure.components if len(measure.components) > 1 else ()):

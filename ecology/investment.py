@@ -112,8 +112,39 @@ def display(table: pd.DataFrame) -> pd.DataFrame:
     """Return the investment table with readable names and every input column (CSV and page)."""
     measure = gaps.measure_of(table)
     shown = table[list(DISPLAY)].rename(columns={**DISPLAY, "need": measure.need_label})
+    at = shown.columns.get_loc("Need measure") + 1
+    shown.insert(at, "Need source", measure.source)
+    shown.insert(at + 1, "Need formula", measure.formula)
     for column in ("Funded organisations", "Project grants 2018-20", "Health-related project grants"):
         shown[column] = shown[column].round(0).astype("int64")
     for column in ("Investment Programme £ a year (2023-26)", "Project grants £", "Health-related project grants £"):
         shown[column] = shown[column].round(0)
     return shown
+
+
+def keyword_rule() -> str:
+    """Return the health keyword rule in plain words, for the page."""
+    from ecology import arts_build
+
+    return ("A project grant counts as health-related when its activity name contains any of these words "
+            "(whole words, any case): " + ", ".join(arts_build.HEALTH_KEYWORDS) + ". Counted separately, "
+            "never added to provision; listed below for review.")
+
+
+def health_grants(arts: ArtsInputs, names: dict[str, str], lad_codes=None) -> pd.DataFrame:
+    """Return the health-related project grants for review (largest first): recipient, activity,
+    award (GBP), date, local authority, and the words that matched; only ``lad_codes`` if given."""
+    grants = arts.grants[arts.grants["health_related"].fillna(False).astype(bool)]
+    if lad_codes is not None:
+        grants = grants[grants["lad_code"].isin(list(lad_codes))]
+    return pd.DataFrame({
+        "Recipient": grants["recipient"], "Activity": grants["activity_name"], "Award £": grants["amount"].round(0),
+        "Awarded": pd.to_datetime(grants["award_date"]).dt.date,
+        "Local authority": grants["lad_code"].map(names).fillna(grants["la_name_source"]),
+        "Matched words": grants["health_terms"].str.replace("|", ", ", regex=False),
+    }).sort_values("Award £", ascending=False, ignore_index=True)
+
+
+def organisations_in(arts: ArtsInputs, lad_codes) -> int:
+    """Return how many Investment Programme organisations are registered in these local authorities."""
+    return int(arts.investment["lad_code"].isin(list(lad_codes)).sum())

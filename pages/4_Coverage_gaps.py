@@ -10,7 +10,7 @@ chosen = sections.choices(context)
 inputs = loaders.gap_inputs()
 highlight = sections.highlighted(context, chosen.level)
 if chosen.view == "investment":
-    investment_sections.show(inputs, chosen, highlight)
+    investment_sections.show(inputs, chosen, context, highlight)
 else:
     sections.assets_view(inputs, chosen, context, highlight)
 shell.attribution(["imd2025", "census2021", "qof_prevalence", "loneliness", "lad_boundaries", "icb_boundaries",

@@ -120,8 +120,11 @@ def what_if_section(inputs, provision: pd.DataFrame, table: pd.DataFrame, choice
 
 def nothing_counts(choices: GapChoices, context: PageContext) -> str:
     """Return the note shown when no asset counts as provision for these choices."""
+    from ecology import investment
+
+    organisations = investment.organisations_in(loaders.arts(), context.tree.lads_within(context.place_code))
     return gaps.nothing_counts(loaders.assets(), context.tree, context.place_code, context.theme_label,
-                               include_sample=choices.include_sample)
+                               include_sample=choices.include_sample, organisations=organisations)
 
 
 def need_line(measure) -> None:

@@ -27,7 +27,7 @@ def scatter(table: pd.DataFrame, measure_label: str, highlight: str | None) -> N
     st.altair_chart(points.properties(height=380), width="stretch")
 
 
-def show(inputs, chosen: gaps_sections.GapChoices, highlight: str | None) -> None:
+def show(inputs, chosen: gaps_sections.GapChoices, context, highlight: str | None) -> None:
     table = investment.investment_table(inputs, loaders.arts(), chosen.level, chosen.theme, use_imd=chosen.use_imd)
     measure = gaps.measure_of(table)
     gaps_sections.need_line(measure)
@@ -50,3 +50,9 @@ def show(inputs, chosen: gaps_sections.GapChoices, highlight: str | None) -> Non
     st.download_button("Download the table (CSV)", icon=":material/download:", key="download-investment",
                        data=lambda: export.table_to_csv(investment.display(table)).encode("utf-8-sig"),
                        file_name=f"arts-investment-{chosen.level}.csv", mime="text/csv")
+    with st.expander(f"Health-related project grants ({int(table['health_grants'].sum()):,}): the keyword rule"):
+        st.markdown(text.escape_markdown(investment.keyword_rule()))
+        lads = None if context.tree.get(context.place_code)["level"] == "england" else context.tree.lads_within(
+            context.place_code)
+        st.dataframe(investment.health_grants(loaders.arts(), inputs.names, lads), hide_index=True, width="stretch",
+                     height=320)

@@ -86,6 +86,7 @@ def test_with_no_provision_at_all_the_page_says_what_does_exist():
     assert (table["Assets"] == 0).all() and not table["High need, low provision"].any()
     note = next(box.value for box in at.info if "ranking shows need alone" in box.value)
     assert "No real offers for dementia are known in Bradford" in note and "libraries" in note
+    assert "funded by Arts Council England" in note
 
 
 def test_the_investment_view_ranks_need_against_arts_council_money_and_the_command_agrees():
@@ -97,6 +98,10 @@ def test_the_investment_view_ranks_need_against_arts_council_money_and_the_comma
     # £446.3m a year in all, of which the part landing in England is counted here.
     assert 440e6 < table["Investment Programme £ a year (2023-26)"].sum() < 446.3e6
     assert any("high need, low investment" in m.value for m in at.markdown)
+    rule = next(e for e in at.expander if "keyword rule" in e.label)
+    assert any("dementia" in m.value and "hospital" in m.value for m in rule.markdown)
+    review = rule.dataframe[0].value
+    assert len(review) == 86 and {"Recipient", "Activity", "Matched words"} <= set(review.columns)
     out = io.StringIO()
     with redirect_stdout(out):
         assert main(["gaps", "--investment", "--level", "icb", "--theme", "dementia", "--format", "json"]) == 0
