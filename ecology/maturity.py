@@ -197,7 +197,36 @@ def normalise_text(text: str) -> str:
 # ---------------------------------------------------------------- scores
 
 SCORE_COLUMNS = ("icb_code", "criterion", "stage", "confidence", "scope", "scope_name", "source", "quote", "note",
-                 "as_of", "assessed_on", "assessed_by", "kind")
+                 "as_of", "assessed_on", "assessed_by", "kind", "shared_key", "sources", "url", "publisher")
+
+
+def load_evidence(icb_codes: set[str] | None = None) -> pd.DataFrame:
+    """Return every piece of evidence, seed and reviewed web (``maturity_evidence.items``),
+    checked against the framework. Raises BaselineError naming the line and field."""
+    from ecology import maturity_evidence as me
+
+    seed = me.seed_items(load_baseline(icb_codes=icb_codes), sources(), framework()["baseline"]["assessed_on"])
+    web = me.load_web()
+    problems = me.web_problems(web, set(criterion_ids()), {s["id"] for s in framework()["scopes"]}, icb_codes)
+    if problems:
+        raise BaselineError("maturity_evidence.csv: " + "; ".join(problems[:10]))
+    return me.items(seed, me.web_items(web))
+
+
+def evidence_scores(evidence: pd.DataFrame) -> pd.DataFrame:
+    """Return the baseline scores the evidence sets (one per ICB and criterion with current
+    evidence; see ``maturity_evidence``), in the shape ``all_assessments`` takes."""
+    from ecology import maturity_evidence as me
+
+    chosen = me.best(evidence)
+    return pd.DataFrame({
+        "icb_code": chosen["icb_code"], "criterion": chosen["criterion"], "stage": chosen["stage"].astype(int),
+        "confidence": chosen["confidence"], "scope": chosen["scope"], "scope_name": chosen["scope_name"],
+        "source": chosen["title"], "quote": chosen["quote"], "note": chosen["reason"],
+        "as_of": chosen["evidence_date"].fillna(chosen["read_on"]), "assessed_on": chosen["read_on"],
+        "assessed_by": framework()["baseline"]["assessed_by"], "kind": "baseline",
+        "shared_key": chosen["shared_key"].fillna(""), "sources": chosen["sources"], "url": chosen["url"],
+        "publisher": chosen["publisher"]})
 
 
 def all_assessments(baseline: pd.DataFrame, self_assessed: pd.DataFrame | None) -> pd.DataFrame:
@@ -206,12 +235,12 @@ def all_assessments(baseline: pd.DataFrame, self_assessed: pd.DataFrame | None) 
     Self-assessments come from the register (``Store.assessments()``); a self-assessment
     with stage missing records "not assessed" for that criterion from then on.
     """
-    parts = [baseline[list(SCORE_COLUMNS)]]
+    parts = [baseline.reindex(columns=list(SCORE_COLUMNS))]
     if self_assessed is not None and len(self_assessed):
         assessed_on = pd.to_datetime(self_assessed["assessed_on"], utc=True).dt.tz_localize(None)
         own = self_assessed.assign(kind="self", scope="ics", scope_name="", source="self-assessment",
                                    quote=self_assessed["evidence"], as_of=assessed_on, assessed_on=assessed_on)
-        parts.append(own[list(SCORE_COLUMNS)])
+        parts.append(own.reindex(columns=list(SCORE_COLUMNS)))
     table = pd.concat(parts, ignore_index=True)
     table["as_of"] = pd.to_datetime(table["as_of"])
     table["assessed_on"] = pd.to_datetime(table["assessed_on"])
@@ -236,9 +265,10 @@ def current_scores(assessments: pd.DataFrame) -> pd.DataFrame:
     return latest.reset_index(drop=True)
 
 
-def summary(current: pd.DataFrame, icbs: pd.DataFrame) -> pd.DataFrame:
+def summary(current: pd.DataFrame, icbs: pd.DataFrame, evidence: pd.DataFrame | None = None) -> pd.DataFrame:
     """Return one row per ICB (all of them): icb_code, ICB, NHS region, Assessed, Overall,
-    overall_status, overall_stage, then one column of stages per criterion (label as header)."""
+    overall_status, overall_stage, then one column of stages per criterion (label as header);
+    with ``evidence``, also Evidence (pieces not rejected) and Newest evidence (its date)."""
     stages = (current.dropna(subset=["stage"]).pivot_table(index="icb_code", columns="criterion", values="stage",
                                                            aggfunc="last")
               .reindex(index=icbs["icb_code"], columns=criterion_ids()))
@@ -253,16 +283,31 @@ def summary(current: pd.DataFrame, icbs: pd.DataFrame) -> pd.DataFrame:
     for c in criterion_ids():
         table[criterion_label(c)] = table[criterion_label(c)].astype("Int64")
     table["overall_stage"] = table["overall_stage"].astype("Int64")
+    if evidence is not None:
+        from ecology import maturity_evidence as me
+
+        counts = me.per_icb(evidence).set_index("icb_code")
+        table["Evidence"] = table["icb_code"].map(counts["evidence_count"]).fillna(0).astype(int)
+        table["Newest evidence"] = table["icb_code"].map(counts["newest_evidence"]).dt.strftime("%Y-%m").fillna("")
     return table
 
 
+MEDIAN_RULE = ("The England median of a criterion is taken over independent evidence: a score resting on one "
+               "passage shared by several ICSs (a region-wide page) counts once, not once per ICS; historic and "
+               "rejected evidence never counts.")
+
+
 def england_median(current: pd.DataFrame) -> pd.DataFrame:
-    """Return per criterion: median stage over the ICSs that have it assessed, and how many do."""
+    """Return per criterion: median stage over the ICSs that have it assessed (a score resting on
+    shared evidence counted once per passage; see ``MEDIAN_RULE``), and how many ICSs have it."""
     assessed = current.dropna(subset=["stage"])
+    icss = assessed.groupby("criterion")["icb_code"].nunique()
+    shared = assessed.get("shared_key", pd.Series("", index=assessed.index)).fillna("").astype(str)
+    assessed = assessed[(shared == "") | ~assessed.assign(_key=shared).duplicated(["criterion", "_key"])]
     grouped = assessed.groupby("criterion")["stage"]
     out = pd.DataFrame({"criterion": criterion_ids()})
     out["median_stage"] = out["criterion"].map(grouped.median())
-    out["icss_assessed"] = out["criterion"].map(grouped.size()).fillna(0).astype(int)
+    out["icss_assessed"] = out["criterion"].map(icss).fillna(0).astype(int)
     return out
 
 
@@ -374,3 +419,55 @@ def map_fills(table: pd.DataFrame, colour_by: str) -> tuple[dict[str, tuple[str,
         legend.append((INSUFFICIENT_COLOUR, f"Insufficient evidence (fewer than {MIN_ASSESSED} of 10 assessed)"))
     legend.append((NOT_ASSESSED_COLOUR, "Not assessed (dashed outline)"))
     return fills, dashed, legend
+
+
+def evidence_pieces(evidence: pd.DataFrame, icb_code: str, current: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Return every piece of evidence about one ICS (rejected candidates left out), grouped by
+    criterion in framework order: what it says, who published it, when, what it is about, and
+    whether it sets the current stage, counts, is shared with other ICSs or is historic. With
+    ``current``, a criterion whose current score is a self-assessment shows that first."""
+    from ecology import maturity_evidence as me
+
+    mine = evidence[(evidence["icb_code"] == icb_code) & (evidence["decision"] != "reject")].copy()
+    chosen = set(me.best(evidence[evidence["icb_code"] == icb_code])["evidence_id"])
+    order = {c: i for i, c in enumerate(criterion_ids())}
+    mine = mine.assign(_order=mine["criterion"].map(order)).sort_values(["_order", "stage"], ascending=[True, False])
+    shared_with = evidence[evidence["shared_key"].fillna("") != ""].groupby("shared_key")["icb_code"].nunique()
+
+    def status(row) -> str:
+        if row["historic"]:
+            return "historic: does not set the current stage"
+        text = "sets the current stage" if row["evidence_id"] in chosen else "counts (a lower or equal stage)"
+        if row["shared_key"]:
+            text += f"; shared with {int(shared_with.get(row['shared_key'], 1)) - 1} other ICS(s)"
+        return text
+
+    table = pd.DataFrame({
+        "Criterion": mine["criterion"].map(criterion_label), "Stage": mine["stage"].map(stage_label),
+        "Status": [status(r) for r in mine.to_dict(orient="records")], "Evidence": mine["quote"],
+        "Confidence": mine["confidence"],
+        "Applies to": [scope_label(sc, short=True) + (f": {name}" if name else "")
+                       for sc, name in zip(mine["scope"], mine["scope_name"])],
+        "Source": mine["title"], "Publisher": mine["publisher"],
+        "Dated": mine["evidence_date"].dt.strftime("%Y-%m").fillna("undated"),
+        "Read on": mine["read_on"].dt.strftime("%Y-%m-%d").fillna(""), "Link": mine["url"].fillna(""),
+        "Review": mine["reason"],
+    })
+    if current is not None:
+        own = current[(current["icb_code"] == icb_code) & (current["kind"] == "self")]
+        selves = pd.DataFrame({
+            "Criterion": own["criterion"].map(criterion_label), "Stage": own["stage"].map(stage_label),
+            "Status": "current: self-assessment", "Evidence": own["quote"].fillna(""), "Confidence": own["confidence"],
+            "Applies to": scope_label("ics", short=True), "Source": "Self-assessment by " + own["assessed_by"],
+            "Publisher": "", "Dated": pd.to_datetime(own["as_of"]).dt.strftime("%Y-%m-%d"), "Read on": "", "Link": "",
+            "Review": ""})
+        table = pd.concat([selves, table], ignore_index=True)
+        table["_order"] = table["Criterion"].map({criterion_label(c): i for i, c in enumerate(criterion_ids())})
+        table = table.sort_values("_order", kind="stable").drop(columns="_order")
+    return table.reset_index(drop=True)
+
+
+def not_assessed(current: pd.DataFrame, icb_code: str) -> list[str]:
+    """Return the labels of the criteria with no current score for one ICS."""
+    mine = current[(current["icb_code"] == icb_code) & current["stage"].notna()]
+    return [c.label for c in criteria() if c.id not in set(mine["criterion"])]

@@ -31,10 +31,11 @@ def _json_value(value: object) -> object:
 
 def run(args: argparse.Namespace) -> int:
     icbs = maturity.icb_table(geography.place_table())
-    assessments = maturity.all_assessments(maturity.load_baseline(icb_codes=set(icbs["icb_code"])),
+    evidence = maturity.load_evidence(icb_codes=set(icbs["icb_code"]))
+    assessments = maturity.all_assessments(maturity.evidence_scores(evidence),
                                            register.open_register(args.database).assessments())
     current = maturity.current_scores(assessments)
-    table = maturity.summary(current, icbs)
+    table = maturity.summary(current, icbs, evidence)
     if args.icb:
         wanted = args.icb.strip().lower()
         found = table[(table["icb_code"].str.lower() == wanted) | (table["ICB"].str.lower() == wanted)]
@@ -46,21 +47,40 @@ def run(args: argparse.Namespace) -> int:
     if args.format == "csv":
         shown = table.drop(columns=["overall_status", "overall_stage"]).rename(columns={"icb_code": "Code"})
         if args.icb:
-            shown = maturity.evidence_table(current, table["icb_code"].iloc[0])
+            shown = maturity.evidence_pieces(evidence, table["icb_code"].iloc[0])
         sys.stdout.write(export.table_to_csv(shown))
         return 0
-    out = {"rule": maturity.OVERALL_RULE, "icss": []}
+    from ecology import maturity_domains, maturity_evidence
+
+    out = {"rule": maturity.OVERALL_RULE, "evidence_rules": maturity_evidence.RULES, "median_rule": maturity.MEDIAN_RULE,
+           "domain_rule": maturity_domains.DOMAIN_RULE, "icss": [], "review": _review(evidence)}
     for row in table.to_dict(orient="records"):
         mine = current[current["icb_code"] == row["icb_code"]].set_index("criterion")
         out["icss"].append({
             "icb_code": row["icb_code"], "name": row["ICB"], "region": row["NHS region"],
             "assessed": row["Assessed"], "overall": row["Overall"], "overall_stage": _json_value(row["overall_stage"]),
+            "evidence_count": int(row["Evidence"]), "newest_evidence": row["Newest evidence"] or None,
+            "not_assessed": maturity.not_assessed(current, row["icb_code"]),
+            "domains": [{"domain": d["Domain"], "assessed": d["Assessed"], "stage": _json_value(d["Stage"])}
+                        for d in maturity_domains.icb_rollup(current, row["icb_code"]).to_dict(orient="records")],
             "criteria": {c: ({"stage": _json_value(mine.at[c, "stage"]), "confidence": mine.at[c, "confidence"],
                               "scope": mine.at[c, "scope"], "scope_name": mine.at[c, "scope_name"] or None,
                               "source": mine.at[c, "source"], "evidence": mine.at[c, "quote"],
+                              "shared": bool(mine.at[c, "shared_key"]) if isinstance(mine.at[c, "shared_key"], str)
+                              else False,
                               "as_of": pd.Timestamp(mine.at[c, "as_of"]).strftime("%Y-%m-%d")}
                              if c in mine.index and pd.notna(mine.at[c, "stage"]) else None)
                          for c in maturity.criterion_ids()},
         })
     print(json.dumps(out, indent=1, ensure_ascii=False))
     return 0
+
+
+def _review(evidence: pd.DataFrame) -> list[dict]:
+    """Return every reviewed web candidate's decision: row, decision, ICB, criterion, stage, scope,
+    historic, shared key and the one-line reason."""
+    web = evidence[evidence["origin"] == "web"]
+    return [{"row": int(r["evidence_id"].split(":")[1]), "decision": r["decision"], "icb_code": r["icb_code"],
+             "criterion": r["criterion"], "stage": _json_value(r["stage"]), "scope": r["scope"] or None,
+             "historic": bool(r["historic"]), "shared_key": r["shared_key"] or None, "reason": r["reason"],
+             "source": r["title"], "url": r["url"]} for r in web.to_dict(orient="records")]

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ecology import maturity, text
+from ecology import maturity, maturity_evidence, text
 from ecology.ui import auth, loaders, maturity_sections as sections, shell
 
 context = shell.setup("pages/3_ICS_maturity.py")
@@ -12,17 +12,19 @@ with st.sidebar:
 editor = auth.current_editor()
 
 icbs = loaders.icb_table()
-assessments = maturity.all_assessments(loaders.maturity_baseline(), loaders.self_assessments())
+evidence = loaders.maturity_evidence()
+assessments = maturity.all_assessments(maturity.evidence_scores(evidence), loaders.self_assessments())
 current = maturity.current_scores(assessments)
-table = maturity.summary(current, icbs)
+table = maturity.summary(current, icbs, evidence)
 names = dict(zip(table["icb_code"], table["ICB"]))
 
 st.title("ICS maturity")
 framework = maturity.framework()
 st.caption(f"How far each Integrated Care System has embedded creative health, on ten criteria and four stages "
            f"(1 Emerging, 2 Developing, 3 Established, 4 Embedded). The baseline scores only what a cited source "
-           f"says (read on {framework['baseline']['assessed_on']}); everything else is **not assessed**, which is "
-           f"not a low score. {maturity.OVERALL_RULE}")
+           f"says: three source documents and {sections.web_count(evidence)} reviewed public web pages; everything "
+           f"else is **not assessed**, which is not a low score. {maturity.OVERALL_RULE} "
+           f"{maturity_evidence.RULES} {maturity.MEDIAN_RULE}")
 staged = int((table["overall_status"] == "stage").sum())
 thin = int((table["overall_status"] == maturity.INSUFFICIENT).sum())
 st.markdown(f"**{staged}** ICSs have an overall stage, **{thin}** have insufficient evidence and "
@@ -39,11 +41,13 @@ with map_column:
 with profile_column:
     sections.overall_line(table, chosen)
     sections.profile_section(current, table, chosen)
+    sections.domain_section(current, chosen)
 
 st.subheader("Evidence")
-sections.evidence_section(current, chosen)
+sections.evidence_section(current, evidence, chosen)
 st.subheader("Over time")
 sections.history_section(assessments, chosen)
+sections.historic_section(evidence, chosen)
 st.subheader("All 42 ICSs")
 sections.table_section(table)
 

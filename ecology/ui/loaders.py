@@ -120,9 +120,25 @@ def _maturity_baseline(key: str, stamp: int) -> pd.DataFrame:
 
 
 def maturity_baseline() -> pd.DataFrame:
-    """Return the evidenced maturity baseline (checked against the ICB codes of the build)."""
+    """Return the seed-document maturity baseline (checked against the ICB codes of the build)."""
     path = paths.authored_data_dir() / "maturity_baseline.csv"
     return _maturity_baseline(build_key(), path.stat().st_mtime_ns)
+
+
+@st.cache_data(show_spinner=False)
+def _maturity_evidence(key: str, stamp: tuple[int, ...]) -> pd.DataFrame:
+    from ecology import maturity
+
+    places = _place_table(key)
+    return maturity.load_evidence(icb_codes=set(places.loc[places["level"] == "icb", "code"]))
+
+
+def maturity_evidence() -> pd.DataFrame:
+    """Return every piece of maturity evidence, seed and reviewed web (``maturity.load_evidence``)."""
+    folder = paths.authored_data_dir()
+    stamp = tuple((folder / name).stat().st_mtime_ns for name in
+                  ("maturity_baseline.csv", "maturity_evidence.csv", "maturity_framework.json"))
+    return _maturity_evidence(build_key(), stamp)
 
 
 @st.cache_data(show_spinner=False, max_entries=4)

@@ -75,10 +75,49 @@ def profile_section(current: pd.DataFrame, table: pd.DataFrame, chosen: str) -> 
         st.caption("Not assessed (no bar, not a low score): " + ", ".join(missing) + ".")
 
 
-def evidence_section(current: pd.DataFrame, chosen: str) -> None:
-    evidence = maturity.evidence_table(current, chosen)
-    st.dataframe(evidence, hide_index=True, width="stretch", height=40 + 35 * len(evidence),
-                 column_config={"Evidence": st.column_config.TextColumn(width="large")})
+def web_count(evidence: pd.DataFrame) -> int:
+    """Return how many distinct web pages the adopted evidence quotes."""
+    web = evidence[(evidence["origin"] == "web") & (evidence["decision"] != "reject")]
+    return int(web["url"].nunique())
+
+
+def evidence_section(current: pd.DataFrame, evidence: pd.DataFrame, chosen: str) -> None:
+    """Draw the ICS's evidence grouped by criterion, its count of sources, and what is not assessed."""
+    pieces = maturity.evidence_pieces(evidence, chosen, current)
+    sources = pieces["Source"].nunique()
+    missing = maturity.not_assessed(current, chosen)
+    st.markdown(f"**{len(pieces)}** piece(s) of evidence from **{sources}** source(s)."
+                + (f" Not assessed (no current evidence known to this project): {', '.join(missing)}."
+                   if missing else " Every criterion is assessed."))
+    if pieces.empty:
+        st.info("No public evidence about creative health in this ICS is known to this project, so it is not "
+                "assessed: that is not a low score.", icon=":material/info:")
+        return
+    st.dataframe(pieces, hide_index=True, width="stretch", height=min(520, 40 + 35 * len(pieces)),
+                 column_config={"Evidence": st.column_config.TextColumn(width="large"),
+                                "Link": st.column_config.LinkColumn("Link")})
+
+
+def domain_section(current: pd.DataFrame, chosen: str) -> None:
+    """Draw the five domains of the social prescribing maturity matrix for the chosen ICS."""
+    from ecology import maturity_domains
+
+    st.markdown("**By domain** (NHS England social prescribing maturity matrix, as the NCCH Creative Health "
+                "Toolkit uses it)")
+    rollup = maturity_domains.icb_rollup(current, chosen)
+    st.dataframe(rollup.drop(columns=["Stage"]), hide_index=True, width="stretch")
+    st.caption(maturity_domains.DOMAIN_RULE)
+
+
+def historic_section(evidence: pd.DataFrame, chosen: str) -> None:
+    """List the ICS's historic evidence: kept and shown, never setting the current stage."""
+    pieces = maturity.evidence_pieces(evidence, chosen)
+    old = pieces[pieces["Status"].str.startswith("historic")]
+    if len(old):
+        st.markdown(f"**Historic evidence** ({len(old)}): from before ICBs existed (July 2022) or about a "
+                    "service that has ended; kept here, not counted in the current stage.")
+        st.dataframe(old[["Criterion", "Stage", "Evidence", "Source", "Dated", "Review"]], hide_index=True,
+                     width="stretch")
 
 
 def history_section(assessments: pd.DataFrame, chosen: str) -> None:
