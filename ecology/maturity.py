@@ -437,6 +437,8 @@ def evidence_pieces(evidence: pd.DataFrame, icb_code: str, current: pd.DataFrame
     def status(row) -> str:
         if row["historic"]:
             return "historic: does not set the current stage"
+        if row["scope"] == "region" and row["shared_key"]:
+            return "regional context: shared by the region's ICSs, sets no stage"
         text = "sets the current stage" if row["evidence_id"] in chosen else "counts (a lower or equal stage)"
         if row["shared_key"]:
             text += f"; shared with {int(shared_with.get(row['shared_key'], 1)) - 1} other ICS(s)"

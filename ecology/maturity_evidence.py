@@ -16,7 +16,10 @@ Rules (stated on the ICS maturity page as ``RULES``):
   evidenced, then the newest;
 - one piece of evidence covering several ICSs (``shared_key``) counts once per ICS
   but is marked shared, and counts **once** in the England median and in peer
-  medians, however many ICSs it covers.
+  medians, however many ICSs it covers;
+- a regional body's passage shared across all the ICSs of a region (the Greater
+  London Authority's, for the five London ICSs) names none of them: it is shown
+  beside each as regional context but sets no ICS's stage.
 """
 
 from __future__ import annotations
@@ -41,7 +44,8 @@ RULES = ("Scores rest only on quoted evidence. Rejected candidates never set a s
          "existed (1 July 2022) or about a service that has ended is shown as historic and never sets the current "
          "stage. A criterion's stage is the highest its current evidence supports. One passage that covers several "
          "ICSs (a region-wide page) is marked shared and counts once in the England median and in peer medians, "
-         "however many ICSs it covers.")
+         "however many ICSs it covers. A regional body's passage shared by every ICS of a region (the Greater London "
+         "Authority's) is shown as regional context and sets no ICS's stage.")
 
 
 def _date(text: object) -> pd.Timestamp:
@@ -147,9 +151,11 @@ def items(seed: pd.DataFrame, web: pd.DataFrame) -> pd.DataFrame:
 
 
 def counting(evidence: pd.DataFrame) -> pd.DataFrame:
-    """Return the evidence that may set a current stage: not rejected, not historic."""
+    """Return the evidence that may set a current stage: not rejected, not historic, and not a
+    regional body's passage shared across several ICSs (context for each, naming none of them)."""
+    context = (evidence["scope"] == "region") & (evidence["shared_key"].fillna("") != "")
     return evidence[(evidence["decision"] != "reject") & ~evidence["historic"].astype(bool)
-                    & evidence["stage"].notna()]
+                    & evidence["stage"].notna() & ~context]
 
 
 def best(evidence: pd.DataFrame) -> pd.DataFrame:
@@ -174,8 +180,9 @@ def best(evidence: pd.DataFrame) -> pd.DataFrame:
 
 def per_icb(evidence: pd.DataFrame) -> pd.DataFrame:
     """Return per ICB: ``evidence_count`` (pieces of evidence that are not rejected, historic
-    ones included) and ``newest_evidence`` (the newest evidence date among them)."""
+    ones included) and ``newest_evidence`` (the newest date a piece carries; undated pages,
+    read in December 2026, do not count as new)."""
     kept = evidence[evidence["decision"] != "reject"]
-    dated = kept["evidence_date"].fillna(kept["read_on"])
+    dated = kept["evidence_date"]
     return pd.DataFrame({"evidence_count": kept.groupby("icb_code").size(),
                          "newest_evidence": dated.groupby(kept["icb_code"]).max()}).reset_index()

@@ -24,7 +24,7 @@ st.caption(f"How far each Integrated Care System has embedded creative health, o
            f"(1 Emerging, 2 Developing, 3 Established, 4 Embedded). The baseline scores only what a cited source "
            f"says: three source documents and {sections.web_count(evidence)} reviewed public web pages; everything "
            f"else is **not assessed**, which is not a low score. {maturity.OVERALL_RULE} "
-           f"{maturity_evidence.RULES} {maturity.MEDIAN_RULE}")
+           f"{maturity_evidence.RULES}")
 staged = int((table["overall_status"] == "stage").sum())
 thin = int((table["overall_status"] == maturity.INSUFFICIENT).sum())
 st.markdown(f"**{staged}** ICSs have an overall stage, **{thin}** have insufficient evidence and "

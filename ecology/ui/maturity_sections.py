@@ -105,7 +105,8 @@ def domain_section(current: pd.DataFrame, chosen: str) -> None:
     st.markdown("**By domain** (NHS England social prescribing maturity matrix, as the NCCH Creative Health "
                 "Toolkit uses it)")
     rollup = maturity_domains.icb_rollup(current, chosen)
-    st.dataframe(rollup.drop(columns=["Stage"]), hide_index=True, width="stretch")
+    st.dataframe(rollup[["Domain", "Stage label", "Assessed", "Criteria"]].rename(columns={"Stage label": "Stage"}),
+                 hide_index=True, width="stretch")
     st.caption(maturity_domains.DOMAIN_RULE)
 
 
