@@ -19,9 +19,10 @@ def test_the_map_draws_42_icss_with_a_legend_and_no_outside_requests(app_server,
     legend = tab.page.locator("[aria-label='Overall stage']")
     for label in ("1 Emerging", "4 Embedded", "Insufficient evidence", "Not assessed"):
         expect(legend).to_contain_text(label)
-    # "Not assessed" is drawn dashed, never as a pale stage: most ICSs have no public evidence.
+    # "Not assessed" is drawn dashed, never as a pale stage: the 13 ICSs with no current evidence
+    # (the eight with none found, and five whose candidates were all rejected, historic or regional).
     dashed = tab.map_frame().locator("path.leaflet-interactive[stroke-dasharray='4 3']")
-    expect(dashed).to_have_count(26)
+    expect(dashed).to_have_count(13)
     tab.assert_clean("ICS_maturity")
 
 
