@@ -302,7 +302,7 @@ def england_median(current: pd.DataFrame) -> pd.DataFrame:
     shared evidence counted once per passage; see ``MEDIAN_RULE``), and how many ICSs have it."""
     assessed = current.dropna(subset=["stage"])
     icss = assessed.groupby("criterion")["icb_code"].nunique()
-    shared = assessed.get("shared_key", pd.Series("", index=assessed.index)).fillna("").astype(str)
+    shared = assessed.get("shared_key", pd.Series("", index=assessed.index)).astype("string").fillna("")
     assessed = assessed[(shared == "") | ~assessed.assign(_key=shared).duplicated(["criterion", "_key"])]
     grouped = assessed.groupby("criterion")["stage"]
     out = pd.DataFrame({"criterion": criterion_ids()})
