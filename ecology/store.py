@@ -27,6 +27,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
+import sqlite3
+import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -257,11 +259,24 @@ def _use_wal(engine: sa.Engine) -> None:
     """
     if engine.dialect.name != "sqlite" or engine.url.database in (None, "", ":memory:"):
         return
-    raw = engine.raw_connection()  # outside any transaction: journal_mode cannot change inside one
-    try:
-        raw.cursor().execute("PRAGMA journal_mode=WAL")
-    finally:
-        raw.close()
+    # The switch needs an exclusive lock. While it holds a shared lock, another process in its
+    # own BEGIN IMMEDIATE makes SQLite answer "database is locked" at once (waiting would
+    # deadlock), without the busy timeout: so step back and try again.
+    deadline = time.monotonic() + 30
+    while True:
+        raw = engine.raw_connection()  # outside any transaction: journal_mode cannot change inside one
+        try:
+            cursor = raw.cursor()
+            if cursor.execute("PRAGMA journal_mode").fetchone()[0].lower() == "wal":
+                return
+            cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or time.monotonic() > deadline:
+                raise
+        finally:
+            raw.close()
+        time.sleep(0.05)
 
 
 def migrate(engine: sa.Engine, target: str = HEAD) -> list[str]:
