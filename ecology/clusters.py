@@ -26,6 +26,9 @@ from ecology import filters, privacy, taxonomy
 from ecology.geography import PlaceTree
 
 MIN_SIZE_FLOOR = privacy.MIN_CLUSTER_SIZE  # a smaller "cluster" would place individuals on the map
+# The Practitioners page opens at these; the Overview and the briefing count clusters at them.
+DEFAULT_RADIUS_KM = 10.0
+DEFAULT_MIN_SIZE = 10
 PROFILE_FLAGS = {
     "trained_safeguarding": "Safeguarding training", "trained_edi": "Equality & diversity training",
     "trained_mhfa": "Mental health first aid", "has_supervision": "Supervision",

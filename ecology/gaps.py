@@ -136,9 +136,9 @@ def provision_filter(theme: str | None, activity: tuple[str, ...] = (), include_
 
 
 def provision_assets(assets: pd.DataFrame, tree: PlaceTree, chosen: filters.AssetFilter) -> pd.DataFrame:
-    """Return the active assets that count as provision under ``chosen`` (lad_code and icb_code only)."""
+    """Return the active assets that count as provision under ``chosen`` (their area codes only)."""
     keep = filters.mask(assets, tree, chosen) & (assets["status"] == "active").fillna(False).to_numpy(dtype=bool)
-    return assets.loc[keep, ["lad_code", "icb_code"]]
+    return assets.loc[keep, ["lad_code", "icb_code", "region_code"]]
 
 
 def gap_table(inputs: GapInputs, assets: pd.DataFrame, level: str, theme: str | None = None,

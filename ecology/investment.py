@@ -70,7 +70,8 @@ def investment_table(inputs: gaps.GapInputs, arts: ArtsInputs, level: str, theme
     flags = lads[["lad_code", "priority_place", "lucp"]]
     recipe = areas.Recipe(sums=(*areas.POPULATIONS, *COUNTS))
     money = areas.aggregate(lads.drop(columns=["priority_place", "lucp"]), inputs.parts, level, recipe)
-    table = inputs.need(level)[["area_code", *measure.columns, "imd_score"]].merge(
+    wanted = list(dict.fromkeys(["area_code", *measure.columns, "imd_score"]))  # the IMD may be the measure
+    table = inputs.need(level)[wanted].merge(
         money, on="area_code", how="left", validate="one_to_one")
     table.insert(1, "area", table["area_code"].map(inputs.names))
     if level == "lad":

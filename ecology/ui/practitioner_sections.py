@@ -15,11 +15,11 @@ from ecology.ui.shell import PageContext
 def controls() -> tuple[float, int]:
     """Draw the radius and minimum-size controls (in the URL) and return them."""
     left, right = st.columns(2)
-    radius = left.slider("Radius (km)", min_value=1, max_value=50, value=10, step=1, key="radius",
+    radius = left.slider("Radius (km)", min_value=1, max_value=50, value=int(clusters.DEFAULT_RADIUS_KM), step=1, key="radius",
                          bind="query-params",
                          help="Practitioners whose postcode districts lie within this distance of each other can "
                               "form a cluster.")
-    min_size = right.slider("Minimum cluster size", min_value=clusters.MIN_SIZE_FLOOR, max_value=100, value=10,
+    min_size = right.slider("Minimum cluster size", min_value=clusters.MIN_SIZE_FLOOR, max_value=100, value=clusters.DEFAULT_MIN_SIZE,
                             step=1, key="min", bind="query-params",
                             help="How many practitioners within the radius make a cluster. Never below 5, so no "
                                  "cluster points at individuals.")
