@@ -10,7 +10,7 @@ PORT ?= 8501
 # localhost only by default; HOST=0.0.0.0 serves the network too.
 HOST ?= localhost
 
-.PHONY: run test setup test-setup data vendor chromium bench clean
+.PHONY: run test setup test-setup data vendor chromium pdf-libs bench clean
 
 run: setup
 	$(VENV)/bin/streamlit run app.py --server.address $(HOST) --server.port $(PORT)
@@ -23,7 +23,7 @@ test: test-setup
 	if [ -z "$$url" ]; then echo "No PostgreSQL for the tests: its half of the register tests will be skipped"; fi; \
 	ECOLOGY_TEST_DATABASE_URL="$$url" $(PY) -m pytest
 
-setup: $(VENV)/.installed vendor data
+setup: $(VENV)/.installed pdf-libs vendor data
 
 test-setup: setup $(VENV)/.installed-test chromium
 
@@ -42,6 +42,14 @@ vendor: $(VENV)/.installed
 
 data: $(VENV)/.installed
 	$(PY) -m ecology data build
+
+# The briefing's PDF is printed by WeasyPrint, which needs Pango and a font (Debian packages).
+pdf-libs:
+	@if ldconfig -p 2>/dev/null | grep -q libpangoft2-1.0 && fc-list 2>/dev/null | grep -qi dejavu; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 \
+			fonts-dejavu-core fontconfig; \
+	else echo "The PDF briefing needs Pango and DejaVu fonts: sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core"; fi
 
 # Browser tests drive Debian's Chromium; Playwright cannot download its own here.
 chromium:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ecology import (assets_cli, auth, build, clusters_cli, gaps_cli, geography, import_cli, maturity_cli, sources,
+from ecology import (assets_cli, auth, briefing_cli, build, clusters_cli, gaps_cli, geography, import_cli, maturity_cli, sources,
                      vendor)
 
 
@@ -29,6 +29,8 @@ def main(argv: list[str] | None = None) -> int:
         "gaps", help="need against provision for every local authority or ICB, as on the Coverage gaps page"))
     maturity_cli.add_arguments(commands.add_parser(
         "maturity", help="the ICS creative health maturity scores, as on the ICS maturity page"))
+    briefing_cli.add_arguments(commands.add_parser(
+        "briefing", help="the place briefing (HTML, PDF or JSON), the same figures as the Overview"))
     auth.add_arguments(commands.add_parser(
         "editor-password", help="print a salted hash of an editor password for .streamlit/secrets.toml"))
     args = parser.parse_args(argv)
@@ -44,6 +46,8 @@ def main(argv: list[str] | None = None) -> int:
             return gaps_cli.run(args)
         if args.command == "maturity":
             return maturity_cli.run(args)
+        if args.command == "briefing":
+            return briefing_cli.run(args)
         if args.command == "editor-password":
             return auth.run(args)
         if args.command == "vendor":

@@ -2,29 +2,25 @@
 
 from __future__ import annotations
 
-import altair as alt
 import pandas as pd
 import streamlit as st
 
-from ecology import export, gaps, investment, text
+from ecology import charts, export, gaps, investment, text
 from ecology.ui import gaps_sections, loaders
 
 
 def scatter(table: pd.DataFrame, measure_label: str, highlight: str | None) -> None:
-    """Draw need against Investment Programme funding per head, Priority Places marked."""
-    data = table.assign(
-        place=table["priority_place"].map({True: "ACE Priority Place", False: "Other area"}),
-        chosen=table["area_code"] == highlight)
-    points = alt.Chart(data).mark_circle(opacity=0.75).encode(
-        x=alt.X("funding_per_head:Q", title="Investment Programme £ per head a year (2023-26)",
-                scale=alt.Scale(type="symlog")),
-        y=alt.Y("need:Q", title=measure_label),
-        color=alt.Color("place:N", title=None, scale=alt.Scale(domain=["ACE Priority Place", "Other area"],
-                                                                range=["#be64ac", "#5698b9"])),
-        size=alt.condition("datum.chosen", alt.value(220), alt.value(40)),
-        tooltip=[alt.Tooltip("area:N", title="Area"), alt.Tooltip("funding_per_head:Q", title="£ per head"),
-                 alt.Tooltip("need:Q", title="Need"), alt.Tooltip("organisations:Q", title="Funded organisations")])
-    st.altair_chart(points.properties(height=380), width="stretch")
+    """Draw need against Investment Programme funding per head (log scale), Priority Places marked."""
+    fig = charts.need_provision_scatter(
+        table, x="funding_per_head", y="need", x_title="Investment Programme £ per head a year (2023-26)",
+        y_title=measure_label, highlight=highlight, colour_by="priority_place",
+        colour_names={True: "ACE Priority Place", False: "Other area"}, log_x=True)
+    st.plotly_chart(fig, width="stretch", config=charts.ST_CONFIG)
+    unfunded = int((table["funding_per_head"] <= 0).sum())
+    if unfunded:
+        floor = charts.log_floor(table["funding_per_head"])
+        st.caption(f"{unfunded} area(s) with no Investment Programme funding are drawn at £{floor:g} per head, at "
+                   "the left edge (a log scale has no zero); hovering one shows its real 0.")
 
 
 def show(inputs, chosen: gaps_sections.GapChoices, context, highlight: str | None) -> None:

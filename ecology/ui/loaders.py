@@ -233,3 +233,61 @@ def pcns() -> pd.DataFrame:
 def pcn_practices() -> pd.DataFrame:
     """Return every GP practice with its PCN and location."""
     return _pcn_tables(build_key())[1]
+
+
+def place_inputs():
+    """Return everything a place profile reads (``place_profile.PlaceInputs``), from the caches above."""
+    from ecology import place_profile
+
+    evidence, assessments, current, summary = _maturity_parts(build_key(), the_register().revision(),
+                                                              _evidence_stamp())
+    return place_profile.PlaceInputs(place_tree(), gap_inputs(), assets(), practitioners(),
+                                     clustering(_default_radius(), _default_min_size()), current, summary, evidence,
+                                     assessments, arts())
+
+
+def _evidence_stamp() -> tuple[int, ...]:
+    folder = paths.authored_data_dir()
+    return tuple((folder / name).stat().st_mtime_ns for name in
+                 ("maturity_baseline.csv", "maturity_evidence.csv", "maturity_framework.json"))
+
+
+def _default_radius() -> float:
+    from ecology import clusters
+
+    return clusters.DEFAULT_RADIUS_KM
+
+
+def _default_min_size() -> int:
+    from ecology import clusters
+
+    return clusters.DEFAULT_MIN_SIZE
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _maturity_parts(key: str, revision: str, stamp: tuple[int, ...]):
+    from ecology import place_profile
+
+    return place_profile.maturity_parts(_place_table(key), self_assessments())
+
+
+# The place-independent tables of a theme: a place change on the Overview reuses them.
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _theme_tables(key: str, revision: str, theme: str | None):
+    from ecology import place_profile
+
+    return place_profile.theme_tables(place_inputs(), theme)
+
+
+def theme_tables(theme: str | None):
+    """Return ``place_profile.theme_tables`` for a theme (None: all themes), cached per register revision."""
+    return _theme_tables(build_key(), the_register().revision(), theme)
+
+
+def briefing_file(code: str, theme: str | None, base: str, fmt: str) -> bytes:
+    """Return the briefing of a place as HTML or PDF bytes, made now (on the download click)."""
+    from ecology import briefing
+
+    made = briefing.build(place_inputs(), code, theme, tables=theme_tables(theme), base_url=base,
+                          images="png" if fmt == "pdf" else "svg")
+    return briefing.to_pdf(made.html) if fmt == "pdf" else made.html.encode("utf-8")

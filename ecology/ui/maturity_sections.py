@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import altair as alt
 import pandas as pd
 import streamlit as st
 
-from ecology import export, maps, maturity, store, text
+from ecology import charts, export, maps, maturity, store, text
 from ecology.ui import loaders, mapview
 from ecology.ui.shell import PageContext
 
 SAVED = "maturity-saved"  # session state: the confirmation shown after the rerun a save causes
-STAGE_AXIS = alt.Axis(values=[0, 1, 2, 3, 4], title="Stage")
 
 
 def default_icb(context: PageContext, table: pd.DataFrame) -> str:
@@ -56,23 +54,17 @@ def profile_section(current: pd.DataFrame, table: pd.DataFrame, chosen: str) -> 
                            format_func=names.get, max_selections=4,
                            help=f"Up to four peers; for example other ICSs in {region}.")
     shown = maturity.profile(current, [chosen, *peers], names)
-    order = [maturity.criterion_label(c) for c in maturity.criterion_ids()]
     # The chosen ICS in blue, the England median in grey, peers in other Okabe-Ito colours.
     series = [names[chosen], *(names[p] for p in peers), maturity.MEDIAN_SERIES]
     colours = [maps.OKABE_ITO[4], *maps.OKABE_ITO[:len(peers)], maps.OKABE_ITO[-1]]
-    chart = (alt.Chart(shown.dropna(subset=["Stage"])).mark_bar()
-             # A fixed domain keeps every criterion on the axis, assessed or not.
-             .encode(y=alt.Y("Criterion:N", sort=order, title=None, axis=alt.Axis(labelLimit=240),
-                             scale=alt.Scale(domain=order)),
-                     x=alt.X("Stage:Q", scale=alt.Scale(domain=[0, 4]), axis=STAGE_AXIS),
-                     color=alt.Color("Series:N", scale=alt.Scale(domain=series, range=colours),
-                                     legend=alt.Legend(orient="bottom", title=None, columns=1, labelLimit=260)),
-                     yOffset=alt.YOffset("Series:N", sort=series), tooltip=["Series", "Criterion", "Stage"])
-             .properties(height=alt.Step(8 if peers else 13)))
-    st.altair_chart(chart, width="stretch")
+    bars, radar = st.tabs(["Bars", "Radar"])
+    with bars:
+        st.plotly_chart(charts.maturity_bars(shown, series, colours), width="stretch", config=charts.ST_CONFIG)
+    with radar:
+        st.plotly_chart(charts.maturity_radar(shown, series, colours), width="stretch", config=charts.ST_CONFIG)
     missing = shown[(shown["Series"] == names[chosen]) & shown["Stage"].isna()]["Criterion"].tolist()
     if missing:
-        st.caption("Not assessed (no bar, not a low score): " + ", ".join(missing) + ".")
+        st.caption("Not assessed (no bar, a gap in the radar; not a low score): " + ", ".join(missing) + ".")
 
 
 def web_count(evidence: pd.DataFrame) -> int:
@@ -126,15 +118,7 @@ def history_section(assessments: pd.DataFrame, chosen: str) -> None:
     if history.empty:
         st.caption("No scores yet: nothing to show over time.")
         return
-    chart = (alt.Chart(history.dropna(subset=["Stage"]).assign(Date=lambda f: pd.to_datetime(f["Date"])))
-             .mark_line(point=True)
-             .encode(x=alt.X("Date:T", title=None, axis=alt.Axis(format="%b %Y")),
-                     y=alt.Y("Stage:Q", scale=alt.Scale(domain=[0, 4]), axis=alt.Axis(values=[0, 1, 2, 3, 4],
-                                                                                      title="Stage")),
-                     color=alt.Color("Criterion:N", legend=alt.Legend(orient="bottom", columns=2, title=None,
-                                                                      labelLimit=300)),
-                     tooltip=["Date:T", "Criterion", "Stage", "Kind", "By", "Change"]))
-    st.altair_chart(chart, width="stretch")
+    st.plotly_chart(charts.maturity_history(history), width="stretch", config=charts.ST_CONFIG)
     falls = int((history["Change"] == "fall").sum())
     if falls:
         st.caption(f"{falls} score(s) went down over time: scores can fall, and every version is kept.")

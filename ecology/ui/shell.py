@@ -7,10 +7,11 @@ copied link reopens the same view and the choice follows the user between pages.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from urllib.parse import urlencode, urlsplit
 
 import streamlit as st
 
-from ecology import geography, maps, sources, taxonomy
+from ecology import geography, links, maps, sources, taxonomy
 from ecology.site import APP_NAME, PAGES, PageInfo
 from ecology.ui import loaders
 
@@ -40,12 +41,7 @@ def link_params(context: PageContext) -> dict[str, str] | None:
     """Return the query parameters that carry place and theme to another page (None if defaults)."""
     # Carried explicitly, so links work whatever Streamlit does with bound
     # parameters on a page switch.
-    carried = {}
-    if context.place_code != geography.ENGLAND_CODE:
-        carried["place"] = context.place_label
-    if context.theme != ALL_THEMES:
-        carried["theme"] = context.theme_label
-    return carried or None
+    return links.view_params(context.place_label, context.theme_label) or None
 
 
 def _navigation(context: PageContext) -> None:
@@ -87,7 +83,45 @@ def setup(file: str) -> PageContext:
     context = PageContext(tree, place_code or geography.ENGLAND_CODE, theme or ALL_THEMES)
     with navigation:
         _navigation(context)
+    with st.sidebar:
+        share_panel(context, page)
     return context
+
+
+def _origin() -> str:
+    """Return scheme://host:port of the app as the browser sees it (the configured default outside one)."""
+    parts = urlsplit(st.context.url or "")
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else links.public_base()
+
+
+def current_link(page: PageInfo) -> str:
+    """Return the link that reopens this page as it is now: place, theme and every page setting in the URL."""
+    params = {key: st.query_params.get_all(key) for key in st.query_params}
+    flat = {key: values[-1] if len(values) == 1 else values for key, values in params.items()}
+    address = _origin() + "/" + page.url_path
+    query = urlencode(flat, doseq=True)
+    return address + ("?" + query if query else "")
+
+
+def share_panel(context: PageContext, page: PageInfo) -> None:
+    """Draw the sidebar's "share" block: the link to this view (with a copy button) and the place
+    briefing as HTML or PDF, made on the click."""
+    st.divider()
+    st.markdown("**Share this view**")
+    st.code(current_link(page), language=None, wrap_lines=True)
+    st.caption("Copy the link (the button at its right): it opens this page with the same place, theme and settings.")
+    theme = None if context.theme == ALL_THEMES else context.theme
+    stem = f"briefing-{context.place_code}" + (f"-{theme}" if theme else "")
+    left, right = st.columns(2)
+    left.download_button("Briefing (HTML)", icon=":material/description:", key="briefing-html",
+                         data=lambda: loaders.briefing_file(context.place_code, theme, _origin(), "html"),
+                         file_name=f"{stem}.html", mime="text/html", on_click="ignore",
+                         help=f"{context.place_label}, {context.theme_label}: figures, map, comparisons, maturity "
+                              "evidence, gaps and assets in one file that works offline.")
+    right.download_button("Briefing (PDF)", icon=":material/picture_as_pdf:", key="briefing-pdf",
+                          data=lambda: loaders.briefing_file(context.place_code, theme, _origin(), "pdf"),
+                          file_name=f"{stem}.pdf", mime="application/pdf", on_click="ignore",
+                          help="The same briefing, printed to A4.")
 
 
 def attribution(dataset_ids: list[str]) -> None:

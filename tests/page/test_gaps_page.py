@@ -98,6 +98,7 @@ def test_the_investment_view_ranks_need_against_arts_council_money_and_the_comma
     # £446.3m a year in all, of which the part landing in England is counted here.
     assert 440e6 < table["Investment Programme £ a year (2023-26)"].sum() < 446.3e6
     assert any("high need, low investment" in m.value for m in at.markdown)
+    assert len(at.get("plotly_chart")) == 1  # need against money per head
     rule = next(e for e in at.expander if "keyword rule" in e.label)
     assert any("dementia" in m.value and "hospital" in m.value for m in rule.markdown)
     review = rule.dataframe[0].value

@@ -52,7 +52,7 @@ def test_choosing_an_ics_shows_its_profile_and_evidence(database):
     assert "Data, digital & interoperability" not in set(evidence["Criterion"])
     line = next(m.value for m in at.markdown if "piece(s) of evidence from" in m.value)
     assert "Not assessed" in line and "Data, digital & interoperability" in line.replace("\\", "")
-    assert len(at.get("vega_lite_chart")) >= 2  # the profile and the history
+    assert len(at.get("plotly_chart")) >= 3  # the profile's bars and radar (two tabs), and the history
 
 
 def test_the_sidebar_place_chooses_the_ics_and_a_local_authority_picks_its_icb(database):

@@ -1,0 +1,161 @@
+"""The Overview's sections: headline figures, comparisons, maturity, need against provision, links."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from ecology import charts, maps, maturity, overview, place_profile, text
+from ecology.geography import PlaceTree
+from ecology.site import PAGES
+from ecology.ui import loaders
+from ecology.ui.shell import PageContext, link_params
+
+CHART_CONFIG = charts.ST_CONFIG
+ORIGIN_BADGE = {"real": ":green-badge[Real]", "sample": ":orange-badge[Sample]"}
+
+
+def profile_of(code: str, theme: str | None) -> place_profile.PlaceProfile:
+    """Return the profile of the place (the theme's tables come from the cache)."""
+    return place_profile.profile(loaders.place_inputs(), code, theme, loaders.theme_tables(theme))
+
+
+def headline_figures(place) -> None:
+    """Draw every headline figure with its vintage and a real / sample badge, five to a row."""
+    figures = list(place.figures)
+    for start in range(0, len(figures), 5):
+        columns = st.columns(5)
+        for column, figure in zip(columns, figures[start:start + 5]):
+            with column.container(border=True):
+                st.metric(figure.label, figure.text, help=f"{figure.note}. Source: {figure.vintage}.")
+                st.caption(f"{ORIGIN_BADGE[figure.origin]} {text.escape_markdown(figure.note)}  \n"
+                           f"*{text.escape_markdown(figure.vintage)}*")
+
+
+def notes(place) -> None:
+    """Say what is known and what is missing (never a blank where a figure should be)."""
+    for note in place.notes:
+        st.caption(f":material/info: {text.escape_markdown(note)}")
+
+
+def sub_areas(tree: PlaceTree, code: str, level: str) -> None:
+    heading = {"england": "NHS regions", "region": "Integrated care boards",
+               "icb": "Local authorities", "lad": "This local authority"}[level]
+    st.subheader(heading)
+    table = overview.sub_areas(tree, loaders.gap_inputs(), code)
+    st.dataframe(
+        table.drop(columns=["code"]), hide_index=True, width="stretch", height=420,
+        column_config={
+            "name": "Name", "local_authorities": "Local authorities",
+            "population": st.column_config.NumberColumn("Population", format="localized"),
+            "imd2025_average_score": st.column_config.NumberColumn("IMD 2025", format="%.1f",
+                                                                   help="Average score; higher = more deprived"),
+            "share_65_plus": st.column_config.NumberColumn("Aged 65+", format="percent"),
+        })
+
+
+def comparison(place) -> None:
+    """Draw the place beside its region, England and its nearest peers: a table and bar charts."""
+    table = place.comparison
+    if len(table) == 1:
+        st.caption("England is the whole: choose a region, ICB or local authority to compare.")
+    need_label = f"Need: {place.measure.name}"
+    st.dataframe(table.drop(columns=["area_code"]).rename(columns={"Need": need_label, "role": "Compared as"}),
+                 hide_index=True, width="stretch", key="comparison-table",
+                 column_config={"Residents": st.column_config.NumberColumn(format="localized"),
+                                "Aged 65+": st.column_config.NumberColumn(format="percent"),
+                                need_label: st.column_config.NumberColumn(format="%.2f"),
+                                "Assets per 10,000": st.column_config.NumberColumn(format="%.2f"),
+                                "£ per head": st.column_config.NumberColumn(format="£%.2f")})
+    st.caption(place_profile.PEER_METHOD)
+    tabs = st.tabs(["Need", "Provision per 10,000", "Arts Council £ per head", "IMD 2025"])
+    for tab, (value, title, unit) in zip(tabs, (("Need", need_label, ""), ("Assets per 10,000", "Real provision "
+                                                "per 10,000 residents", ""), ("£ per head", "Investment Programme £ "
+                                                "per head a year", ""), ("IMD 2025 score", "IMD 2025 average score", ""))):
+        with tab:
+            if table[value].notna().sum() == 0:
+                st.caption("Not comparable across these places.")
+                continue
+            st.plotly_chart(charts.comparison_bars(table, value=value, label="Place", title=title,
+                                                   marked=place.short_name, unit=unit),
+                            width="stretch", config=CHART_CONFIG, key=f"compare-{value}")
+
+
+def _maturity_peers(place, summary: pd.DataFrame) -> list[str]:
+    """Return the ICSs to chart beside the place's ICS: its nearest peers that are ICBs."""
+    peers = place.comparison[place.comparison["role"] == "peer"]["area_code"].tolist()
+    known = set(summary["icb_code"])
+    return [p for p in peers if p in known][:3]
+
+
+def maturity_section(place, context: PageContext) -> None:
+    """Draw the ICS maturity profile (radar and bars against the England median and peers) and
+    its history, or for a region / England the stages of its ICSs."""
+    inputs = loaders.place_inputs()
+    summary = inputs.maturity_summary
+    st.subheader("ICS maturity")
+    icb = place.maturity_icb
+    if icb is None:
+        shown = summary if place.level == "england" else summary[summary["NHS region"] == place.short_name]
+        st.dataframe(shown[["ICB", "Overall", "Assessed", "Evidence", "Newest evidence"]], hide_index=True,
+                     width="stretch", height=300)
+        return
+    names = dict(zip(summary["icb_code"], summary["ICB"]))
+    peers = _maturity_peers(place, summary)
+    profile = maturity.profile(inputs.maturity_current, [icb, *peers], names)
+    series = [names[icb], *(names[p] for p in peers), maturity.MEDIAN_SERIES]
+    colours = [maps.OKABE_ITO[4], *maps.OKABE_ITO[:len(peers)], maps.OKABE_ITO[-1]]
+    figure = place.figure("maturity")
+    st.markdown(f"**{text.escape_markdown(figure.text)}** · {text.escape_markdown(figure.note)}. Peers: the "
+                "nearest ICSs on need and residents.")
+    if profile[profile["Series"] == names[icb]]["Stage"].notna().sum() == 0:
+        st.info(f"{names[icb]} is not assessed: no public evidence about its creative health work is known to "
+                "this project (that is not a low score).", icon=":material/info:")
+    radar, bars, history = st.tabs(["Radar", "Bars", "Over time"])
+    with radar:
+        st.plotly_chart(charts.maturity_radar(profile, series, colours), width="stretch", config=CHART_CONFIG,
+                        key="overview-radar")
+    with bars:
+        st.plotly_chart(charts.maturity_bars(profile, series, colours), width="stretch", config=CHART_CONFIG,
+                        key="overview-bars")
+    with history:
+        past = maturity.history(inputs.maturity_assessments, icb)
+        if past.empty:
+            st.caption("No scores yet: nothing to show over time.")
+        else:
+            st.plotly_chart(charts.maturity_history(past), width="stretch", config=CHART_CONFIG,
+                            key="overview-history")
+
+
+def need_and_provision(place) -> None:
+    table = place.gap_table
+    highlight = place.code if place.level in ("lad", "icb") else None
+    kind = "local authorities" if place.gap_level == "lad" else "ICBs"
+    st.plotly_chart(charts.need_provision_scatter(
+        table, x="assets_per_10k", y="need", x_title="Real provision per 10,000 residents",
+        y_title=f"Need: {place.measure.name}", highlight=highlight), width="stretch", config=CHART_CONFIG,
+        key="overview-scatter")
+    marked = "the place is marked" if highlight else "choose an ICB or local authority to mark it"
+    gap = place.figure("gap")
+    st.caption(f"Every one of England's {len(table)} {kind}; {marked}. {gap.label}: {gap.text} ({gap.note}).")
+
+
+def top_gaps(place) -> None:
+    gaps_here = place.top_gaps
+    st.markdown(f"**Largest gaps in and around {text.escape_markdown(place.short_name)}**")
+    if gaps_here.empty:
+        st.caption("No gap ranking applies here.")
+        return
+    st.dataframe(gaps_here[["gap_rank", "area", "gap_score", "need", "assets_per_10k", "high_need_low_provision"]],
+                 hide_index=True, width="stretch",
+                 column_config={"gap_rank": "Gap rank", "area": "Area", "gap_score": "Gap score",
+                                "need": f"Need: {place.measure.name}", "assets_per_10k": "Provision per 10,000",
+                                "high_need_low_provision": st.column_config.CheckboxColumn("High need, low provision")})
+
+
+def page_links(context: PageContext, place) -> None:
+    """Link to every other page with the same place and theme."""
+    columns = st.columns(3)
+    for column, page in zip(columns * 3, [p for p in PAGES if p.file != "app.py"]):
+        column.page_link(page.file, label=f"{page.title}: {page.purpose}", icon=page.icon,
+                         query_params=link_params(context))
