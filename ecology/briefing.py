@@ -246,11 +246,11 @@ def to_pdf(document: str) -> bytes:
     return weasyprint.HTML(string=document).write_pdf()
 
 
-def figures_json(result: Briefing) -> dict:
-    """Return the briefing's figures as plain data (what ``--format json`` prints)."""
-    place = result.profile
-    return {"place": place.code, "label": place.label, "theme": place.theme, "made": result.made.isoformat(),
-            "link": result.link, "figures": [{"key": f.key, "label": f.label, "text": f.text, "number": f.number,
-                                               "vintage": f.vintage, "origin": f.origin, "note": f.note}
-                                              for f in place.figures],
-            "comparison": place.comparison.to_dict(orient="records")}
+def figures_json(place: PlaceProfile, *, made: dt.datetime | None = None, link: str | None = None) -> dict:
+    """Return a place's figures and comparison as plain data (what ``--format json`` prints)."""
+    return {"place": place.code, "label": place.label, "theme": place.theme,
+            "made": (made or dt.datetime.now().replace(microsecond=0)).isoformat(),
+            "link": link or links.view_url(links.public_base(), "", links.view_params(place.label, place.theme_label)),
+            "figures": [{"key": f.key, "label": f.label, "text": f.text, "number": f.number, "vintage": f.vintage,
+                         "origin": f.origin, "note": f.note} for f in place.figures],
+            "comparison": place.comparison.to_dict(orient="records"), "notes": list(place.notes)}

@@ -1,5 +1,6 @@
 """``python -m ecology briefing --place CODE [--theme T] --format html|pdf|json --out FILE``: the place
-briefing, the same figures as the Overview (real records; generated sample records marked apart)."""
+briefing, the same figures as the Overview (real records; generated sample records marked apart).
+``--format json`` takes ``--place`` more than once and prints the figures of each place."""
 
 from __future__ import annotations
 
@@ -13,8 +14,9 @@ from ecology.assets_cli import UsageError, resolve_terms
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--place", required=True,
-                        help="ONS code of England, an NHS region, an ICB or a local authority (e.g. E54000054)")
+    parser.add_argument("--place", required=True, action="append",
+                        help="ONS code of England, an NHS region, an ICB or a local authority (e.g. E54000054); "
+                             "repeat for several (json only)")
     parser.add_argument("--theme", default=None, help="a health focus (id, label or synonym), e.g. dementia")
     parser.add_argument("--format", choices=("html", "pdf", "json"), default="html")
     parser.add_argument("--out", default=None, help="the file to write (default: standard output; needed for pdf)")
@@ -25,10 +27,14 @@ def run(args: argparse.Namespace) -> int:
     from ecology import briefing, place_profile
 
     tree = geography.PlaceTree.from_table(geography.place_table())
-    code = args.place.strip().upper()
-    if code not in tree.places.index:
-        print(f"error: {args.place!r} is not a place code (England E92000001, a region E40..., an ICB E54... or a "
+    codes = [given.strip().upper() for given in args.place]
+    unknown = [given for given, code in zip(args.place, codes) if code not in tree.places.index]
+    if unknown:
+        print(f"error: {unknown[0]!r} is not a place code (England E92000001, a region E40..., an ICB E54... or a "
               "local authority)", file=sys.stderr)
+        return 2
+    if len(codes) > 1 and args.format != "json":
+        print("error: several --place are for --format json; an HTML or PDF briefing is of one place", file=sys.stderr)
         return 2
     try:
         theme = resolve_terms("health_focus", [args.theme])[0] if args.theme else None
@@ -39,17 +45,19 @@ def run(args: argparse.Namespace) -> int:
         print("error: a PDF needs --out FILE", file=sys.stderr)
         return 2
     inputs = place_profile.load_inputs(register.open_register(args.database))
-    result = briefing.build(inputs, code, theme, images="png" if args.format == "pdf" else "svg")
     if args.format == "json":
-        data = json.dumps(briefing.figures_json(result), indent=1, ensure_ascii=False, default=str).encode("utf-8")
-    elif args.format == "pdf":
-        data = briefing.to_pdf(result.html)
+        tables = place_profile.theme_tables(inputs, theme)
+        places = [briefing.figures_json(place_profile.profile(inputs, code, theme, tables)) for code in codes]
+        data = json.dumps(places[0] if len(places) == 1 else {"places": places}, indent=1, ensure_ascii=False,
+                          default=str).encode("utf-8")
+        label = ", ".join(p["label"] for p in places)
     else:
-        data = result.html.encode("utf-8")
+        result = briefing.build(inputs, codes[0], theme, images="png" if args.format == "pdf" else "svg")
+        data = briefing.to_pdf(result.html) if args.format == "pdf" else result.html.encode("utf-8")
+        label = result.profile.label
     if args.out:
         Path(args.out).write_bytes(data)
-        print(f"wrote {args.out} ({len(data):,} bytes): {result.profile.label}, {result.profile.theme_label}",
-              file=sys.stderr)
+        print(f"wrote {args.out} ({len(data):,} bytes): {label}", file=sys.stderr)
     else:
-        sys.stdout.buffer.write(data)
+        sys.stdout.write(data.decode("utf-8"))  # html or json: a PDF always goes to --out
     return 0
