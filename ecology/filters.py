@@ -6,7 +6,7 @@ different fields must all match.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -161,3 +161,33 @@ def describe(chosen: AssetFilter, tree: PlaceTree) -> str:
     if chosen.near_points and chosen.within_km is not None:
         parts.append(f"within {chosen.within_km:g} km of {chosen.near_points_label or 'the chosen points'}")
     return " · ".join(parts)
+
+
+# What each restriction is called when the empty state says what it removed.
+_RELAXED = {**{name: f"the {name.replace('_', ' ')} filter" for name in (*TERM_FILTERS, *SINGLE_FILTERS)},
+            "verified_within_months": "the verified-within limit", "include_sample": "hiding sample records",
+            "include_venues": "leaving out venues", "search": "the name search", "within_km": "the distance"}
+_OPEN = {"verified_within_months": None, "include_sample": True, "include_venues": True, "search": "",
+         "within_km": None}
+
+
+def nothing_matches(assets: pd.DataFrame, tree: PlaceTree, chosen: AssetFilter) -> str:
+    """Return what to say when no asset passes ``chosen``: how many each single restriction hides
+    (so the user knows which to loosen), and what the place holds with none of them."""
+    place = tree.label(chosen.place)
+    held = int(mask(assets, tree, AssetFilter(place=chosen.place)).sum())
+    lines = []
+    for name, words in _RELAXED.items():
+        open_value = _OPEN.get(name, ())
+        if getattr(chosen, name) == open_value:
+            continue  # this restriction is not in use
+        opened = replace(chosen, **{name: open_value})
+        found = int(mask(assets, tree, opened).sum())
+        if found:
+            lines.append(f"without {words}: {found:,}")
+    if not held:
+        return f"The register holds no asset in {place}: import a directory on the Data page."
+    text = f"No asset in {place} matches every filter. The register holds {held:,} assets there"
+    if lines:
+        return text + "; with one filter loosened it would show " + "; ".join(lines) + "."
+    return text + ", but loosening any one filter still finds none: clear several."

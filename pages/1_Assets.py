@@ -26,6 +26,8 @@ if sample_count:
 
 count_column, *download_columns = st.columns([2, 1, 1, 1, 1], vertical_alignment="center")
 count_column.markdown(f"**{len(found):,} assets** match.")
+if found.empty:
+    st.info(text.escape_markdown(filters.nothing_matches(loaders.assets(), tree, view.chosen)), icon=":material/search_off:")
 stem = asset_list.file_stem(context.place_label, view.chosen.as_of)
 exported = schema.conform(found)
 for column, (label, suffix, mime, make) in zip(download_columns, (

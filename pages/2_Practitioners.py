@@ -15,6 +15,12 @@ sections.sample_notice(people)
 radius, min_size = sections.controls()
 view = loaders.clustering(radius, min_size)
 st.markdown(sections.summary_line(view))
+if people.empty:
+    st.info("The register holds no practitioners yet: import a register on the Data page (postcode district "
+            "only).", icon=":material/info:")
+elif view.clustering.count == 0:
+    st.info(f"No cluster forms at {radius:g} km with at least {min_size} practitioners: widen the radius or lower "
+            "the minimum size.", icon=":material/info:")
 
 map_column, table_column = st.columns([1, 1])
 with map_column:

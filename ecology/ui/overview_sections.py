@@ -68,17 +68,17 @@ def comparison(place) -> None:
                                 "Assets per 10,000": st.column_config.NumberColumn(format="%.2f"),
                                 "£ per head": st.column_config.NumberColumn(format="£%.2f")})
     st.caption(place_profile.PEER_METHOD)
-    tabs = st.tabs(["Need", "Provision per 10,000", "Arts Council £ per head", "IMD 2025"])
-    for tab, (value, title, unit) in zip(tabs, (("Need", need_label, ""), ("Assets per 10,000", "Real provision "
-                                                "per 10,000 residents", ""), ("£ per head", "Investment Programme £ "
-                                                "per head a year", ""), ("IMD 2025 score", "IMD 2025 average score", ""))):
-        with tab:
-            if table[value].notna().sum() == 0:
-                st.caption("Not comparable across these places.")
-                continue
-            st.plotly_chart(charts.comparison_bars(table, value=value, label="Place", title=title,
-                                                   marked=place.short_name, unit=unit),
-                            width="stretch", config=CHART_CONFIG, key=f"compare-{value}")
+    # One chart at a time (each plotly figure costs ~40 ms to build on every rerun); the choice is in the URL.
+    measures = {"Need": ("Need", need_label), "Provision": ("Assets per 10,000", "Real provision per 10,000 residents"),
+                "Arts Council £": ("£ per head", "Investment Programme £ per head a year"),
+                "IMD 2025": ("IMD 2025 score", "IMD 2025 average score")}
+    chosen = st.segmented_control("Compare on", list(measures), default="Need", key="compare", bind="query-params")
+    value, title = measures[chosen or "Need"]
+    if table[value].notna().sum() == 0:
+        st.caption("Not comparable across these places.")
+        return
+    st.plotly_chart(charts.comparison_bars(table, value=value, label="Place", title=title, marked=place.short_name),
+                    width="stretch", config=CHART_CONFIG, key="compare-chart")
 
 
 def _maturity_peers(place, summary: pd.DataFrame) -> list[str]:
@@ -111,14 +111,15 @@ def maturity_section(place, context: PageContext) -> None:
     if profile[profile["Series"] == names[icb]]["Stage"].notna().sum() == 0:
         st.info(f"{names[icb]} is not assessed: no public evidence about its creative health work is known to "
                 "this project (that is not a low score).", icon=":material/info:")
-    radar, bars, history = st.tabs(["Radar", "Bars", "Over time"])
-    with radar:
+    view = st.segmented_control("Maturity view", ["Radar", "Bars", "Over time"], default="Radar", key="maturity",
+                                bind="query-params", label_visibility="collapsed") or "Radar"
+    if view == "Radar":
         st.plotly_chart(charts.maturity_radar(profile, series, colours), width="stretch", config=CHART_CONFIG,
                         key="overview-radar")
-    with bars:
+    elif view == "Bars":
         st.plotly_chart(charts.maturity_bars(profile, series, colours), width="stretch", config=CHART_CONFIG,
                         key="overview-bars")
-    with history:
+    else:
         past = maturity.history(inputs.maturity_assessments, icb)
         if past.empty:
             st.caption("No scores yet: nothing to show over time.")

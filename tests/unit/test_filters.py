@@ -166,3 +166,20 @@ def test_cli_refuses_unknown_terms_and_places(tree):
     with pytest.raises(assets_cli.UsageError, match="postcode"):
         assets_cli.filter_from(_cli_args(near="ZZ9 9ZZ"), tree, None)
     assert assets_cli.filter_from(_cli_args(place="Bradford"), tree, None).place == "E08000032"
+
+
+def test_nothing_matches_says_how_many_each_single_filter_hides(table, tree):
+    # In Bradford: the choir (real, dementia), the museum and the garden. Asking for dance and
+    # dementia finds nothing; loosening the activity finds the choir, loosening the theme nothing.
+    chosen = AssetFilter(place="E08000032", activity=("dance",), health_focus=("dementia",))
+    assert filters.apply(table, tree, chosen).empty
+    text = filters.nothing_matches(table, tree, chosen)
+    assert text.startswith("No asset in Bradford matches every filter. The register holds 3 assets there")
+    assert "without the activity filter: 1" in text and "health focus" not in text
+
+
+def test_nothing_matches_tells_when_the_place_is_empty_and_when_one_loosening_is_not_enough(table, tree):
+    assert "holds no asset in" in filters.nothing_matches(table, tree, AssetFilter(place="E06000001"))
+    chosen = AssetFilter(place="E08000032", activity=("dance",), search="zzz")
+    assert filters.nothing_matches(table, tree, chosen).endswith("loosening any one filter still finds none: "
+                                                                 "clear several.")
