@@ -14,7 +14,6 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from ecology import briefing_figures as drawn
 from ecology import gaps, links, maturity, privacy, sources
 from ecology.filters import within_place
 from ecology.place_profile import PEER_METHOD, PlaceInputs, PlaceProfile, profile, theme_tables
@@ -131,6 +130,8 @@ def _points(inputs: PlaceInputs, place: PlaceProfile) -> pd.DataFrame:
 
 
 def _maturity_section(inputs: PlaceInputs, place: PlaceProfile, images: str) -> str:
+    from ecology import briefing_figures as drawn
+
     icb = place.maturity_icb
     if icb is None:
         summary = inputs.maturity_summary[["ICB", "NHS region", "Overall", "Assessed", "Evidence"]]
@@ -180,6 +181,8 @@ def build(inputs: PlaceInputs, code: str, theme: str | None = None, *, tables=No
     """Return the briefing of a place for a theme: its figures and the HTML document (map and
     charts as inline SVG, or with ``images="png"`` as embedded PNG, which prints to PDF faster)."""
     tables = tables if tables is not None and tables.theme == theme else theme_tables(inputs, theme)
+    from ecology import briefing_figures as drawn  # matplotlib: only when a document is drawn
+
     place = profile(inputs, code, theme, tables)
     made = made or dt.datetime.now().replace(microsecond=0)
     link = links.view_url(base_url or links.public_base(), "",

@@ -19,12 +19,12 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from ecology import gaps, maps  # noqa: E402
+from ecology import gaps, palette  # noqa: E402
 
 plt.rcParams.update({"font.family": "DejaVu Sans", "font.size": 9, "svg.fonttype": "none",
                      "axes.spines.top": False, "axes.spines.right": False})
-CHOSEN, OTHER, MEDIAN = maps.OKABE_ITO[4], "#b8b8b8", maps.OKABE_ITO[-1]
-KIND_COLOURS = {"Museums": maps.OKABE_ITO[5], "Libraries": maps.OKABE_ITO[2], "Cinemas": maps.OKABE_ITO[0]}
+CHOSEN, OTHER, MEDIAN = palette.CHOSEN, "#b8b8b8", palette.MEDIAN
+KIND_COLOURS = {"Museums": palette.OKABE_ITO[5], "Libraries": palette.OKABE_ITO[2], "Cinemas": palette.OKABE_ITO[0]}
 
 
 def embed(figure, fmt: str = "svg") -> str:
@@ -91,7 +91,7 @@ def maturity_bars(profile: pd.DataFrame, series: list[str], *, fmt: str = "svg")
     criteria = list(dict.fromkeys(profile["Criterion"]))
     figure, axis = plt.subplots(figsize=(6.4, 0.42 * len(criteria) + 0.9))
     height = 0.8 / len(series)
-    colours = [CHOSEN, *maps.OKABE_ITO[:max(len(series) - 2, 0)], MEDIAN][:len(series)]
+    colours = palette.series_colours(max(len(series) - 2, 0))[:len(series)]
     for offset, (name, colour) in enumerate(zip(series, colours)):
         stages = profile[profile["Series"] == name].set_index("Criterion")["Stage"].reindex(criteria)
         rows = np.arange(len(criteria)) + offset * height

@@ -14,7 +14,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from ecology import maturity
-from ecology.maps import HIGHLIGHT, OKABE_ITO
+from ecology.palette import HIGHLIGHT, OKABE_ITO
 
 # Streamlit's own face first (its frontend bundles it), then faces every system has: nothing fetched.
 FONT = {"family": "Source Sans, Source Sans Pro, Arial, Helvetica, sans-serif", "size": 14, "color": "#31333F"}

@@ -16,9 +16,7 @@ from folium.plugins import MarkerCluster
 
 from ecology.vendor import url_of
 
-# Okabe-Ito palette: distinguishable with the common colour-vision deficiencies.
-OKABE_ITO = ("#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#999999")
-HIGHLIGHT = "#1a1a1a"
+from ecology.palette import HIGHLIGHT, OKABE_ITO  # noqa: F401 (map builders and their callers use these)
 ENGLAND_BOUNDS = [[49.86, -6.42], [55.82, 1.77]]  # south-west, north-east (lat, lon)
 
 # A single transparent tile served by the app itself: Leaflet needs a tile layer

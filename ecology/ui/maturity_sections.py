@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from ecology import charts, export, maps, maturity, store, text
+from ecology import charts, export, maps, maturity, palette, store, text
 from ecology.ui import loaders, mapview
 from ecology.ui.shell import PageContext
 
@@ -56,7 +56,7 @@ def profile_section(current: pd.DataFrame, table: pd.DataFrame, chosen: str) -> 
     shown = maturity.profile(current, [chosen, *peers], names)
     # The chosen ICS in blue, the England median in grey, peers in other Okabe-Ito colours.
     series = [names[chosen], *(names[p] for p in peers), maturity.MEDIAN_SERIES]
-    colours = [maps.OKABE_ITO[4], *maps.OKABE_ITO[:len(peers)], maps.OKABE_ITO[-1]]
+    colours = palette.series_colours(len(peers))
     bars, radar = st.tabs(["Bars", "Radar"])
     with bars:
         st.plotly_chart(charts.maturity_bars(shown, series, colours), width="stretch", config=charts.ST_CONFIG)

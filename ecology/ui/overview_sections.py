@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from ecology import charts, maps, maturity, overview, place_profile, text
+from ecology import charts, maturity, overview, palette, place_profile, text
 from ecology.geography import PlaceTree
 from ecology.site import PAGES
 from ecology.ui import loaders
@@ -104,7 +104,7 @@ def maturity_section(place, context: PageContext) -> None:
     peers = _maturity_peers(place, summary)
     profile = maturity.profile(inputs.maturity_current, [icb, *peers], names)
     series = [names[icb], *(names[p] for p in peers), maturity.MEDIAN_SERIES]
-    colours = [maps.OKABE_ITO[4], *maps.OKABE_ITO[:len(peers)], maps.OKABE_ITO[-1]]
+    colours = palette.series_colours(len(peers))
     figure = place.figure("maturity")
     st.markdown(f"**{text.escape_markdown(figure.text)}** · {text.escape_markdown(figure.note)}. Peers: the "
                 "nearest ICSs on need and residents.")

@@ -1,0 +1,14 @@
+"""The app's colours, shared by the folium maps, the plotly charts and the briefing's figures."""
+
+from __future__ import annotations
+
+# Okabe-Ito palette: distinguishable with the common colour-vision deficiencies.
+OKABE_ITO = ("#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#999999")
+HIGHLIGHT = "#1a1a1a"
+CHOSEN = OKABE_ITO[4]  # the place or ICS the user chose: blue
+MEDIAN = OKABE_ITO[-1]  # the England median: grey
+
+
+def series_colours(peers: int) -> list[str]:
+    """Return the colours of a comparison: the chosen ICS, ``peers`` others, then the England median."""
+    return [CHOSEN, *OKABE_ITO[:peers], MEDIAN]

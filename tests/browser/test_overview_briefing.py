@@ -1,0 +1,275 @@
+"""The Overview's figures and charts, the sidebar's briefing downloads and its share link.
+
+The briefing files are checked as a reader gets them: the HTML opened from disk in a
+fresh browser context that refuses every request that is not file://, and the PDF
+read back with pypdf.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from playwright.sync_api import expect
+from pypdf import PdfReader
+
+pytestmark = pytest.mark.browser
+
+LOCAL_HOST = "127.0.0.1"  # where conftest starts the app
+PAGE_TIMEOUT_MS = 30_000
+ICB_COUNT = 42
+WEST_YORKSHIRE = "NHS West Yorkshire ICB"
+WEST_YORKSHIRE_LADS = 5  # Bradford, Calderdale, Kirklees, Leeds, Wakefield
+OVERVIEW = "/?place=NHS+West+Yorkshire+ICB&theme=Dementia"
+DESKTOP = {"width": 1440, "height": 1800}
+PHONE = {"width": 390, "height": 844}
+PHONE_SLACK_PX = 4
+DOWNLOAD_TIMEOUT_MS = 60_000
+HEADLINE_COUNT = 10
+PLOTLY = '[data-testid="stPlotlyChart"]'
+# Schemes a page may ask for without touching any host.
+NO_HOST_SCHEMES = ("data", "blob", "about")
+
+
+def _metric(tab, label: str):
+    """The st.metric whose label is exactly ``label``."""
+    label_re = re.compile(rf"^\s*{re.escape(label)}\s*$")
+    return tab.page.get_by_test_id("stMetric").filter(
+        has=tab.page.get_by_test_id("stMetricLabel").filter(has_text=label_re))
+
+
+def _metric_value(tab, label: str):
+    return _metric(tab, label).get_by_test_id("stMetricValue")
+
+
+def _comparison_table(tab):
+    """The comparison dataframe (the only one with a "Compared as" column).
+
+    Its key ("comparison-table") is not rendered as an ``st-key-`` class by Streamlit 1.67
+    when selections are off, so it is found by its header. The grid draws on a canvas; its
+    rows are read from the accessible table Streamlit keeps beside it (visually hidden, so
+    located by CSS, not by role).
+    """
+    header = tab.page.locator("th[role='columnheader']", has_text=re.compile(r"^Compared as$"))
+    return tab.page.get_by_test_id("stDataFrame").filter(has=header)
+
+
+def _cell(tab, text: str):
+    return tab.page.locator("td[role='gridcell']", has_text=re.compile(rf"^{re.escape(text)}$"))
+
+
+def _hosts_other_than_local(urls: list[str]) -> list[str]:
+    outside = []
+    for url in urls:
+        parts = urlsplit(url)
+        if parts.scheme in NO_HOST_SCHEMES:
+            continue
+        if parts.hostname != LOCAL_HOST:
+            outside.append(url)
+    return outside
+
+
+def _open_overview(tab, server_url: str) -> list[str]:
+    """Open the West Yorkshire overview, recording every request; return the (live) list."""
+    requests: list[str] = []
+    tab.page.on("request", lambda request: requests.append(request.url))
+    tab.open(f"{server_url}{OVERVIEW}")
+    expect(tab.heading()).to_have_text(WEST_YORKSHIRE)
+    return requests
+
+
+def _download(tab, label: str, target: Path) -> Path:
+    """Click a sidebar download button and save what it sends to ``target``."""
+    button = tab.sidebar().get_by_role("button", name=label)
+    expect(button).to_be_enabled()
+    with tab.page.expect_download(timeout=DOWNLOAD_TIMEOUT_MS) as download_info:
+        button.click()
+    download = download_info.value
+    assert download.failure() is None, download.failure()
+    download.save_as(target)
+    return target
+
+
+def _share_link(tab):
+    """The sidebar's "Share this view" link (the st.code block's text)."""
+    return tab.sidebar().get_by_test_id("stCode").locator("code")
+
+
+# --- 1. The Overview ---------------------------------------------------------------------------
+
+def test_overview_draws_headline_figures_comparison_table_and_charts_with_no_outside_request(app_server, open_tab):
+    tab = open_tab(viewport=DESKTOP)
+    requests = _open_overview(tab, app_server.url)
+
+    metrics = tab.page.get_by_test_id("stMetric")
+    expect(metrics).to_have_count(HEADLINE_COUNT)
+    expect(_metric_value(tab, "ICS maturity stage")).to_have_text("2 Developing")
+    expect(_metric_value(tab, "Residents")).to_have_text("2,402,438")
+    # Every figure carries its origin badge.
+    for figure in metrics.locator("xpath=ancestor::*[@data-testid='stVerticalBlock'][1]").all():
+        expect(figure.get_by_text(re.compile(r"^(Real|Sample)$"))).to_have_count(1)
+
+    table = _comparison_table(tab)
+    expect(table).to_have_count(1)
+    rows = table.locator("tbody tr[role='row']")
+    expect(rows.filter(has=_cell(tab, WEST_YORKSHIRE)).filter(has=_cell(tab, "this"))).to_have_count(1)
+    expect(rows.filter(has=_cell(tab, "North East and Yorkshire")).filter(has=_cell(tab, "region"))).to_have_count(1)
+    expect(rows.filter(has=_cell(tab, "England")).filter(has=_cell(tab, "England"))).to_have_count(1)
+    peers = rows.filter(has=_cell(tab, "peer"))
+    expect(peers.nth(2)).to_be_attached()  # at least 3 peers
+    assert all(name.startswith("NHS ") and name.endswith(" ICB") for name in
+               (row.locator("td").first.inner_text() for row in peers.all())), table.inner_text()
+    expect(peers.filter(has=_cell(tab, WEST_YORKSHIRE))).to_have_count(0)
+
+    charts = tab.page.locator(PLOTLY)
+    expect(charts.nth(3)).to_be_attached()
+    drawn = tab.page.locator(f"{PLOTLY}:has(.main-svg .trace)")
+    expect(drawn.nth(3)).to_be_attached()  # at least 4 charts with a plotted trace
+    visible = [chart for chart in drawn.all() if chart.is_visible()]
+    assert len(visible) >= 3  # the first tab of compare and maturity, and the scatter
+    for chart in visible:
+        box = chart.bounding_box()
+        assert box["width"] > 200 and box["height"] > 200, box
+
+    # Wait for the map to draw, so its requests are recorded too.
+    expect(tab.map_shapes()).to_have_count(ICB_COUNT + WEST_YORKSHIRE_LADS)
+    assert requests, "no request recorded"
+    assert _hosts_other_than_local(requests) == []
+    tab.assert_clean()
+
+
+# --- 2. The HTML briefing ----------------------------------------------------------------------
+
+def test_html_briefing_opens_offline_with_place_heading_and_visible_inline_svg_map(app_server, open_tab,
+                                                                                   chromium, tmp_path):
+    tab = open_tab(viewport=DESKTOP)
+    _open_overview(tab, app_server.url)
+    briefing = _download(tab, "Briefing (HTML)", tmp_path / "briefing.html")
+    assert briefing.read_bytes()[:15].lower().startswith(b"<!doctype html>")
+
+    attempted: list[str] = []
+    context = chromium.new_context(viewport=DESKTOP)
+    try:
+        def only_files(route) -> None:
+            if route.request.url.startswith("file://"):
+                route.continue_()
+            else:
+                attempted.append(route.request.url)
+                route.abort()
+
+        context.route("**/*", only_files)
+        page = context.new_page()
+        page.goto(briefing.as_uri(), wait_until="load", timeout=PAGE_TIMEOUT_MS)
+
+        expect(page.locator("h1")).to_have_count(1)
+        expect(page.locator("h1")).to_have_text(WEST_YORKSHIRE)
+        map_svg = page.locator("svg").filter(has=page.locator("text", has_text="Real venues"))
+        expect(map_svg).to_have_count(1)
+        expect(map_svg).to_be_visible()
+        box = map_svg.bounding_box()
+        assert box is not None and box["width"] > 100 and box["height"] > 100, box
+        expect(map_svg.locator("text", has_text="Real venues")).to_be_visible()
+        assert map_svg.evaluate("svg => svg.querySelectorAll('path').length") > 10  # shapes, not an empty frame
+        page.wait_for_load_state("networkidle")
+        assert attempted == []
+    finally:
+        context.close()
+
+
+# --- 3. The PDF briefing -----------------------------------------------------------------------
+
+def test_pdf_briefing_is_a_pdf_of_three_or_more_pages_with_the_sections(app_server, open_tab, tmp_path):
+    tab = open_tab(viewport=DESKTOP)
+    _open_overview(tab, app_server.url)
+    briefing = _download(tab, "Briefing (PDF)", tmp_path / "briefing.pdf")
+    data = briefing.read_bytes()
+    assert data.startswith(b"%PDF"), data[:20]
+
+    reader = PdfReader(io.BytesIO(data))
+    assert len(reader.pages) >= 3
+    text = "\n".join(page.extract_text() or "" for page in reader.pages)
+    for expected in (WEST_YORKSHIRE, "Headline figures", "ICS maturity", "Sources, licences and vintages"):
+        assert expected in text, f"{expected!r} not in the PDF's text"
+
+
+# --- 4. The share link -------------------------------------------------------------------------
+
+COVERAGE_QUERY = "?place=Bradford&theme=Dementia&level=Integrated+care+boards+%2842%29"
+ICB_LEVEL = "Integrated care boards (42)"
+
+
+def test_share_link_on_coverage_gaps_restores_place_theme_and_compare_level(app_server, open_tab):
+    first = open_tab()
+    first.open(f"{app_server.url}/Coverage_gaps{COVERAGE_QUERY}")
+    expect(first.heading()).to_have_text("Coverage gaps")
+    expect(first.page.get_by_role("radio", name=ICB_LEVEL)).to_be_checked()
+    link = _share_link(first)
+    expect(link).to_be_visible()
+    shared = link.inner_text().strip()
+    assert shared.startswith(f"{app_server.url}/Coverage_gaps?"), shared
+    for part in ("place=Bradford", "theme=Dementia", "level=Integrated+care+boards+%2842%29"):
+        assert part in shared, f"{part!r} not in the share link {shared!r}"
+
+    second = open_tab()  # a fresh context: nothing shared but the link
+    second.open(shared)
+    expect(second.heading()).to_have_text("Coverage gaps")
+    expect(second.picker("Place")).to_have_value("Bradford")
+    expect(second.picker("Theme")).to_have_value("Dementia")
+    expect(second.page.get_by_role("radio", name=ICB_LEVEL)).to_be_checked()
+    first.assert_clean("Coverage_gaps")
+    second.assert_clean("Coverage_gaps")
+
+
+def test_share_link_on_practitioners_follows_a_moved_radius_slider(app_server, open_tab):
+    first = open_tab()
+    first.open(f"{app_server.url}/Practitioners?place=Bradford&theme=Dementia&radius=15")
+    expect(first.heading()).to_have_text("Practitioners")
+    radius = first.page.get_by_test_id("stSlider").filter(has_text="Radius (km)").locator("input[type=range]")
+    expect(radius).to_have_value("15")
+    expect(_share_link(first)).to_contain_text("radius=15")
+
+    radius.focus()
+    radius.press("ArrowRight")  # 15 -> 16: a rerun, and the URL and link follow
+    expect(first.page).to_have_url(re.compile(r"[?&]radius=16(&|$)"))
+    link = _share_link(first)
+    expect(link).to_contain_text("radius=16")
+    first.wait_idle()
+    shared = link.inner_text().strip()
+    assert shared.startswith(f"{app_server.url}/Practitioners?"), shared
+    for part in ("place=Bradford", "theme=Dementia", "radius=16"):
+        assert part in shared, f"{part!r} not in the share link {shared!r}"
+
+    second = open_tab()
+    second.open(shared)
+    expect(second.heading()).to_have_text("Practitioners")
+    expect(second.picker("Place")).to_have_value("Bradford")
+    expect(second.picker("Theme")).to_have_value("Dementia")
+    expect(second.page.get_by_test_id("stSlider").filter(has_text="Radius (km)")
+           .locator("input[type=range]")).to_have_value("16")
+    first.assert_clean("Practitioners")
+    second.assert_clean("Practitioners")
+
+
+# --- 5. Phone width ----------------------------------------------------------------------------
+
+def test_overview_at_phone_width_has_no_horizontal_overflow_and_shows_headline_figures(app_server, open_tab):
+    tab = open_tab(viewport=PHONE)
+    _open_overview(tab, app_server.url)
+    metrics = tab.page.get_by_test_id("stMetric")
+    expect(metrics).to_have_count(HEADLINE_COUNT)
+    expect(_metric_value(tab, "Residents")).to_have_text("2,402,438")
+    first = metrics.first
+    first.scroll_into_view_if_needed()
+    expect(first).to_be_in_viewport()
+    for metric in metrics.all():
+        box = metric.bounding_box()
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], box
+    # Let the map and charts draw before measuring the page's width.
+    expect(tab.map_shapes()).to_have_count(ICB_COUNT + WEST_YORKSHIRE_LADS)
+    expect(tab.page.locator(f"{PLOTLY}:has(.main-svg .trace)").nth(3)).to_be_attached()
+    width = tab.page.evaluate("document.documentElement.scrollWidth")
+    assert width <= PHONE["width"] + PHONE_SLACK_PX, f"page is {width} px wide on a {PHONE['width']} px screen"
+    assert tab.outside_requests == []
