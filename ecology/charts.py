@@ -1,7 +1,7 @@
 """Chart builders: plotly figures for ``st.plotly_chart`` (plotly.js ships in Streamlit's frontend).
 
 Pure functions, no Streamlit: each takes a table and returns a ``plotly.graph_objects.Figure``
-drawn in the Okabe-Ito colours on a plain white template, legend at the bottom, with no
+drawn in the Okabe-Ito colours on a plain white background, legend at the bottom, with no
 external fonts, tiles or map styles, so a figure looks the same offline and in any config.
 """
 
@@ -30,16 +30,33 @@ CYCLE = (OKABE_ITO[0], OKABE_ITO[1], OKABE_ITO[2], OKABE_ITO[5], OKABE_ITO[6], O
 # ---------------------------------------------------------------- shared
 
 
-def _layout(fig: go.Figure, *, height: int, title: str | None = None, legend: bool = True) -> go.Figure:
-    """Give a figure the house look: white template, readable fonts, the legend under the plot."""
-    fig.update_layout(
-        template="plotly_white", font=FONT, height=height, showlegend=legend,
-        title={"text": title, "x": 0, "xanchor": "left", "font": {"size": 16}} if title else None,
-        margin={"l": 10, "r": 30, "t": 50 if title else 20, "b": 10},
-        legend={"orientation": "h", "yref": "container", "y": 0, "yanchor": "bottom", "x": 0, "xanchor": "left",
-                "title": {"text": ""}},
-        hoverlabel={"font": {"family": FONT["family"]}})
-    return fig
+# Each figure is made in one go, from trace dicts and one layout dict: building ``go.Bar(...)``
+# objects and then calling ``update_layout`` / ``update_xaxes`` validates the tree again at each
+# step, which cost 40-60 ms per chart on every rerun; one constructor call costs a few.
+
+
+def _merged(base: dict, extra: dict) -> dict:
+    """Return ``base`` with ``extra`` laid over it, nested dicts merged key by key."""
+    out = dict(base)
+    for key, value in extra.items():
+        out[key] = _merged(out[key], value) if isinstance(value, dict) and isinstance(out.get(key), dict) else value
+    return out
+
+
+def _figure(traces: list[dict], layout: dict, *, height: int, title: str | None = None,
+            legend: bool = True) -> go.Figure:
+    """Return the figure with the house look (white background, readable fonts, legend under the
+    plot) under ``layout``'s own settings."""
+    # Colours are set directly rather than through template="plotly_white": a template is a
+    # whole tree to validate on every rerun.
+    house = {
+        "paper_bgcolor": "white", "plot_bgcolor": "white", "font": FONT, "height": height, "showlegend": legend,
+        "title": {"text": title, "x": 0, "xanchor": "left", "font": {"size": 16}} if title else None,
+        "margin": {"l": 10, "r": 30, "t": 50 if title else 20, "b": 10},
+        "legend": {"orientation": "h", "yref": "container", "y": 0, "yanchor": "bottom", "x": 0, "xanchor": "left",
+                   "title": {"text": ""}},
+        "hoverlabel": {"font": {"family": FONT["family"]}}}
+    return go.Figure(data=traces, layout=_merged(house, layout))
 
 
 def _values(column: pd.Series) -> list[float | None]:
@@ -77,45 +94,45 @@ def maturity_bars(profile: pd.DataFrame, series: list[str], colours: list[str]) 
     England median), criteria top to bottom in framework order. A criterion not assessed keeps its
     place on the axis with no bar."""
     order = _criteria_order(profile["Criterion"])
-    fig = go.Figure()
+    traces = []
     for name, colour in zip(series, colours):
         stages = _stages(profile, name, order)
-        fig.add_trace(go.Bar(
-            name=name, y=order, x=stages, orientation="h", marker_color=colour,
-            customdata=[maturity.stage_label(s) for s in stages],
-            hovertemplate="<b>%{fullData.name}</b><br>%{y}: %{customdata}<extra></extra>"))
+        traces.append(dict(type="bar", name=name, y=order, x=stages, orientation="h", marker={"color": colour},
+                           customdata=[maturity.stage_label(s) for s in stages],
+                           hovertemplate="<b>%{fullData.name}</b><br>%{y}: %{customdata}<extra></extra>"))
     bar = 14 if len(series) <= 2 else 9
-    fig.update_layout(barmode="group", bargap=0.25, bargroupgap=0.05)
-    fig.update_xaxes(range=[0, 4], tickvals=STAGE_TICKS, title_text="Stage", showgrid=True, zeroline=False)
-    # Reversed: the first criterion (and the first series within a group) at the top.
-    fig.update_yaxes(categoryorder="array", categoryarray=order, range=[len(order) - 0.5, -0.5], automargin=True,
-                     title_text=None)
-    return _layout(fig, height=140 + len(order) * (12 + bar * len(series)))
+    layout = {"barmode": "group", "bargap": 0.25, "bargroupgap": 0.05,
+              "xaxis": {"range": [0, 4], "tickvals": STAGE_TICKS, "title": {"text": "Stage"}, "showgrid": True,
+                        "zeroline": False},
+              # Reversed: the first criterion (and the first series within a group) at the top.
+              "yaxis": {"categoryorder": "array", "categoryarray": order, "range": [len(order) - 0.5, -0.5],
+                        "automargin": True}}
+    return _figure(traces, layout, height=140 + len(order) * (12 + bar * len(series)))
 
 
 def maturity_radar(profile: pd.DataFrame, series: list[str], colours: list[str]) -> go.Figure:
     """Draw each series' stage (0-4) round the criteria as a closed line, the first series filled and
     drawn on top; a criterion not assessed is a gap in its line, never a zero."""
     order = _criteria_order(profile["Criterion"])
-    fig = go.Figure()
+    traces = []
     # Added last to first so the first series is drawn over the others; the legend is reversed back.
     for index, (name, colour) in reversed(list(enumerate(zip(series, colours)))):
         stages = _stages(profile, name, order)
-        fig.add_trace(go.Scatterpolar(
-            name=name, theta=[*order, order[0]], r=[*stages, stages[0]], mode="lines+markers", connectgaps=False,
-            line={"color": colour, "width": 3 if index == 0 else 2}, marker={"color": colour, "size": 7},
-            fill="toself" if index == 0 else "none", fillcolor=_rgba(colour, 0.15) if index == 0 else None,
+        traces.append(dict(
+            type="scatterpolar", name=name, theta=[*order, order[0]], r=[*stages, stages[0]], mode="lines+markers",
+            connectgaps=False, line={"color": colour, "width": 3 if index == 0 else 2},
+            marker={"color": colour, "size": 7}, fill="toself" if index == 0 else "none",
+            fillcolor=_rgba(colour, 0.15) if index == 0 else None,
             customdata=[maturity.stage_label(s) for s in [*stages, stages[0]]],
             hovertemplate="<b>%{fullData.name}</b><br>%{theta}: %{customdata}<extra></extra>"))
     half_step = 180 / len(order)  # the stage labels sit between the first two criteria, clear of the lines
-    fig.update_layout(polar={
+    layout = {"polar": {
         "radialaxis": {"range": [0, 4], "tickvals": STAGE_TICKS, "angle": 90 - half_step, "tickangle": 90 - half_step,
                        "gridcolor": "#DDDDDD", "tickfont": {"size": 12, "color": "#777777"}},
         "angularaxis": {"direction": "clockwise", "rotation": 90, "categoryorder": "array", "categoryarray": order,
-                        "tickvals": order, "ticktext": [_wrap(c) for c in order], "gridcolor": "#DDDDDD"}})
-    fig = _layout(fig, height=600)
-    fig.update_layout(legend={"traceorder": "reversed"}, margin={"l": 70, "r": 70, "t": 50, "b": 130})
-    return fig
+                        "tickvals": order, "ticktext": [_wrap(c) for c in order], "gridcolor": "#DDDDDD"}},
+        "legend": {"traceorder": "reversed"}, "margin": {"l": 70, "r": 70, "t": 50, "b": 130}}
+    return _figure(traces, layout, height=600)
 
 
 def _wrap(label: str, width: int = 18) -> str:
@@ -128,14 +145,14 @@ def maturity_history(history: pd.DataFrame) -> go.Figure:
     0-4 over time; a withdrawn score ("not assessed") is a gap in its line."""
     order = _criteria_order(history["Criterion"])
     frame = history.assign(Date=pd.to_datetime(history["Date"]))
-    fig = go.Figure()
+    traces = []
     for index, criterion in enumerate(order):
         rows = frame[frame["Criterion"] == criterion]
         if rows.empty:
             continue
         stages = _values(rows["Stage"])
-        fig.add_trace(go.Scatter(
-            name=criterion, x=rows["Date"], y=stages, mode="lines+markers", connectgaps=False,
+        traces.append(dict(
+            type="scatter", name=criterion, x=rows["Date"], y=stages, mode="lines+markers", connectgaps=False,
             # Ten criteria, eight colours: the line's dash tells apart those that share a colour.
             line={"color": CYCLE[index % len(CYCLE)], "width": 2, "dash": "solid" if index < len(CYCLE) else "dash"},
             marker={"size": 8},
@@ -143,9 +160,9 @@ def maturity_history(history: pd.DataFrame) -> go.Figure:
                                 rows["By"].fillna(""), rows["Change"].fillna(""))),
             hovertemplate=("<b>%{fullData.name}</b><br>%{x|%d %b %Y}: %{customdata[0]}<br>"
                            "%{customdata[1]} by %{customdata[2]} (%{customdata[3]})<extra></extra>")))
-    fig.update_xaxes(tickformat="%b %Y", title_text=None)
-    fig.update_yaxes(range=[-0.2, 4.2], tickvals=STAGE_TICKS, title_text="Stage", zeroline=False)
-    return _layout(fig, height=460)
+    layout = {"xaxis": {"tickformat": "%b %Y"},
+              "yaxis": {"range": [-0.2, 4.2], "tickvals": STAGE_TICKS, "title": {"text": "Stage"}, "zeroline": False}}
+    return _figure(traces, layout, height=460)
 
 
 # ---------------------------------------------------------------- areas
@@ -183,28 +200,29 @@ def need_provision_scatter(table: pd.DataFrame, *, x: str, y: str, x_title: str,
         custom = list(zip(rows["area"], [_shown(v) for v in rows[x]], [_shown(v) for v in rows[y]]))
         return dict(x=rows["_x"], y=rows["_y"], mode="markers", customdata=custom, hovertemplate=hover, **style)
 
-    fig, chosen = go.Figure(), None
+    traces, annotations, chosen = [], [], None
     for index, (label, rows) in enumerate(groups):
         colour = CYCLE[index % len(CYCLE)] if colour_by is not None else OKABE_ITO[1]
-        fig.add_trace(go.Scatter(name=label, **points(rows[rows["area_code"] != highlight],
-                                                      marker={"color": colour, "size": 9, "opacity": 0.75,
-                                                              "line": {"color": "#FFFFFF", "width": 0.5}})))
+        traces.append(dict(type="scatter", name=label, **points(rows[rows["area_code"] != highlight],
+                                                                marker={"color": colour, "size": 9, "opacity": 0.75,
+                                                                        "line": {"color": "#FFFFFF", "width": 0.5}})))
         if (rows["area_code"] == highlight).any():
             chosen = (rows[rows["area_code"] == highlight], colour)
     if chosen is not None:
         # Its own trace, added last, so the chosen area sits on top of every other point.
         rows, colour = chosen
-        fig.add_trace(go.Scatter(name=str(rows["area"].iloc[0]), showlegend=False, **points(
+        traces.append(dict(type="scatter", name=str(rows["area"].iloc[0]), showlegend=False, **points(
             rows, marker={"color": colour, "size": 18, "opacity": 1, "line": {"color": HIGHLIGHT, "width": 2.5}})))
         at_x, at_y = rows["_x"].iloc[0], rows["_y"].iloc[0]
         if pd.notna(at_x) and pd.notna(at_y):
-            fig.add_annotation(x=math.log10(at_x) if log_x else at_x, y=at_y, text=f"<b>{rows['area'].iloc[0]}</b>",
-                               showarrow=True, arrowhead=0, arrowcolor=HIGHLIGHT, ax=30, ay=-30,
-                               bgcolor="rgba(255, 255, 255, 0.85)", font={"color": HIGHLIGHT})
-    fig.update_xaxes(title_text=f"{x_title} (log scale)" if log_x else x_title, type="log" if log_x else "linear",
-                     zeroline=False)
-    fig.update_yaxes(title_text=y_title, zeroline=False)
-    return _layout(fig, height=420, legend=colour_by is not None)
+            annotations.append(dict(x=math.log10(at_x) if log_x else at_x, y=at_y, text=f"<b>{rows['area'].iloc[0]}</b>",
+                                    showarrow=True, arrowhead=0, arrowcolor=HIGHLIGHT, ax=30, ay=-30,
+                                    bgcolor="rgba(255, 255, 255, 0.85)", font={"color": HIGHLIGHT}))
+    layout = {"annotations": annotations,
+              "xaxis": {"title": {"text": f"{x_title} (log scale)" if log_x else x_title},
+                        "type": "log" if log_x else "linear", "zeroline": False},
+              "yaxis": {"title": {"text": y_title}, "zeroline": False}}
+    return _figure(traces, layout, height=420, legend=colour_by is not None)
 
 
 def _shown(value: object) -> str:
@@ -221,13 +239,13 @@ def comparison_bars(frame: pd.DataFrame, *, value: str, label: str, title: str, 
     values = _values(frame[value])
     colours = [STRONG if name == marked else MUTED for name in labels]
     printed = ["" if v is None else f"{_number(v)}{unit}" for v in values]
-    fig = go.Figure(go.Bar(
-        y=labels, x=values, orientation="h", marker_color=colours, text=printed, textposition="outside",
-        cliponaxis=False, textfont={"color": FONT["color"]},
-        hovertemplate="<b>%{y}</b>: %{text}<extra></extra>"))
+    bars = dict(type="bar", y=labels, x=values, orientation="h", marker={"color": colours}, text=printed,
+                textposition="outside", cliponaxis=False, textfont={"color": FONT["color"]},
+                hovertemplate="<b>%{y}</b>: %{text}<extra></extra>")
     known = [v for v in values if v is not None] + [0]
-    # Room past the longest bar for its printed value.
-    fig.update_xaxes(range=[min(known) * 1.15, max(known) * 1.15 or 1], showgrid=True, zeroline=True,
-                     zerolinecolor="#888888")
-    fig.update_yaxes(categoryorder="array", categoryarray=labels, range=[len(labels) - 0.5, -0.5], automargin=True)
-    return _layout(fig, height=110 + 32 * len(labels), title=title, legend=False)
+    layout = {  # room past the longest bar for its printed value
+        "xaxis": {"range": [min(known) * 1.15, max(known) * 1.15 or 1], "showgrid": True, "zeroline": True,
+                  "zerolinecolor": "#888888"},
+        "yaxis": {"categoryorder": "array", "categoryarray": labels, "range": [len(labels) - 0.5, -0.5],
+                  "automargin": True}}
+    return _figure([bars], layout, height=110 + 32 * len(labels), title=title, legend=False)

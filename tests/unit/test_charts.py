@@ -154,7 +154,7 @@ def test_figures_use_the_house_look_and_nothing_from_outside():
                charts.need_provision_scatter(AREAS, x="money", y="need", x_title="x", y_title="y", highlight="A"),
                charts.comparison_bars(AREAS, value="need", label="area", title="t", marked="Brill")]
     for fig in figures:
-        assert fig.layout.template.layout.paper_bgcolor == "white"
+        assert fig.layout.paper_bgcolor == fig.layout.plot_bgcolor == "white"
         assert fig.layout.font.family == charts.FONT["family"]
         text = fig.to_json()
         assert "mapbox" not in text and "http" not in text
