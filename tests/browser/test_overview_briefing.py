@@ -61,6 +61,27 @@ def _cell(tab, text: str):
     return tab.page.locator("td[role='gridcell']", has_text=re.compile(rf"^{re.escape(text)}$"))
 
 
+def _drawn_charts(tab):
+    """The plotly charts on the page that have drawn at least one trace."""
+    return tab.page.locator(f"{PLOTLY}:has(.main-svg .trace)")
+
+
+def _chart_identity(chart) -> tuple[str, str]:
+    """A chart's element key (its ``st-key-`` class) and title: two draws of one chart match."""
+    key = chart.evaluate("el => { const k = el.closest('[class*=\"st-key-\"]');"
+                         " return k ? k.className.match(/st-key-\\S+/)[0] : ''; }")
+    return key, " ".join(chart.locator(".gtitle").all_text_contents())
+
+
+def _pick(tab, group: str, option: str, url_part: str) -> None:
+    """Choose an option of a segmented control (a radiogroup) and wait for the rerun."""
+    tab.page.get_by_role("radiogroup", name=group).get_by_role("radio", name=option, exact=True).click()
+    expect(tab.page).to_have_url(re.compile(rf"[?&]{re.escape(url_part)}(&|$)"))
+    expect(tab.page.get_by_role("radiogroup", name=group).get_by_role("radio", name=option, exact=True)
+           ).to_be_checked()
+    tab.wait_idle()
+
+
 def _hosts_other_than_local(urls: list[str]) -> list[str]:
     outside = []
     for url in urls:
@@ -109,7 +130,9 @@ def test_overview_draws_headline_figures_comparison_table_and_charts_with_no_out
     expect(_metric_value(tab, "ICS maturity stage")).to_have_text("2 Developing")
     expect(_metric_value(tab, "Residents")).to_have_text("2,402,438")
     # Every figure carries its origin badge.
-    for figure in metrics.locator("xpath=ancestor::*[@data-testid='stVerticalBlock'][1]").all():
+    cards = metrics.locator("xpath=ancestor::*[@data-testid='stVerticalBlock'][1]")
+    expect(cards).to_have_count(HEADLINE_COUNT)
+    for figure in cards.all():
         expect(figure.get_by_text(re.compile(r"^(Real|Sample)$"))).to_have_count(1)
 
     table = _comparison_table(tab)
@@ -124,13 +147,18 @@ def test_overview_draws_headline_figures_comparison_table_and_charts_with_no_out
                (row.locator("td").first.inner_text() for row in peers.all())), table.inner_text()
     expect(peers.filter(has=_cell(tab, WEST_YORKSHIRE))).to_have_count(0)
 
-    charts = tab.page.locator(PLOTLY)
-    expect(charts.nth(3)).to_be_attached()
-    drawn = tab.page.locator(f"{PLOTLY}:has(.main-svg .trace)")
-    expect(drawn.nth(3)).to_be_attached()  # at least 4 charts with a plotted trace
-    visible = [chart for chart in drawn.all() if chart.is_visible()]
-    assert len(visible) >= 3  # the first tab of compare and maturity, and the scatter
-    for chart in visible:
+    # On load: the comparison bars, the maturity radar and the need-provision scatter.
+    drawn = _drawn_charts(tab)
+    expect(drawn).to_have_count(3)
+    seen = {_chart_identity(chart) for chart in drawn.all()}
+    # The other charts are one click away ("Compare on" and "Maturity view" show one at a time).
+    _pick(tab, "Compare on", "Provision", "compare=Provision")
+    _pick(tab, "Maturity view", "Bars", "maturity=Bars")
+    expect(drawn).to_have_count(3)
+    seen |= {_chart_identity(chart) for chart in drawn.all()}
+    assert len(seen) >= 4, seen  # at least 4 different plotly charts drew, each with a trace
+    for chart in drawn.all():
+        expect(chart).to_be_visible()
         box = chart.bounding_box()
         assert box["width"] > 200 and box["height"] > 200, box
 
@@ -269,7 +297,12 @@ def test_overview_at_phone_width_has_no_horizontal_overflow_and_shows_headline_f
         assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], box
     # Let the map and charts draw before measuring the page's width.
     expect(tab.map_shapes()).to_have_count(ICB_COUNT + WEST_YORKSHIRE_LADS)
-    expect(tab.page.locator(f"{PLOTLY}:has(.main-svg .trace)").nth(3)).to_be_attached()
+    expect(_drawn_charts(tab)).to_have_count(3)
+    limit = PHONE["width"] + PHONE_SLACK_PX
     width = tab.page.evaluate("document.documentElement.scrollWidth")
-    assert width <= PHONE["width"] + PHONE_SLACK_PX, f"page is {width} px wide on a {PHONE['width']} px screen"
+    assert width <= limit, f"the document is {width} px wide on a {PHONE['width']} px screen"
+    # Streamlit scrolls the page inside <main data-testid="stMain">, so the document's own width stays
+    # at the viewport's whatever is inside (a 600 px div added there left it at 390): measure main too.
+    main_width = tab.page.get_by_test_id("stMain").evaluate("main => main.scrollWidth")
+    assert main_width <= limit, f"the page body scrolls to {main_width} px on a {PHONE['width']} px screen"
     assert tab.outside_requests == []
