@@ -12,6 +12,7 @@ import datetime as dt
 import html
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from ecology import gaps, links, maturity, privacy, sources
@@ -19,6 +20,7 @@ from ecology.filters import within_place
 from ecology.place_profile import PEER_METHOD, PlaceInputs, PlaceProfile, profile, theme_tables
 from ecology.site import APP_NAME
 
+VENUE_KIND = {"museum": "museum", "library": "library", "cinema": "cinema"}  # from the asset id's prefix
 ASSET_ROWS = 60  # the asset list prints this many, real first, and says how many more there are
 DATASETS = ("census2021", "imd2025", "qof_prevalence", "loneliness", "lad_boundaries", "icb_boundaries",
             "nhs_regions", "lsoa_icb_lookup", "museums", "libraries", "cinemas", "ace_investment",
@@ -28,20 +30,24 @@ body{font-family:'DejaVu Sans',Arial,sans-serif;color:#1b1b1b;margin:24px auto;m
 font-size:13px;line-height:1.45}
 h1{font-size:24px;margin:0 0 4px}h2{font-size:17px;margin:26px 0 8px;border-bottom:2px solid #0072b2;
 padding-bottom:3px}h3{font-size:14px;margin:14px 0 6px}
-.meta{color:#444;margin:0 0 14px}.figures{display:grid;grid-template-columns:repeat(auto-fill,minmax(210px,1fr));
-gap:8px}.figure{border:1px solid #ccc;border-radius:6px;padding:8px 10px;break-inside:avoid}
+.meta{color:#444;margin:0 0 14px}.figures{font-size:0}
+.figure{display:inline-block;vertical-align:top;box-sizing:border-box;width:calc(33.3% - 8px);margin:0 8px 8px 0;
+border:1px solid #ccc;border-radius:6px;padding:8px 10px;break-inside:avoid;font-size:13px}
+.scroll{overflow-x:auto}
 .figure .label{font-size:11px;color:#444}.figure .value{font-size:19px;font-weight:bold}
 .figure .note,.figure .vintage{font-size:11px;color:#444}
 .badge{display:inline-block;font-size:10px;font-weight:bold;padding:1px 6px;border-radius:8px;margin-left:4px}
 .real{background:#d7ecdf;color:#14532d}.sample{background:#fde2c4;color:#7c2d12}
 table{border-collapse:collapse;width:100%;font-size:11.5px;margin:6px 0}th,td{border-bottom:1px solid #ddd;
 padding:3px 5px;text-align:left;vertical-align:top}th{background:#f3f3f3}
-tr{break-inside:avoid}.chart svg,.map svg,.chart img,.map img{max-width:100%;height:auto}.row{display:flex;gap:14px;flex-wrap:wrap;
-align-items:flex-start}.notes li{margin-bottom:4px}blockquote{margin:2px 0;color:#333;font-style:italic}
+tr{break-inside:avoid}.chart svg,.map svg,.chart img,.map img{max-width:100%;height:auto}
+.map{break-inside:avoid}.key{break-inside:avoid}.key .swatch{display:inline-block;width:130px;vertical-align:top}
+.key .swatch svg,.key .swatch img{max-width:100%;height:auto}
+.key p{display:inline-block;width:calc(100% - 150px);margin:0 0 0 12px;vertical-align:top}.notes li{margin-bottom:4px}blockquote{margin:2px 0;color:#333;font-style:italic}
 .small{font-size:11px;color:#444}.section{break-inside:auto}
-@media (max-width:640px){body{margin:10px auto}.figures{grid-template-columns:1fr 1fr}}
+@media (max-width:640px){body{margin:10px auto}.figure{width:calc(50% - 8px)}.key p{width:100%;margin:6px 0 0}}
 @page{size:A4;margin:14mm 12mm}
-@media print{body{max-width:none;margin:0;padding:0;font-size:11px}h2{break-after:avoid}.pagebreak{break-before:page}}
+@media print{body{max-width:none;margin:0;padding:0 2mm;font-size:11px}h2{break-after:avoid}.pagebreak{break-before:page}}
 """
 
 
@@ -64,7 +70,7 @@ def _table(frame: pd.DataFrame, *, formats: dict[str, str] | None = None) -> str
     body = "".join("<tr>" + "".join(
         f"<td>{_e(format(v, formats[c]) if c in formats and pd.notna(v) else v)}</td>" for c, v in row.items())
         + "</tr>" for _, row in frame.iterrows())
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    return f"<div class='scroll'><table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>"
 
 
 def _badge(origin: str) -> str:
@@ -73,7 +79,7 @@ def _badge(origin: str) -> str:
 
 def _figures(place: PlaceProfile) -> str:
     cards = "".join(
-        f"<div class='figure'><div class='label'>{_e(f.label)}{_badge(f.origin)}</div>"
+        f"<div class='figure'><div class='label'>{_badge(f.origin)} {_e(f.label)}</div>"
         f"<div class='value'>{_e(f.text)}</div><div class='note'>{_e(f.note)}</div>"
         f"<div class='vintage'>{_e(f.vintage)}</div></div>" for f in place.figures)
     return f"<div class='figures'>{cards}</div>"
@@ -91,17 +97,29 @@ def map_areas(inputs: PlaceInputs, place: PlaceProfile, tables):
     layer = geography.load_web_layer(level)
     frame = gpd.GeoDataFrame.from_features(layer["features"], crs=4326)
     frame["code"] = frame[f"{level}_code"]
-    around = place.code
-    if place.level == "lad":
-        icb = tree.get(place.code)["icb_code"]
-        around = icb if isinstance(icb, str) else place.code
-    if place.level != "england":
-        frame = frame[frame["code"].isin(tree.lads_within(around))]
+    parts = inputs.gap_inputs.parts
+
+    def shape(layer_level: str, code: str):
+        features = [f for f in geography.load_web_layer(layer_level)["features"]
+                    if f["properties"][f"{layer_level}_code"] == code]
+        return gpd.GeoDataFrame.from_features(features, crs=4326)
+
+    if place.level in ("lad", "icb", "region"):
+        # Every local authority with residents in the place's ICB (or region), cut to its boundary:
+        # a split authority shows only its part (North Yorkshire's Craven in West Yorkshire ICB),
+        # so no venue of the place sits off the map and no neighbour fills it.
+        key, around = ("region_code", place.code) if place.level == "region" else (
+            "icb_code", place.code if place.level == "icb" else tree.get(place.code)["icb_code"])
+        frame = frame[frame["code"].isin(set(parts.loc[parts[key] == around, "lad_code"]) | {place.code})]
+        if isinstance(around, str):
+            frame = frame.clip(shape("region" if key == "region_code" else "icb", around))
     ranked = tables.ranked[level]
+    if not ranked["assets_per_10k"].fillna(0).any():  # no provision anywhere: colour by need alone
+        ranked = ranked.assign(provision_tercile=1)
     fills = {code: colour for code, (colour, _) in gaps.bivariate_fills(ranked).items()}
     outline = None
     if place.level in ("lad", "icb"):
-        outline = frame[frame["code"].isin(tree.lads_within(place.code))].dissolve()
+        outline = shape(place.level, place.code)
     return frame, fills, outline, level
 
 
@@ -112,7 +130,10 @@ def asset_list(inputs: PlaceInputs, code: str) -> pd.DataFrame:
     inside = inside[(inside["status"] == "active").fillna(False)]
     sample = inside["is_sample"].fillna(False).astype(bool)
     table = pd.DataFrame({
-        "Name": inside["name"], "Kind": inside["kind"], "Local authority": inside["lad_code"].map(inputs.gap_inputs.names),
+        "Name": inside["name"], "Kind": np.where(inside["kind"] == "venue",
+                                                 inside["asset_id"].str.split(":").str[0].map(VENUE_KIND).fillna("venue"),
+                                                 inside["kind"]),
+        "Local authority": inside["lad_code"].map(inputs.gap_inputs.names),
         "Postcode": inside["postcode"], "Source": inside["source"],
         "Record": sample.map({True: "generated sample", False: "real"})})
     return table.assign(_s=sample.to_numpy()).sort_values(["_s", "Name"], kind="stable").drop(columns="_s")
@@ -176,7 +197,7 @@ def _attributions() -> str:
         f"{_e(d.attribution)}</li>" for d in rows) + "</ul>"
 
 
-def build(inputs: PlaceInputs, code: str, theme: str | None = None, *, tables=None,
+def build(inputs: PlaceInputs, code: str, theme: str | None = None, *, tables=None, link: str | None = None,
           base_url: str | None = None, made: dt.datetime | None = None, images: str = "svg") -> Briefing:
     """Return the briefing of a place for a theme: its figures and the HTML document (map and
     charts as inline SVG, or with ``images="png"`` as embedded PNG, which prints to PDF faster)."""
@@ -185,22 +206,37 @@ def build(inputs: PlaceInputs, code: str, theme: str | None = None, *, tables=No
 
     place = profile(inputs, code, theme, tables)
     made = made or dt.datetime.now().replace(microsecond=0)
-    link = links.view_url(base_url or links.public_base(), "",
-                          links.view_params(inputs.tree.label(code), place.theme_label))
+    link = link or links.view_url(base_url or links.public_base(), "",
+                                  links.view_params(inputs.tree.label(code), place.theme_label))
     areas, fills, outline, level = map_areas(inputs, place, tables)
     points = _points(inputs, place)
     kind_word = "ICBs" if level == "icb" else "local authorities"
+    no_provision = not tables.ranked[level]["assets_per_10k"].fillna(0).any()
+    map_words = (f"{kind_word.capitalize()} coloured by need ({place.measure.name})"
+                 + (f": no real record counts as provision for {place.theme_label.lower()} anywhere, so provision is "
+                    "low everywhere" if no_provision else " against real provision")
+                 + f", in thirds among all {kind_word} of England. Dark purple: high need, low provision. "
+                 + ("The place is outlined in black. " if outline is not None else "")
+                 + ("Real venues are dots by kind." if len(points) else "Venues are not drawn at this scale."))
     map_svg = drawn.place_map(areas, fills, points, outline=outline, fmt=images)
     comparison = place.comparison
     need_label = f"Need: {place.measure.name}"
     compare_table = comparison.drop(columns=["area_code"]).rename(columns={"Need": need_label, "role": "Compared as"})
+    shown = [(v, t, u) for v, t, u in (("Need", need_label, ""), ("Assets per 10,000", "Provision per 10,000 (real)", ""),
+                                       ("£ per head", "Arts Council Investment Programme £ per head a year", "£"))
+             if comparison[v].fillna(0).any()]
     charts = "".join(
         f"<div class='chart'>{drawn.comparison_bars(comparison, value=v, label='Place', title=t, marked=place.short_name, unit=u, fmt=images)}</div>"
-        for v, t, u in ((("Need", need_label, "")), ("Assets per 10,000", "Provision per 10,000 (real)", ""),
-                        ("£ per head", "Arts Council Investment Programme £ per head a year", "£"))
-        if comparison["Need" if v == "Need" else v].notna().any())
-    scatter = drawn.need_provision(place.gap_table, code if place.level in ("lad", "icb") else "",
-                                   need_label=need_label, provision_label="Provision per 10,000 (real records)", fmt=images)
+        for v, t, u in shown)
+    if no_provision:
+        charts += (f"<p class='small'>No real record counts as provision for {_e(place.theme_label.lower())} in any "
+                   "of these places, so provision is not charted.</p>")
+        scatter = (f"<p>No real record counts as provision for {_e(place.theme_label.lower())} anywhere in England: "
+                   "every area would sit at 0, and the gap ranking shows need alone.</p>")
+    else:
+        scatter = "<div class='chart'>" + drawn.need_provision(
+            place.gap_table, code if place.level in ("lad", "icb") else "", need_label=need_label,
+            provision_label="Provision per 10,000 (real records)", fmt=images) + "</div>"
     assets = asset_list(inputs, code)
     top = place.top_gaps[["gap_rank", "area", "gap_score", "need", "assets_per_10k", "high_need_low_provision"]]
     top = top.rename(columns={"gap_rank": "Gap rank", "area": "Area", "gap_score": "Gap score", "need": need_label,
@@ -213,16 +249,14 @@ def build(inputs: PlaceInputs, code: str, theme: str | None = None, *, tables=No
 <h2>Headline figures</h2>{_figures(place)}
 <ul class='notes small'>{notes}</ul>
 <h2>Map</h2>
-<div class='row'><div class='map'>{map_svg}</div><div><div class='chart'>{drawn.bivariate_key(fmt=images)}</div>
-<p class='small'>{_e(kind_word.capitalize())} coloured by need ({_e(place.measure.name)}) against real provision, in
-thirds among all {_e(kind_word)} of England. Dark purple: high need, low provision. The place is outlined in black.
-{"Real venues are dots by kind." if len(points) else "Venues are not drawn at this scale."}</p></div></div>
+<div class='map'>{map_svg}</div>
+<div class='key'><div class='swatch'>{drawn.bivariate_key(fmt=images)}</div><p class='small'>{_e(map_words)}</p></div>
 <h2 class='pagebreak'>How it compares</h2>
 <p class='small'>{_e(PEER_METHOD)}</p>
 {_table(compare_table, formats={"Aged 65+": ".1%", need_label: ".2f", "Assets per 10,000": ".2f", "£ per head": ",.2f",
                                 "Residents": ",d"})}
 {charts}
-<h3>Need against provision</h3><div class='chart'>{scatter}</div>
+<h3>Need against provision</h3>{scatter}
 <h2 class='pagebreak'>ICS maturity</h2>{_maturity_section(inputs, place, images)}
 <h2>Largest gaps nearby ({_e(place.theme_label)})</h2>
 {_table(top, formats={"Gap score": "+.1f", need_label: ".2f", "Provision per 10,000": ".2f"}) if len(top)

@@ -48,7 +48,7 @@ def place_map(areas, fills: dict[str, str], points: pd.DataFrame, *, outline=Non
     place's outline in black, and real venues (``points``: latitude, longitude, Kind) by kind."""
     import geopandas as gpd
 
-    figure, axis = plt.subplots(figsize=(6.2, 5.4))
+    figure, axis = plt.subplots(figsize=(7.2, 6.0))
     shapes = areas.to_crs(27700)
     shapes.plot(ax=axis, color=[fills.get(c, "#eeeeee") for c in shapes["code"]], edgecolor="white", linewidth=0.4)
     if outline is not None:

@@ -220,7 +220,8 @@ def need_provision_scatter(table: pd.DataFrame, *, x: str, y: str, x_title: str,
                                     bgcolor="rgba(255, 255, 255, 0.85)", font={"color": HIGHLIGHT}))
     layout = {"annotations": annotations,
               "xaxis": {"title": {"text": f"{x_title} (log scale)" if log_x else x_title},
-                        "type": "log" if log_x else "linear", "zeroline": False},
+                        "type": "log" if log_x else "linear", "zeroline": False,
+                        **({} if log_x else {"rangemode": "tozero"})},  # no negative provision on the axis
               "yaxis": {"title": {"text": y_title}, "zeroline": False}}
     return _figure(traces, layout, height=420, legend=colour_by is not None)
 
@@ -239,6 +240,7 @@ def comparison_bars(frame: pd.DataFrame, *, value: str, label: str, title: str, 
     values = _values(frame[value])
     colours = [STRONG if name == marked else MUTED for name in labels]
     printed = ["" if v is None else f"{_number(v)}{unit}" for v in values]
+    labels = [_wrap(name, 28) for name in labels]  # long ICB names over two lines, so a phone keeps room for bars
     bars = dict(type="bar", y=labels, x=values, orientation="h", marker={"color": colours}, text=printed,
                 textposition="outside", cliponaxis=False, textfont={"color": FONT["color"]},
                 hovertemplate="<b>%{y}</b>: %{text}<extra></extra>")
@@ -248,4 +250,5 @@ def comparison_bars(frame: pd.DataFrame, *, value: str, label: str, title: str, 
                   "zerolinecolor": "#888888"},
         "yaxis": {"categoryorder": "array", "categoryarray": labels, "range": [len(labels) - 0.5, -0.5],
                   "automargin": True}}
-    return _figure([bars], layout, height=110 + 32 * len(labels), title=title, legend=False)
+    lines = sum(label.count("<br>") + 1 for label in labels)
+    return _figure([bars], layout, height=110 + 20 * lines + 12 * len(labels), title=title, legend=False)

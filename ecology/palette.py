@@ -9,6 +9,11 @@ CHOSEN = OKABE_ITO[4]  # the place or ICS the user chose: blue
 MEDIAN = OKABE_ITO[-1]  # the England median: grey
 
 
+# Peers in colours far from the chosen blue (sky blue, next to it, left out).
+PEER_COLOURS = (OKABE_ITO[0], OKABE_ITO[2], OKABE_ITO[6], OKABE_ITO[5])
+
+
 def series_colours(peers: int) -> list[str]:
-    """Return the colours of a comparison: the chosen ICS, ``peers`` others, then the England median."""
-    return [CHOSEN, *OKABE_ITO[:peers], MEDIAN]
+    """Return the colours of a comparison: the chosen ICS, ``peers`` others (up to four), then the
+    England median."""
+    return [CHOSEN, *PEER_COLOURS[:peers], MEDIAN]

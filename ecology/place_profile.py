@@ -147,17 +147,18 @@ def maturity_figure(inputs: PlaceInputs, code: str) -> Figure:
     vintage = "evidence to December 2026"
     if icb is not None:
         row = table.loc[icb]
-        whose = "" if icb == code else f" (its ICS: {row['ICB']})"
-        return Figure("maturity", "ICS maturity stage", f"{row['Overall']}{whose}", vintage,
+        whose = "" if icb == code else f"its ICS, {row['ICB']}: "
+        return Figure("maturity", "ICS maturity", row["Overall"], vintage,
                       number=None if pd.isna(row["overall_stage"]) else float(row["overall_stage"]),
-                      note=f"{int(row['Evidence'])} piece(s) of evidence, {row['Assessed']} of 10 criteria assessed")
+                      note=f"{whose}{int(row['Evidence'])} piece(s) of evidence, {row['Assessed']} of 10 criteria "
+                           "assessed")
     level = inputs.tree.get(code)["level"]
     if level == "region":
         table = table[[inputs.tree.get(c)["region_code"] == code for c in table.index]]
     staged = table[table["overall_status"] == "stage"]
     counts = staged["overall_stage"].astype(int).value_counts().sort_index()
     spread = ", ".join(f"{n} at {maturity.stage_label(s)}" for s, n in counts.items()) or "none staged"
-    return Figure("maturity", "ICS maturity stages", f"{len(staged)} of {len(table)} ICSs staged", vintage,
+    return Figure("maturity", "ICS maturity", f"{len(staged)} of {len(table)} staged", vintage,
                   number=float(len(staged)), note=f"{spread}; {int(table['Evidence'].sum())} pieces of evidence")
 
 
@@ -287,31 +288,42 @@ def profile(inputs: PlaceInputs, code: str, theme: str | None = None,
     figures = [
         Figure("population", "Residents", f"{int(mine['Residents']):,}", "Census 2021", number=float(mine["Residents"]),
                note=f"{mine['Aged 65+']:.1%} aged 65+"),
-        Figure("imd", "IMD 2025 average score", f"{mine['IMD 2025 score']:.1f}", "English IoD 2025",
-               number=mine["IMD 2025 score"], note="higher = more deprived; population-weighted"),
-        Figure("need", f"Need: {measure.name}", need_text(measure, mine["Need"]), measure.source,
-               number=mine["Need"], note=_versus_england(mine["Need"], england, "Need", measure)),
+        Figure("imd", "IMD 2025 score", f"{mine['IMD 2025 score']:.1f}", "English IoD 2025",
+               number=mine["IMD 2025 score"], note=_imd_note(inputs, level, code)),
+        Figure("need", "Need", need_text(measure, mine["Need"]), measure.source, number=mine["Need"],
+               note=f"{measure.name}; " + _versus_england(mine["Need"], england, "Need", measure)),
         Figure("real_assets", "Real venues", f"{int(kinds['Real'].sum()):,}", "register (museums 2021, "
                "libraries 2024, cinemas 2025)", number=float(kinds["Real"].sum()),
                note=", ".join(f"{r.Real:,} {r.Kind.lower()}" for r in kinds.itertuples() if r.Real) or "none"),
-        Figure("provision", f"Provision for {theme_label.lower()} per 10,000", f"{mine['Assets per 10,000']:.2f}",
+        Figure("provision", "Provision per 10,000", f"{mine['Assets per 10,000']:.2f}",
                f"register; Census 2021 residents {band}", number=mine["Assets per 10,000"],
-               note=_versus_england(mine["Assets per 10,000"], england, "Assets per 10,000", None)),
+               note=f"real records for {theme_label.lower()}; "
+                    + _versus_england(mine["Assets per 10,000"], england, "Assets per 10,000", None)),
         _gap_figure(ranked, tree, code, gap_level, theme_label),
-        Figure("investment", "Arts Council investment per head", _money(mine["£ per head"]),
+        Figure("investment", "ACE £ per head", _money(mine["£ per head"]),
                "ACE Investment Programme 2023-26", number=mine["£ per head"],
-               note=_versus_england(mine["£ per head"], england, "£ per head", "£") + " a year"),
+               note="Arts Council England funding a year; "
+                    + _versus_england(mine["£ per head"], england, "£ per head", "£")),
         maturity_figure(inputs, code),
         Figure("practitioners", "Practitioners", people, "generated sample register", origin=SAMPLE,
                note=f"{clustered} in a cluster; {reaching} cluster(s) reach here "
                     f"({clusters.DEFAULT_RADIUS_KM:g} km, at least {clusters.DEFAULT_MIN_SIZE})"),
-        Figure("sample_offers", "Generated sample offers", f"{int(kinds['Generated sample'].sum()):,}",
+        Figure("sample_offers", "Sample offers", f"{int(kinds['Generated sample'].sum()):,}",
                "generated, not real", origin=SAMPLE, number=float(kinds["Generated sample"].sum()),
-               note="not counted in any figure above"),
+               note="generated offers, not counted in any figure above"),
     ]
     return PlaceProfile(code, place["label"], place["short_name"], level, theme, theme_label, measure,
                         tuple(figures), kinds, comparison, gap_level, ranked, top_gaps(local, tree, code),
                         _maturity_icb(tree, code), tuple(_notes(kinds, ranked, inputs, code)))
+
+
+def _imd_note(inputs: PlaceInputs, level: str, code: str) -> str:
+    """Return what the IMD score is, with a local authority's rank among England's 296."""
+    if level == "lad":
+        table = inputs.gap_inputs.need("lad")
+        rank = int(table.loc[table["area_code"] == code, "imd_rank"].iloc[0])
+        return f"average score, higher = more deprived; rank {rank} of {len(table)} (1 = most deprived)"
+    return "average score, higher = more deprived; population-weighted"
 
 
 def _money(value: float) -> str:
@@ -345,17 +357,18 @@ def _versus_england(value: float, england: pd.DataFrame, column: str, unit) -> s
 
 def _gap_figure(ranked: pd.DataFrame, tree: PlaceTree, code: str, gap_level: str, theme_label: str) -> Figure:
     vintage = "need and provision, as Coverage gaps (real records)"
-    label = f"Gap rank ({theme_label.lower()})"
+    label = "Gap rank"
     rank = gaps.rank_of(ranked, code)
     if rank is not None:
         row = ranked.set_index("area_code").loc[code]
         flag = "high need, low provision" if row["high_need_low_provision"] else "not flagged"
         return Figure("gap", label, f"{rank} of {len(ranked)}", vintage, number=float(rank),
-                      note=f"gap score {row['gap_score']:+.1f}; {flag}")
+                      note=f"gap score {row['gap_score']:+.1f}; {flag} ({theme_label.lower()})")
     mine = _within(ranked, tree, code, gap_level)
     flagged = int(mine["high_need_low_provision"].sum())
-    return Figure("gap", f"Flagged ICBs ({theme_label.lower()})", f"{flagged} of {len(mine)}", vintage,
-                  number=float(flagged), note="ICBs in the top third by need and the bottom third by provision")
+    return Figure("gap", "Flagged ICBs", f"{flagged} of {len(mine)}", vintage, number=float(flagged),
+                  note=f"high need, low provision ({theme_label.lower()}): top third by need, bottom third by "
+                       "provision")
 
 
 def _notes(kinds: pd.DataFrame, ranked: pd.DataFrame, inputs: PlaceInputs, code: str) -> list[str]:

@@ -284,10 +284,11 @@ def theme_tables(theme: str | None):
     return _theme_tables(build_key(), the_register().revision(), theme)
 
 
-def briefing_file(code: str, theme: str | None, base: str, fmt: str) -> bytes:
-    """Return the briefing of a place as HTML or PDF bytes, made now (on the download click)."""
+def briefing_file(code: str, theme: str | None, link: str, fmt: str) -> bytes:
+    """Return the briefing of a place as HTML or PDF bytes, made now (on the download click);
+    ``link`` reopens the view it was made from."""
     from ecology import briefing
 
-    made = briefing.build(place_inputs(), code, theme, tables=theme_tables(theme), base_url=base,
+    made = briefing.build(place_inputs(), code, theme, tables=theme_tables(theme), link=link,
                           images="png" if fmt == "pdf" else "svg")
     return briefing.to_pdf(made.html) if fmt == "pdf" else made.html.encode("utf-8")

@@ -23,6 +23,13 @@ def profile_of(code: str, theme: str | None) -> place_profile.PlaceProfile:
 def headline_figures(place) -> None:
     """Draw every headline figure with its vintage and a real / sample badge, five to a row."""
     figures = list(place.figures)
+    # Streamlit's metric value is 2.25rem: "2 Developing" would be cut in a card a fifth of the page wide.
+    st.html("<style>.st-key-headline [data-testid='stMetricValue']{font-size:1.6rem}</style>")
+    with st.container(key="headline"):
+        _figure_rows(figures)
+
+
+def _figure_rows(figures: list) -> None:
     for start in range(0, len(figures), 5):
         columns = st.columns(5)
         for column, figure in zip(columns, figures[start:start + 5]):
@@ -44,7 +51,7 @@ def sub_areas(tree: PlaceTree, code: str, level: str) -> None:
     st.subheader(heading)
     table = overview.sub_areas(tree, loaders.gap_inputs(), code)
     st.dataframe(
-        table.drop(columns=["code"]), hide_index=True, width="stretch", height=420,
+        table.drop(columns=["code"]), hide_index=True, width="stretch", height=min(420, 40 + 35 * len(table)),
         column_config={
             "name": "Name", "local_authorities": "Local authorities",
             "population": st.column_config.NumberColumn("Population", format="localized"),
@@ -60,7 +67,9 @@ def comparison(place) -> None:
     if len(table) == 1:
         st.caption("England is the whole: choose a region, ICB or local authority to compare.")
     need_label = f"Need: {place.measure.name}"
-    st.dataframe(table.drop(columns=["area_code"]).rename(columns={"Need": need_label, "role": "Compared as"}),
+    order = ["Place", "role", "Need", "Assets per 10,000", "£ per head", "ICS maturity", "Residents", "Aged 65+",
+             "IMD 2025 score"]
+    st.dataframe(table[order].rename(columns={"Need": need_label, "role": "Compared as"}),
                  hide_index=True, width="stretch", key="comparison-table",
                  column_config={"Residents": st.column_config.NumberColumn(format="localized"),
                                 "Aged 65+": st.column_config.NumberColumn(format="percent"),
@@ -76,6 +85,10 @@ def comparison(place) -> None:
     value, title = measures[chosen or "Need"]
     if table[value].notna().sum() == 0:
         st.caption("Not comparable across these places.")
+        return
+    if value == "Assets per 10,000" and not table[value].fillna(0).any():
+        st.caption(f"No real record counts as provision for {place.theme_label.lower()} in any of these places: "
+                   "nothing to compare yet.")
         return
     st.plotly_chart(charts.comparison_bars(table, value=value, label="Place", title=title, marked=place.short_name),
                     width="stretch", config=CHART_CONFIG, key="compare-chart")
@@ -111,8 +124,9 @@ def maturity_section(place, context: PageContext) -> None:
     if profile[profile["Series"] == names[icb]]["Stage"].notna().sum() == 0:
         st.info(f"{names[icb]} is not assessed: no public evidence about its creative health work is known to "
                 "this project (that is not a low score).", icon=":material/info:")
-    view = st.segmented_control("Maturity view", ["Radar", "Bars", "Over time"], default="Radar", key="maturity",
-                                bind="query-params", label_visibility="collapsed") or "Radar"
+    # Bars first: a criterion not assessed is plainly an empty row there, where a radar breaks its line.
+    view = st.segmented_control("Maturity view", ["Bars", "Radar", "Over time"], default="Bars", key="maturity",
+                                bind="query-params", label_visibility="collapsed") or "Bars"
     if view == "Radar":
         st.plotly_chart(charts.maturity_radar(profile, series, colours), width="stretch", config=CHART_CONFIG,
                         key="overview-radar")
@@ -132,6 +146,11 @@ def need_and_provision(place) -> None:
     table = place.gap_table
     highlight = place.code if place.level in ("lad", "icb") else None
     kind = "local authorities" if place.gap_level == "lad" else "ICBs"
+    if not table["assets_per_10k"].fillna(0).any():
+        st.info(f"No real record counts as provision for {place.theme_label.lower()} in any of England's "
+                f"{len(table)} {kind}, so every area would sit at 0: the gap ranking shows need alone. Import a "
+                "directory on the Data page, or choose All themes to count the real venues.", icon=":material/info:")
+        return
     st.plotly_chart(charts.need_provision_scatter(
         table, x="assets_per_10k", y="need", x_title="Real provision per 10,000 residents",
         y_title=f"Need: {place.measure.name}", highlight=highlight), width="stretch", config=CHART_CONFIG,
@@ -149,8 +168,11 @@ def top_gaps(place) -> None:
         return
     st.dataframe(gaps_here[["gap_rank", "area", "gap_score", "need", "assets_per_10k", "high_need_low_provision"]],
                  hide_index=True, width="stretch",
-                 column_config={"gap_rank": "Gap rank", "area": "Area", "gap_score": "Gap score",
-                                "need": f"Need: {place.measure.name}", "assets_per_10k": "Provision per 10,000",
+                 column_config={"gap_rank": "Gap rank", "area": "Area",
+                                "gap_score": st.column_config.NumberColumn("Gap score", format="%+.1f"),
+                                "need": st.column_config.NumberColumn(f"Need: {place.measure.name}", format="%.2f"),
+                                "assets_per_10k": st.column_config.NumberColumn("Provision per 10,000",
+                                                                                format="%.2f"),
                                 "high_need_low_provision": st.column_config.CheckboxColumn("High need, low provision")})
 
 
@@ -158,5 +180,6 @@ def page_links(context: PageContext, place) -> None:
     """Link to every other page with the same place and theme."""
     columns = st.columns(3)
     for column, page in zip(columns * 3, [p for p in PAGES if p.file != "app.py"]):
-        column.page_link(page.file, label=f"{page.title}: {page.purpose}", icon=page.icon,
-                         query_params=link_params(context))
+        with column:
+            st.page_link(page.file, label=page.title, icon=page.icon, query_params=link_params(context))
+            st.caption(page.purpose)

@@ -108,18 +108,18 @@ def share_panel(context: PageContext, page: PageInfo) -> None:
     briefing as HTML or PDF, made on the click."""
     st.divider()
     st.markdown("**Share this view**")
-    st.code(current_link(page), language=None, wrap_lines=True)
+    st.code(current_link(page), language=None, wrap_lines=True)  # its copy button copies the link
     st.caption("Copy the link (the button at its right): it opens this page with the same place, theme and settings.")
     theme = None if context.theme == ALL_THEMES else context.theme
     stem = f"briefing-{context.place_code}" + (f"-{theme}" if theme else "")
-    left, right = st.columns(2)
-    left.download_button("Briefing (HTML)", icon=":material/description:", key="briefing-html",
-                         data=lambda: loaders.briefing_file(context.place_code, theme, _origin(), "html"),
+    link = current_link(page)  # made now: inside the deferred download, the browser's address is not known
+    st.download_button("Place briefing (HTML)", width="stretch", icon=":material/description:", key="briefing-html",
+                       data=lambda: loaders.briefing_file(context.place_code, theme, link, "html"),
                          file_name=f"{stem}.html", mime="text/html", on_click="ignore",
                          help=f"{context.place_label}, {context.theme_label}: figures, map, comparisons, maturity "
                               "evidence, gaps and assets in one file that works offline.")
-    right.download_button("Briefing (PDF)", icon=":material/picture_as_pdf:", key="briefing-pdf",
-                          data=lambda: loaders.briefing_file(context.place_code, theme, _origin(), "pdf"),
+    st.download_button("Place briefing (PDF)", width="stretch", icon=":material/picture_as_pdf:", key="briefing-pdf",
+                          data=lambda: loaders.briefing_file(context.place_code, theme, link, "pdf"),
                           file_name=f"{stem}.pdf", mime="application/pdf", on_click="ignore",
                           help="The same briefing, printed to A4.")
 
@@ -127,6 +127,7 @@ def share_panel(context: PageContext, page: PageInfo) -> None:
 def attribution(dataset_ids: list[str]) -> None:
     """Show the attribution and vintage of each dataset a page uses."""
     manifest = {item.id: item for item in sources.load_manifest()}
-    lines = [f"**{manifest[i].title}** ({manifest[i].vintage}). {manifest[i].attribution}" for i in dataset_ids]
+    lines = [f"**{manifest[i].title}** ({manifest[i].vintage}). {manifest[i].attribution} Licence: "
+             f"{manifest[i].licence}." for i in dataset_ids]
     st.divider()
     st.caption("Data used on this page:  \n" + "  \n".join(lines))

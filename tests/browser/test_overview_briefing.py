@@ -23,7 +23,8 @@ PAGE_TIMEOUT_MS = 30_000
 ICB_COUNT = 42
 WEST_YORKSHIRE = "NHS West Yorkshire ICB"
 WEST_YORKSHIRE_LADS = 5  # Bradford, Calderdale, Kirklees, Leeds, Wakefield
-OVERVIEW = "/?place=NHS+West+Yorkshire+ICB&theme=Dementia"
+OVERVIEW = "/?place=NHS+West+Yorkshire+ICB"  # all themes: the real venues count as provision
+OVERVIEW_DEMENTIA = "/?place=NHS+West+Yorkshire+ICB&theme=Dementia"
 DESKTOP = {"width": 1440, "height": 1800}
 PHONE = {"width": 390, "height": 844}
 PHONE_SLACK_PX = 4
@@ -127,7 +128,7 @@ def test_overview_draws_headline_figures_comparison_table_and_charts_with_no_out
 
     metrics = tab.page.get_by_test_id("stMetric")
     expect(metrics).to_have_count(HEADLINE_COUNT)
-    expect(_metric_value(tab, "ICS maturity stage")).to_have_text("2 Developing")
+    expect(_metric_value(tab, "ICS maturity")).to_have_text("2 Developing")
     expect(_metric_value(tab, "Residents")).to_have_text("2,402,438")
     # Every figure carries its origin badge.
     cards = metrics.locator("xpath=ancestor::*[@data-testid='stVerticalBlock'][1]")
@@ -147,13 +148,13 @@ def test_overview_draws_headline_figures_comparison_table_and_charts_with_no_out
                (row.locator("td").first.inner_text() for row in peers.all())), table.inner_text()
     expect(peers.filter(has=_cell(tab, WEST_YORKSHIRE))).to_have_count(0)
 
-    # On load: the comparison bars, the maturity radar and the need-provision scatter.
+    # On load: the comparison bars, the maturity bars and the need-provision scatter.
     drawn = _drawn_charts(tab)
     expect(drawn).to_have_count(3)
     seen = {_chart_identity(chart) for chart in drawn.all()}
     # The other charts are one click away ("Compare on" and "Maturity view" show one at a time).
     _pick(tab, "Compare on", "Provision", "compare=Provision")
-    _pick(tab, "Maturity view", "Bars", "maturity=Bars")
+    _pick(tab, "Maturity view", "Radar", "maturity=Radar")
     expect(drawn).to_have_count(3)
     seen |= {_chart_identity(chart) for chart in drawn.all()}
     assert len(seen) >= 4, seen  # at least 4 different plotly charts drew, each with a trace
@@ -306,3 +307,15 @@ def test_overview_at_phone_width_has_no_horizontal_overflow_and_shows_headline_f
     main_width = tab.page.get_by_test_id("stMain").evaluate("main => main.scrollWidth")
     assert main_width <= limit, f"the page body scrolls to {main_width} px on a {PHONE['width']} px screen"
     assert tab.outside_requests == []
+
+
+def test_overview_for_a_theme_nothing_provides_says_so_instead_of_drawing_every_area_at_zero(app_server, open_tab):
+    tab = open_tab(viewport=DESKTOP)
+    tab.open(f"{app_server.url}{OVERVIEW_DEMENTIA}")
+    expect(tab.heading()).to_have_text(WEST_YORKSHIRE)
+    expect(tab.page.get_by_text("No real record counts as provision for dementia in any of England's 42 ICBs")
+           ).to_be_visible()
+    # The comparison and the maturity profile still draw; the degenerate scatter does not.
+    expect(_drawn_charts(tab)).to_have_count(2)
+    expect(_metric_value(tab, "Gap rank")).to_have_text(re.compile(r"^\d+ of 42$"))
+    tab.assert_clean()

@@ -41,8 +41,10 @@ def test_overview_follows_the_place_in_the_url():
     assert app.selectbox(key="theme").value == "dementia"
     assert app.title[0].value == "Manchester"
     metrics = {m.label: m.value for m in app.metric}
-    assert metrics["Residents (Census 2021)"] == "551,888"
-    assert metrics["IMD 2025 rank"] == "4 of 296"
+    assert metrics["Residents"] == "551,888"
+    assert metrics["Need"] == "0.44%"  # dementia prevalence (QOF 2019/20), the theme's own measure: a young city
+    captions = " ".join(c.value for c in app.caption)
+    assert "rank 4 of 296 (1 = most deprived)" in captions
     assert "Greater Manchester combined authority" in app.caption[0].value
 
 
@@ -68,8 +70,9 @@ def test_unknown_place_in_url_falls_back_to_england():
 
 def test_overview_shows_attribution_and_vintage():
     app = run_page("app.py")
-    footer = app.caption[-1].value
-    assert "Office for National Statistics" in footer and "Open Government Licence" in footer
+    footer = next(c.value for c in app.caption if c.value.startswith("Data used on this page"))
+    assert "Office for National Statistics" in footer and "Licence: Open Government Licence" in footer
+    assert "Licence: Not stated in the copy used" in footer  # Arts Council England's investment data
     assert "Census 2021" in footer and "2025" in footer
 
 

@@ -55,7 +55,7 @@ def test_every_icbs_gap_rank_and_flag_equal_the_coverage_gaps_command(briefed):
         row = ranked[code]
         assert figures["gap"]["text"] == f"{row['Gap rank']} of 42", code
         flag = "high need, low provision" if row["High need, low provision"] else "not flagged"
-        assert figures["gap"]["note"].endswith(flag), code
+        assert figures["gap"]["note"].endswith(f"{flag} (dementia)"), code
         assert figures["gap"]["note"].startswith(f"gap score {row['Gap score']:+.1f}"), code
 
 
@@ -97,7 +97,7 @@ def test_the_overview_page_shows_the_commands_figures_for_west_yorkshire(briefed
     shown = {metric.label: metric.value for metric in at.metric}
     for figure in briefed["E54000054"].values():
         assert shown[figure["label"]] == figure["text"]
-    assert shown["ICS maturity stage"] == "2 Developing"
+    assert shown["ICS maturity"] == "2 Developing"
 
 
 def test_the_html_briefing_makes_no_outside_request_and_escapes_imported_text(inputs):
