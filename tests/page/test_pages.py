@@ -43,7 +43,7 @@ def test_overview_follows_the_place_in_the_url():
     metrics = {m.label: m.value for m in app.metric}
     assert metrics["Residents"] == "551,888"
     assert metrics["Need"] == "0.44%"  # dementia prevalence (QOF 2019/20), the theme's own measure: a young city
-    captions = " ".join(c.value for c in app.caption)
+    captions = " ".join(c.value for c in app.caption).replace("\\", "")  # shown escaped as Markdown
     assert "rank 4 of 296 (1 = most deprived)" in captions
     assert "Greater Manchester combined authority" in app.caption[0].value
 
