@@ -76,19 +76,16 @@ def sub_areas(tree: PlaceTree, inputs, code: str) -> pd.DataFrame:
     sorted by IMD 2025, most deprived first.
     """
     children = tree.children(code) or [code]
-    rows = []
-    for child in children:
-        level = tree.get(child)["level"]
-        row = _row(inputs, level, child)
-        rows.append({
-            "code": child,
-            "name": tree.get(child)["short_name"],
-            "local_authorities": len(tree.lads_within(child)),
-            "population": int(row["pop21_total"]),
-            "imd2025_average_score": round(float(row["imd_score"]), 1),
-            "share_65_plus": round(float(row["pop21_65_plus"] / max(row["pop21_total"], 1)), 3),
-        })
-    table = pd.DataFrame(rows).sort_values("imd2025_average_score", ascending=False, ignore_index=True)
+    level = tree.get(children[0])["level"]  # children of one place are all of one kind
+    need = inputs.need(level).set_index("area_code").loc[children]
+    table = pd.DataFrame({
+        "code": children,
+        "name": [tree.get(child)["short_name"] for child in children],
+        "local_authorities": [len(tree.lads_within(child)) for child in children],
+        "population": need["pop21_total"].astype(int).to_numpy(),
+        "imd2025_average_score": need["imd_score"].astype(float).round(1).to_numpy(),
+        "share_65_plus": (need["pop21_65_plus"] / need["pop21_total"].clip(lower=1)).astype(float).round(3).to_numpy(),
+    }).sort_values("imd2025_average_score", ascending=False, ignore_index=True)
     if (table["local_authorities"] == 1).all():
         table = table.drop(columns="local_authorities")  # children are local authorities themselves
     return table

@@ -102,20 +102,31 @@ def _within(frame: pd.DataFrame, tree: PlaceTree, code: str, key: str) -> pd.Dat
     return frame[frame["area_code"].isin(inside)]
 
 
-def assets_by_kind(assets: pd.DataFrame, tree: PlaceTree, code: str) -> pd.DataFrame:
-    """Return the active assets in a place by kind: Kind, Real, Generated sample (real first)."""
-    inside = within_place(assets, tree, code)
-    inside = inside[(inside["status"] == "active").fillna(False)]
-    sample = inside["is_sample"].fillna(False).astype(bool)
-    prefix = inside["asset_id"].str.split(":").str[0]
-    kind = np.where(inside["kind"] == "venue", prefix.map(VENUE_KINDS).fillna("Other venues"),
-                    inside["kind"].str.capitalize() + "s")
-    frame = pd.DataFrame({"Kind": kind, "sample": sample.to_numpy()})
+KIND_ORDER = (*VENUE_KINDS.values(), "Other venues", "Organisations", "Programmes")
+
+
+def kind_table(assets: pd.DataFrame) -> pd.DataFrame:
+    """Return the active assets' area codes with Kind (a label of ``KIND_ORDER``) and ``sample``:
+    the place-independent half of ``assets_by_kind``."""
+    active = assets[(assets["status"] == "active").fillna(False)]
+    prefix = active["asset_id"].str.split(":").str[0]
+    kind = np.where(active["kind"] == "venue", prefix.map(VENUE_KINDS).fillna("Other venues"),
+                    active["kind"].str.capitalize() + "s")
+    return pd.DataFrame({"lad_code": active["lad_code"], "icb_code": active["icb_code"],
+                         "region_code": active["region_code"], "Kind": kind,
+                         "sample": active["is_sample"].fillna(False).astype(bool).to_numpy()})
+
+
+def assets_by_kind(kinds: pd.DataFrame, tree: PlaceTree, code: str) -> pd.DataFrame:
+    """Return the active assets in a place by kind (``kinds``: ``kind_table``): Kind, Real,
+    Generated sample; every venue kind listed, other kinds only when present."""
+    inside = within_place(kinds, tree, code)
+    counts = inside.groupby(["Kind", "sample"]).size()
     rows = []
-    for label in [*VENUE_KINDS.values(), "Other venues", "Organisations", "Programmes"]:
-        mine = frame[frame["Kind"] == label]
-        if len(mine) or label in VENUE_KINDS.values():
-            rows.append({"Kind": label, "Real": int((~mine["sample"]).sum()), "Generated sample": int(mine["sample"].sum())})
+    for label in KIND_ORDER:
+        real, sample = int(counts.get((label, False), 0)), int(counts.get((label, True), 0))
+        if real or sample or label in VENUE_KINDS.values():
+            rows.append({"Kind": label, "Real": real, "Generated sample": sample})
     return pd.DataFrame(rows, columns=["Kind", "Real", "Generated sample"])
 
 
@@ -202,6 +213,7 @@ class ThemeTables:
     provision: pd.DataFrame  # active real assets counted as provision (area codes)
     levels: dict  # level -> _level_table
     ranked: dict  # "lad" / "icb" -> gaps.gap_table
+    kinds: pd.DataFrame  # kind_table of the register's assets
 
 
 def theme_tables(inputs: PlaceInputs, theme: str | None) -> ThemeTables:
@@ -212,7 +224,7 @@ def theme_tables(inputs: PlaceInputs, theme: str | None) -> ThemeTables:
     levels = {level: _level_table(inputs, provision, level, theme) for level in ("lad", "icb", "region", "england")}
     ranked = {level: gaps.gap_table(inputs.gap_inputs, provision, level, theme, practitioners=inputs.practitioners)
               for level in ("lad", "icb")}
-    return ThemeTables(theme, provision, levels, ranked)
+    return ThemeTables(theme, provision, levels, ranked, kind_table(inputs.assets))
 
 
 def comparison_table(inputs: PlaceInputs, tables: ThemeTables, code: str) -> pd.DataFrame:
@@ -282,7 +294,7 @@ def profile(inputs: PlaceInputs, code: str, theme: str | None = None,
     comparison = comparison_table(inputs, tables, code)
     mine = comparison.iloc[0]
     england = comparison[comparison["role"] == "England"]
-    kinds = assets_by_kind(inputs.assets, tree, code)
+    kinds = assets_by_kind(tables.kinds, tree, code)
     people, clustered, reaching = practitioner_figures(inputs, code)
     band = gaps.AGE_BAND_LABELS[gaps.age_band(theme)]
     figures = [

@@ -237,10 +237,14 @@ def pcn_practices() -> pd.DataFrame:
 
 def place_inputs():
     """Return everything a place profile reads (``place_profile.PlaceInputs``), from the caches above."""
+    return _place_inputs(build_key(), the_register().revision(), _evidence_stamp())
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _place_inputs(key: str, revision: str, stamp: tuple[int, ...]):
     from ecology import place_profile
 
-    evidence, assessments, current, summary = _maturity_parts(build_key(), the_register().revision(),
-                                                              _evidence_stamp())
+    evidence, assessments, current, summary = _maturity_parts(key, revision, stamp)
     return place_profile.PlaceInputs(place_tree(), gap_inputs(), assets(), practitioners(),
                                      clustering(_default_radius(), _default_min_size()), current, summary, evidence,
                                      assessments, arts())
