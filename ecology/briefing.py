@@ -241,6 +241,7 @@ def build(inputs: PlaceInputs, code: str, theme: str | None = None, *, tables=No
     top = place.top_gaps[["gap_rank", "area", "gap_score", "need", "assets_per_10k", "high_need_low_provision"]]
     top = top.rename(columns={"gap_rank": "Gap rank", "area": "Area", "gap_score": "Gap score", "need": need_label,
                               "assets_per_10k": "Provision per 10,000", "high_need_low_provision": "Flagged"})
+    top["Flagged"] = top["Flagged"].map({True: "high need, low provision", False: ""})
     notes = "".join(f"<li>{_e(n)}</li>" for n in place.notes)
     body = f"""
 <h1>{_e(place.label)}</h1>
