@@ -37,7 +37,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="keep assets within --within-km of any practice of this Primary Care Network")
     parser.add_argument("--per-pcn", action="store_true",
                         help="instead of the assets, write per PCN how many of them lie within --within-km (csv)")
-    parser.add_argument("--format", choices=("csv", "geojson", "oruk"), default="csv")
+    parser.add_argument("--format", choices=("csv", "geojson", "oruk", "oruk-bundle"), default="csv",
+                        help="oruk: an Open Referral UK service list, services nested as its APIs publish them; "
+                             "oruk-bundle: the same objects as flat lists linked by id")
     parser.add_argument("--out", type=Path, help="write here instead of standard output")
 
 
@@ -109,7 +111,10 @@ def render(found: pd.DataFrame, fmt: str) -> str:
     rows = schema.conform(found)
     if fmt == "csv":
         return export.to_csv(rows)
-    document = export.to_geojson(rows) if fmt == "geojson" else export.to_oruk(rows)
+    from ecology import oruk_api
+
+    makers = {"geojson": export.to_geojson, "oruk": oruk_api.service_list, "oruk-bundle": export.to_oruk}
+    document = makers[fmt](rows)
     return json.dumps(document, ensure_ascii=False, indent=1)
 
 

@@ -390,9 +390,11 @@ def to_oruk(assets: pd.DataFrame) -> dict:
                         "description": f"Creative Health Ecologies vocabulary: {vocabulary.replace('_', ' ')}"}
                 term = terms.get((vocabulary, term_id))
                 if term is None:
+                    label = taxonomy.label_of(vocabulary, term_id)
                     term = terms[(vocabulary, term_id)] = {
-                        "id": _stable_id(f"term:{vocabulary}", term_id), "code": term_id,
-                        "term": taxonomy.label_of(vocabulary, term_id),
+                        "id": _stable_id(f"term:{vocabulary}", term_id), "code": term_id, "name": label,
+                        "description": f"{label} ({vocabulary.replace('_', ' ')} in the Creative Health Ecologies "
+                                       "vocabulary)", "term": label,
                         "taxonomy": f"{VOCABULARY_PREFIX}:{vocabulary}",
                         "taxonomy_id": taxonomies[vocabulary]["id"], "parent_id": None}
                 attributes.append({"id": _stable_id(f"attribute:{field}:{term_id}", asset_id),
@@ -408,7 +410,8 @@ def to_oruk(assets: pd.DataFrame) -> dict:
         if (lat is None or lon is None) and not address and not postcode:
             continue
         location_id = _stable_id("location", asset_id)
-        location: dict[str, object] = {"id": location_id, "name": name}
+        # location_type is required by the UK profile; every asset here is a place people go to.
+        location: dict[str, object] = {"id": location_id, "location_type": "physical", "name": name}
         if lat is not None and lon is not None:
             location.update(latitude=lat, longitude=lon)
         if address or postcode:

@@ -359,16 +359,24 @@ def _numbers(report: _Report, values: pd.Series, column: str, target: str) -> np
     return np.where(bad, np.nan, numbers)
 
 
+def _local_dates(instants: pd.Series) -> pd.Series:
+    """Return UTC instants as naive times in England (a date stays its own day)."""
+    return instants.dt.tz_convert("Europe/London").dt.tz_localize(None)
+
+
 def _dates(report: _Report, values: pd.Series, column: str, target: str, today: pd.Timestamp) -> pd.Series:
     """Return dates (ISO first, then day-first forms such as 01/03/2026); blank, unreadable and
     future ones are missing (never verified), never ``today``: no one checked the record today."""
     codes, distinct = pd.factorize(values)
-    parsed = pd.to_datetime(pd.Series(distinct, dtype="string"), format="ISO8601", errors="coerce")
+    # utc=True: real feeds mix UTC offsets ("+00:00", "+01:00"), which pandas refuses to put in one
+    # column otherwise; each instant is then read as its date in England.
+    parsed = _local_dates(pd.to_datetime(pd.Series(distinct, dtype="string"), format="ISO8601", errors="coerce",
+                                         utc=True))
     rest = parsed.isna().to_numpy()
     if rest.any():
         # By position: the parsed subset's own index would line values up with the wrong rows.
-        parsed[rest] = pd.to_datetime(pd.Series(distinct[rest], dtype="string"), format="mixed", dayfirst=True,
-                                      errors="coerce").to_numpy()
+        parsed[rest] = _local_dates(pd.to_datetime(pd.Series(distinct[rest], dtype="string"), format="mixed",
+                                                   dayfirst=True, errors="coerce", utc=True)).to_numpy()
     dates = pd.Series(np.append(parsed.dt.normalize().to_numpy(), np.datetime64("NaT"))[codes], index=values.index)
     bad = values.notna().to_numpy() & dates.isna().to_numpy()
     report.add(bad, column, target, "warning",

@@ -477,6 +477,8 @@ def _services_of(document: object) -> list[tuple[dict, dict | None]] | None:
         return [(s, None) for s in services] if services and len(services) == len(document) else None
     if not isinstance(document, dict):
         return None
+    if _is_service(document):  # one full service object, as an API's /services/{id} returns it
+        return [(document, None)]
     for key in ("services", "contents", "content"):
         if isinstance(document.get(key), list):
             return [(s, None) for s in _dicts(document[key])]
@@ -484,6 +486,13 @@ def _services_of(document: object) -> list[tuple[dict, dict | None]] | None:
     if organisations and any(isinstance(o.get("services"), list) for o in organisations):
         return [(s, o) for o in organisations for s in _dicts(o.get("services"))]
     return None
+
+
+def _is_service(document: dict) -> bool:
+    """Return True for one ORUK service (a name and the links only a service has)."""
+    return isinstance(document.get("name"), str) and any(
+        key in document for key in ("service_at_locations", "organization", "organization_id", "status",
+                                    "service_areas", "contacts", "schedules"))
 
 
 @dataclass
@@ -521,20 +530,24 @@ def _read_oruk(document: object, services: list[tuple[dict, dict | None]]) -> Ra
     if not services:
         raise ImportRefused("The Open Referral UK file lists no services: there is nothing to import.")
     index = _OrukIndex.of(document)
-    rows, issues = [], []
-    for number, (service, organisation) in enumerate(services, start=1):
-        row = _oruk_row(service, organisation, index)
-        issues.extend(_oruk_required(number, row))
-        if row.pop("_locations", 0) > 1:
-            issues.append(Issue(number, "address", "", "warning",
-                                "This service has several locations; only the first was imported."))
-        rows.append(row)
+    rows, issues, several = [], [], 0
+    for service, organisation in services:
+        locations = _oruk_locations(service, index) or [None]
+        several += len(locations) > 1
+        for location in locations:
+            row = _oruk_row(service, organisation, index, location, several=len(locations) > 1)
+            rows.append(row)
+            issues.extend(_oruk_required(len(rows), row))
+            if len(rows) > MAX_IMPORT_ROWS:
+                raise ImportRefused(_too_many_rows("service locations"))
     frame = pd.DataFrame.from_records(rows).astype(object)
     frame = frame.where(frame.notna() & (frame != ""), None)
     table = RawTable(frame, np.arange(1, len(rows) + 1, dtype=np.int64), "service", "oruk", issues=issues)
     version = document.get("oruk_version") if isinstance(document, dict) else None
     table.notes.append(f"Read as Open Referral UK JSON{f' (version {version})' if version else ''}: "
-                       f"{len(rows)} services.")
+                       f"{len(services)} services" + (f"; {several} delivered at several locations give one row "
+                                                     f"per location, {len(rows)} rows in all" if several else "")
+                       + ".")
     return table
 
 
@@ -555,16 +568,25 @@ def _oruk_required(number: int, row: dict) -> list[Issue]:
     return issues
 
 
-def _oruk_row(service: dict, organisation: dict | None, index: _OrukIndex) -> dict:
-    """Return one service as text cells named after the asset fields."""
+def _oruk_row(service: dict, organisation: dict | None, index: _OrukIndex, location: dict | None, *,
+              several: bool = False) -> dict:
+    """Return one service at one location as text cells named after the asset fields; a service
+    at several locations gets one row per location, its id and name telling them apart."""
     organisation = organisation or (service.get("organization") if isinstance(service.get("organization"), dict)
                                      else (index.organisations.get(service.get("organization_id")) or [None])[0])
     row = {"id": _json_text(service.get("id")), "name": _json_text(service.get("name")),
            "organisation": _json_text((organisation or {}).get("name")),
            "description": _json_text(service.get("description")), "status": _json_text(service.get("status")),
            "website": _json_text(service.get("url")), "contact_email": _json_text(service.get("email")),
-           "last_verified": _json_text(service.get("assured_date") or service.get("last_modified"))}
-    row.update(_oruk_location(service, index))
+           # assured_date is when someone checked the service; last_modified is only when its record
+           # changed (a feed touches it on every sync), so it never stands for a verification.
+           "last_verified": _json_text(service.get("assured_date"))}
+    row.update(_oruk_location(location, index))
+    if several:
+        where = _json_text(location.get("name")) or _json_text(location.get("id")) or "location"
+        row["id"] = f"{row['id']}@{_json_text(location.get('id')) or where}" if row.get("id") else None
+        if where != row.get("name"):
+            row["name"] = f"{row.get('name') or ''} ({where})".strip()
     row.update(_oruk_terms(service, index))
     if not row.get("cost"):
         row["cost"] = _oruk_cost(service, index)
@@ -582,20 +604,19 @@ def _oruk_locations(service: dict, index: _OrukIndex) -> list[dict]:
     return found + _dicts(service.get("locations"))
 
 
-def _oruk_location(service: dict, index: _OrukIndex) -> dict:
-    """Return address, postcode, latitude, longitude (text) of a service's first location."""
-    locations = _oruk_locations(service, index)
-    if not locations:
+def _oruk_location(location: dict | None, index: _OrukIndex) -> dict:
+    """Return address, postcode, latitude, longitude (text) of one location (its first physical
+    address, else its first address)."""
+    if not location:
         return {}
-    location = locations[0]
     addresses = (_dicts(location.get("addresses")) or _dicts(location.get("physical_addresses"))
                  or index.addresses.get(location.get("id"), []))
-    address = addresses[0] if addresses else {}
+    physical = [a for a in addresses if str(a.get("address_type", "physical")).lower() == "physical"]
+    address = (physical or addresses or [{}])[0]
     lines = [address.get(k) for k in ("address_1", "address_2", "city", "state_province")]
     return {"address": ", ".join(str(v).strip() for v in lines if isinstance(v, str) and v.strip()) or None,
             "postcode": _json_text(address.get("postal_code")),
-            "latitude": _json_text(location.get("latitude")), "longitude": _json_text(location.get("longitude")),
-            "_locations": len(locations)}
+            "latitude": _json_text(location.get("latitude")), "longitude": _json_text(location.get("longitude"))}
 
 
 def _oruk_term(attribute: dict, index: _OrukIndex) -> tuple[str, str | None]:

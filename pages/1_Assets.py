@@ -4,7 +4,7 @@ import json
 
 import streamlit as st
 
-from ecology import asset_list, asset_map, export, filters, maps, pcn, schema, text
+from ecology import asset_list, asset_map, export, filters, maps, oruk_api, pcn, schema, text
 from ecology.ui import asset_filters, loaders, mapview, shell
 
 context = shell.setup("pages/1_Assets.py")
@@ -34,7 +34,7 @@ for column, (label, suffix, mime, make) in zip(download_columns, (
         # A byte-order mark lets Excel read the CSV as UTF-8.
         ("CSV", "csv", "text/csv", lambda: export.to_csv(exported).encode("utf-8-sig")),
         ("GeoJSON", "geojson", "application/geo+json", lambda: json.dumps(export.to_geojson(exported))),
-        ("Open Referral UK", "oruk.json", "application/json", lambda: json.dumps(export.to_oruk(exported))),
+        ("Open Referral UK", "oruk.json", "application/json", lambda: json.dumps(oruk_api.service_list(exported))),
         ("Per PCN", "per-pcn.csv", "text/csv", lambda: export.table_to_csv(pcn.per_pcn_table(
             found, loaders.pcns(), loaders.pcn_practices(), pcn.PER_PCN_KM)).encode("utf-8-sig")))):
     column.download_button(label, data=make, file_name=f"{stem}.{suffix}", mime=mime, icon=":material/download:",

@@ -115,7 +115,7 @@ def test_map_draws_every_filtered_asset(app_server, open_tab):
 
     narrow = open_tab()
     narrow.open(f"{app_server.url}/Assets?place=Bradford&theme=Dementia")
-    expect(narrow.page.get_by_test_id("stCaptionContainer").first).to_have_text("Bradford · Dementia")
+    expect(narrow.page.get_by_test_id("stMain").get_by_test_id("stCaptionContainer").first).to_have_text("Bradford · Dementia")
     fewer = _shown_count(narrow)
     assert 0 < fewer < everything, f"Bradford: {everything} assets, with Dementia: {fewer}"
     _wait_map_total(narrow, fewer)
@@ -143,7 +143,7 @@ def test_filters_write_the_url_and_it_restores_them(app_server, open_tab):
     tab.sidebar().get_by_test_id("stCheckbox").filter(has_text="Include sample records").click()
     expect(tab.page).to_have_url(re.compile(r"[?&]sample=false(&|$)"))
     expect(_sample_checkbox(tab)).not_to_be_checked()
-    expect(tab.page.get_by_test_id("stCaptionContainer").first).to_have_text("Bradford · Free · real records only")
+    expect(tab.page.get_by_test_id("stMain").get_by_test_id("stCaptionContainer").first).to_have_text("Bradford · Free · real records only")
     tab.wait_idle()
     free_real = _shown_count(tab)
     assert free_real <= free
@@ -156,7 +156,7 @@ def test_filters_write_the_url_and_it_restores_them(app_server, open_tab):
     expect(_multiselect(fresh, "Cost")).to_contain_text("Free")
     expect(_sample_checkbox(fresh)).not_to_be_checked()
     expect(fresh.picker("Place")).to_have_value("Bradford")
-    expect(fresh.page.get_by_test_id("stCaptionContainer").first).to_have_text("Bradford · Free · real records only")
+    expect(fresh.page.get_by_test_id("stMain").get_by_test_id("stCaptionContainer").first).to_have_text("Bradford · Free · real records only")
     assert fresh.page.url == copied
     assert tab.outside_requests == fresh.outside_requests == []
 
@@ -211,7 +211,7 @@ def test_hostile_names_stay_text(injected_server, injected_build, open_tab):
     tab.open(f"{injected_server.url}/Assets?place=Bradford&q=alert")
     names = injected_build.names
     expect(_count(tab)).to_have_text([f"{len(names)} assets"])
-    expect(tab.page.get_by_test_id("stCaptionContainer").first).to_contain_text("name or organisation contains “alert”")
+    expect(tab.page.get_by_test_id("stMain").get_by_test_id("stCaptionContainer").first).to_contain_text("name or organisation contains “alert”")
 
     # The map: two single markers; each one's tooltip and popup hold the name as plain text.
     _wait_map_total(tab, len(names), singles=len(names))
@@ -306,7 +306,7 @@ def test_url_text_is_shown_literally(app_server, open_tab):
 
     tab = open_tab()
     tab.open(f"{app_server.url}/Assets?place=Bradford&q={quote(MARKDOWN_PROBE)}&near={quote(MARKDOWN_PROBE)}")
-    caption = tab.page.get_by_test_id("stCaptionContainer").first
+    caption = tab.page.get_by_test_id("stMain").get_by_test_id("stCaptionContainer").first
     expect(caption).to_contain_text("name or organisation contains")
     assert f"name or organisation contains “{MARKDOWN_PROBE}”" in caption.inner_text()
     assert tab.outside_requests == []
