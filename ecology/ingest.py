@@ -14,7 +14,7 @@ Choices made here (documented for the import page):
   sample) fill in new records only: ``Prepared.given`` says which fields each
   row's file gave, and a merge into a stored record takes only those (see
   ``ecology.provenance``);
-- a row holding a formula, HTML or a value too long for its field is not
+- a row holding HTML or script, or a value too long for its field, is not
   imported (an error), rather than imported with the value changed;
 - practitioners without an id get ``import:<uuid5 of source, row, district>``,
   so importing the same file twice gives the same ids.
@@ -240,8 +240,6 @@ DEFAULT_LIMIT = 2000
 _WS = "[ \t\n\r\f\v]*"
 _HTML = (f"(?i)<{_WS}/?{_WS}[a-z!][^<>]*>|<{_WS}script|javascript{_WS}:|vbscript{_WS}:"
          f"|data{_WS}:{_WS}text/html")
-_NUMBER = r"[+-]?(?:[0-9]+(?:[.,][0-9]*)?|[.,][0-9]+)(?:[eE][+-]?[0-9]+)?"  # "-2,24": a decimal comma
-_PHONE = r"\+?[0-9][0-9 ().-]{5,}[0-9]"
 _GUARD = r"'+[=+\-@\t\r]"  # export.neutralise's apostrophe(s) before a formula trigger
 
 
@@ -267,12 +265,14 @@ def _check_text(report: _Report, values: pd.Series, column: str, target: str) ->
     report.add(html, column, target, "error",
                f"{target} contains HTML markup or a script link; the directory holds plain text only. "
                "Remove the markup.", values)
+    # Text that starts like a formula ("-Minus Group", "@Home Arts", "=SUM(1)") is stored as it
+    # is: every CSV or spreadsheet export puts an apostrophe in front (export.neutralise), so no
+    # spreadsheet runs it. A leading "=" is unusual enough in a name to be pointed out.
     first = text.str[:1].to_numpy(dtype=object)
-    signed = np.isin(first, ["+", "-"]) & ~text.str.fullmatch(f"{_NUMBER}|{_PHONE}").to_numpy()
-    formula = checked & ~html & (np.isin(first, ["=", "@"]) | signed)
-    report.add(formula, column, target, "error",
-               lambda i: f"{target} starts with {first[i]!r}, so a spreadsheet would run it as a formula. "
-                         f"Remove the leading {first[i]!r} (or the formula).", values)
+    formula = checked & ~html & (first == "=")
+    report.add(formula, column, target, "warning",
+               f"{target} starts with '=': kept as text; exports put an apostrophe in front so a spreadsheet "
+               "shows it rather than running it as a formula.", values)
     control = checked & text.str.contains(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", regex=True).to_numpy()
     report.add(control, column, target, "warning",
                f"{target} held invisible control characters; they were removed.", values)

@@ -12,7 +12,7 @@ from ecology.__main__ import main
 GOOD = ("Organisation Name,Name,Post Code,Activities,Health focus\r\n"
         "Sing Together,Singing for the Brain,M1 1AE,Choir,Dementia\r\n"
         "Craft Club CIC,Stitch and Natter,BD1 1HY,Crafts,Loneliness\r\n")
-BAD_ROW = "Craft Club CIC,=HYPERLINK(\"http://evil.example\"),BD1 1HY,Crafts,Loneliness\r\n"
+BAD_ROW = "Craft Club CIC,<script>alert(1)</script>,BD1 1HY,Crafts,Loneliness\r\n"  # markup: refused
 
 
 @pytest.fixture

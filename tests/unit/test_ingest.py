@@ -134,17 +134,24 @@ def test_html_and_script_in_every_text_field_reject_that_row(prep, bad):
     assert prepared.rejected_rows() == list(range(2, 2 + len(TEXT_FIELDS)))
 
 
-@pytest.mark.parametrize("bad", ["=HYPERLINK(\"http://x\")", "+SUM(A1)", "-2+3 High Street", "@cmd", "=1"])
-def test_formulas_at_the_start_of_every_text_field_reject_that_row(prep, bad):
-    prepared = prep(_rows_with(bad))
-    for row, target in enumerate(TEXT_FIELDS, start=2):
-        formula = [i for i in prepared.issues if i.row == row and "formula" in i.message]
-        assert [(i.field, i.severity) for i in formula] == [(target, "error")]
-        assert f"starts with {bad[0]!r}" in formula[0].message
-    assert len(prepared.records) == 0
+@pytest.mark.parametrize("text", ["-Minus Group", "@Home Arts", "+Plus Collective", "=SUM(A1)",
+                                  "=HYPERLINK(\"http://x\")", "-2+3 High Street"])
+def test_text_that_starts_like_a_formula_is_stored_exactly_and_neutralised_on_export(prep, text):
+    free_text = ["name", "organisation", "address", "source", "licence", "attribution"]
+    rows = [TEXT_FIELDS] + [[(_good_row() | {"asset_id": f"t:{n}", "name": f"Choir {n}", target: text})[c]
+                             for c in TEXT_FIELDS] for n, target in enumerate(free_text)]
+    prepared = prep(rows)
+    assert prepared.rejected_rows() == []
+    for target in free_text:
+        assert text in prepared.records[target].tolist()
+    notes = [i for i in prepared.issues if "starts with '='" in i.message]
+    assert all(i.severity == "warning" for i in notes) and (len(notes) == len(free_text)) == text.startswith("=")
+    exported = export.to_csv(schema.conform(prepared.records.assign(asset_id=[f"x:{n}" for n in
+                                                                            range(len(prepared.records))])))
+    assert f",'{text}" in exported or f"\"'{text}" in exported.replace('""', '"')
 
 
-def test_phone_numbers_and_signed_numbers_are_not_formulas(prep):
+def test_phone_numbers_and_signed_numbers_are_stored_as_given(prep):
     prepared = prep([["name", "organisation", "latitude", "longitude"],
                      ["Choir", "+44 20 7946 0000", "53.48", "-2.5"],
                      ["Dance", "-12.5", "+53.48", "-2.24"]])
@@ -153,10 +160,10 @@ def test_phone_numbers_and_signed_numbers_are_not_formulas(prep):
     assert prepared.records["longitude"].tolist() == [-2.5, -2.24]
 
 
-def test_export_formula_guard_is_taken_off_and_the_formula_still_refused(prep):
+def test_export_formula_guard_is_taken_off_on_import_so_the_text_round_trips(prep):
     prepared = prep([["name", "postcode"], ["'=SUM(1)", "M1 1AE"], ["'Tis the season", "M1 1AE"]])
-    assert _found(prepared, "error") == [(2, "name", "error")]
-    assert prepared.records["name"].tolist() == ["'Tis the season"]
+    assert _found(prepared, "error") == []
+    assert prepared.records["name"].tolist() == ["=SUM(1)", "'Tis the season"]
 
 
 def test_a_cell_of_100000_characters_is_an_error_naming_its_length(prep):
