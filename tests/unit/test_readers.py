@@ -387,3 +387,17 @@ def test_bng_detection_needs_metres_not_degrees():
     x = np.array([383500.0, -2.24, 120.0])
     y = np.array([398000.0, 53.47, 60.0])
     assert readers.looks_like_bng(x, y).tolist() == [True, False, False]
+
+
+@pytest.mark.parametrize("depth", [65, 5_000, 100_000])
+def test_json_nested_too_deep_is_refused_with_a_message_not_a_recursion_error(depth):
+    document = '{"type": "FeatureCollection", "features": ' + "[" * depth + "]" * depth + "}"
+    with pytest.raises(readers.ImportRefused, match="nested more than 64 levels"):
+        readers.read("deep.geojson", document.encode())
+
+
+def test_json_at_an_ordinary_depth_is_read():
+    feature = {"type": "Feature", "geometry": {"type": "Point", "coordinates": [-1.75, 53.79]},
+               "properties": {"name": "Choir", "extra": {"a": {"b": {"c": [1, [2, [3]]]}}}}}
+    table = readers.read("ok.geojson", json.dumps({"type": "FeatureCollection", "features": [feature]}).encode())
+    assert table.frame["name"].tolist() == ["Choir"]
