@@ -80,4 +80,5 @@ def run(args: argparse.Namespace) -> int:
         report["written"] = {"batch": result.batch, "added": result.added, "merged": result.merged,
                              "merged_unchanged": result.unchanged, "skipped_duplicates": result.skipped}
     print(json.dumps(report, indent=1, default=str))
-    return 1 if rejected else 0
+    # 1 when any row was not accepted: by its own error, or by a file-level one (no location column).
+    return 1 if rejected or len(prepared.records) < prepared.total_rows else 0

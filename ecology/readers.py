@@ -27,6 +27,7 @@ from ecology.ingest import Issue
 
 MAX_IMPORT_BYTES = 20 * 1024 * 1024
 MAX_IMPORT_ROWS = 100_000
+WHOLE_ROW = "(whole row)"  # the field named by an issue about a row's shape or bytes, not one cell
 BNG_EPSG = 27700
 # Other separators people save "CSV" files with; named when a file is refused.
 _OTHER_DELIMITERS = {"\t": "tabs", "|": "vertical bars (|)"}
@@ -186,6 +187,9 @@ def _read_csv(data: bytes) -> RawTable:
 
 def _parse_records(text: str, delimiter: str) -> tuple[list[list[str]], list[int]]:
     """Return the CSV records and the physical line each starts on; refuse past the row limit."""
+    # The csv module refuses a cell over 128 KB and stops the whole file; the file size limit
+    # bounds a cell already, and the field checks then reject just that row, naming it.
+    csv.field_size_limit(max(csv.field_size_limit(), MAX_IMPORT_BYTES))
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     records, first_lines, previous_end = [], [], 0
     try:
@@ -211,7 +215,7 @@ def _encoding_issues(lines: list[int], first_lines: list[int]) -> list[Issue]:
     """Return one warning per sheet row holding a physical line that was not UTF-8."""
     starts = np.asarray(first_lines)
     rows = sorted({int(np.searchsorted(starts, line, side="right")) for line in lines})
-    return [Issue(row, "", "", "warning",
+    return [Issue(row, "", WHOLE_ROW, "warning",
                   "This row is not UTF-8 text (the rest of the file is): it was read as Windows-1252. "
                   "Check its accented letters and symbols.") for row in rows if row >= 2]
 
@@ -241,7 +245,7 @@ def _table(header: list, body: list[list], numbers: np.ndarray, label: str, file
         extra = [cell for cell in row[width:] if cell not in (None, "")]
         if extra:
             issues.append(Issue(
-                int(numbers[index]), "", "", "error",
+                int(numbers[index]), "", WHOLE_ROW, "error",
                 f"This {label} has {len(row)} cells but the header has {width}, so its values may be in the "
                 "wrong columns. A cell holding the separator probably needs quotes.", _shorten(str(extra[0]))))
         keep.append(index)
@@ -274,6 +278,7 @@ def _read_xlsx(data: bytes) -> RawTable:
     """Return a RawTable of the first sheet with data (saved values, never formulas)."""
     import openpyxl
 
+    _check_unzipped_size(data)
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many types for a broken zip or XML
@@ -287,6 +292,26 @@ def _read_xlsx(data: bytes) -> RawTable:
     finally:
         book.close()
     raise ImportRefused("The workbook has no sheet with any data in it.")
+
+
+MAX_UNZIPPED_BYTES = 200 * 1024 * 1024  # a 100,000-row sheet is a few tens of MB of XML
+
+
+def _check_unzipped_size(data: bytes) -> None:
+    """Refuse a workbook whose parts would unpack to more than ``MAX_UNZIPPED_BYTES`` (a zip bomb),
+    from the sizes its zip directory declares, before anything is unpacked."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            declared = sum(info.file_size for info in archive.infolist())
+    except zipfile.BadZipFile as error:
+        raise ImportRefused(f"The file could not be opened as an Excel workbook (a broken zip archive: "
+                            f"{_shorten(str(error), 80)}). Save it again from Excel as .xlsx, or as CSV.") from None
+    if declared > MAX_UNZIPPED_BYTES:
+        raise ImportRefused(f"The workbook would unpack to {declared / 1024 / 1024:,.0f} MB; the limit is "
+                            f"{MAX_UNZIPPED_BYTES // 1024 // 1024} MB. It was not opened. Save the sheet as CSV, or "
+                            "split it.")
 
 
 def _sheet_rows(sheet) -> list[tuple[int, list[str | None]]]:
@@ -386,10 +411,11 @@ def _read_geojson(document: dict) -> RawTable:
     for number, feature in enumerate(features, start=1):
         properties, point, problem = _feature(feature)
         if problem:
-            issues.append(Issue(number, "geometry", "", "error", problem[0], problem[1]))
+            issues.append(Issue(number, "geometry", "geometry", "error", problem[0], problem[1]))
         rows.append(properties)
         points.append(point)
-    frame = pd.DataFrame.from_records(rows) if rows else pd.DataFrame()
+    # One row per feature even when none has properties ("properties": null).
+    frame = pd.DataFrame(rows, index=pd.RangeIndex(len(rows)))
     frame = frame.astype(object).where(frame.notna(), None)
     table = RawTable(frame, np.arange(1, len(rows) + 1, dtype=np.int64), "feature", "geojson", issues=issues)
     _add_points(table, np.array(points, dtype=float).reshape(-1, 2), _declared_epsg(document))
