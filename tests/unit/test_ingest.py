@@ -480,7 +480,7 @@ def test_geojson_in_bng_is_placed_and_bad_geometry_rejected(prep):
          "properties": {"name": "Walk"}}]}
     prepared = prep(json.dumps(document), filename="places.geojson")
     assert prepared.records["lad_code"].tolist() == [MANCHESTER]
-    assert _found(prepared, "error") == [(2, "", "error")]
+    assert _found(prepared, "error") == [(2, "geometry", "error")]
     assert "LineString, not a Point" in prepared.issues[0].message
     assert any("British National Grid" in note for note in prepared.notes)
 
