@@ -38,9 +38,10 @@ ENV_NAME = "ECOLOGY_EDITOR_NAME"
 DEFAULT_ENV_NAME = "editor"
 DEFAULT_PROVIDER = "default"
 
-# scrypt cost: 2**14 x 8 uses 16 MiB and about 50 ms per check, which makes
-# guessing slow without making sign-in feel slow (RFC 7914's interactive setting).
-SCRYPT_N = 2**14
+# scrypt cost: the OWASP Password Storage Cheat Sheet's minimum (N = 2**17, r = 8, p = 1):
+# 128 MiB and about half a second per check here, which makes guessing slow and sign-in
+# still quick. Hashes made with a lower cost still verify, and are reported as weak.
+SCRYPT_N = 2**17
 SCRYPT_R = 8
 SCRYPT_P = 1
 SALT_BYTES = 16
@@ -138,7 +139,7 @@ class AuthConfig:
 
     ``providers``: OIDC provider names for ``st.login`` ("default" = the keys directly in
     ``[auth]``). ``editors``: name -> stored hash (password mode). ``allowed_emails``: the
-    OIDC editor allow-list, lower case; None means every signed-in OIDC user may edit.
+    OIDC editor allow-list, lower case (empty or None: no one may edit).
     ``problems``: plain-words notes about settings that were found but could not be used.
     """
 
@@ -163,13 +164,12 @@ class AuthConfig:
             return None
         email = user.get("email")
         email = email.strip() if isinstance(email, str) else ""
-        if self.allowed_emails is not None:
-            # An allow-list is only as good as the email claim: refuse one the
-            # provider says it has not verified.
-            if not email or user.get("email_verified") is False:
-                return None
-            if email.lower() not in self.allowed_emails:
-                return None
+        # An allow-list is only as good as the email claim: refuse one the provider says it has
+        # not verified. No list, no editors.
+        if not self.allowed_emails or not email or user.get("email_verified") is False:
+            return None
+        if email.lower() not in self.allowed_emails:
+            return None
         for claim in (email, user.get("name"), user.get("sub")):
             if isinstance(claim, str) and claim.strip():
                 return claim.strip()
@@ -210,10 +210,14 @@ def _oidc_providers(auth: Mapping) -> tuple[tuple[str, ...], list[str]]:
     return tuple(providers), problems
 
 
-def _allowed_emails(secrets: Mapping, problems: list[str]) -> frozenset[str] | None:
+def _allowed_emails(secrets: Mapping, problems: list[str]) -> frozenset[str]:
+    """Return the OIDC editors' emails (lower case); none configured means no editors: signing in
+    with a provider proves who someone is, not that they may change the register."""
     section = _as_mapping(secrets.get("editors_oidc"))
     if section is None or "emails" not in section:
-        return None
+        problems.append("[editors_oidc] emails is not set: with OIDC sign-in, only the listed emails may "
+                        "edit, so no one can edit yet")
+        return frozenset()
     emails = section["emails"]
     if isinstance(emails, str):
         emails = [emails]
@@ -231,6 +235,9 @@ def _password_editors(secrets: Mapping, environ: Mapping, problems: list[str]) -
     for name, stored in (_as_mapping(section) or {}).items():
         if isinstance(stored, str) and _parse(stored) is not None:
             editors[str(name)] = stored.strip()
+            if _parse(stored)[0] < SCRYPT_N:
+                problems.append(f"[editors] {name}: the hash uses a scrypt cost below N = 2**17 (OWASP's minimum); "
+                                "make a new one with `python -m ecology editor-password`")
         else:
             problems.append(f"[editors] {name}: not a hash made by `python -m ecology editor-password`")
     env_hash = (environ.get(ENV_HASH) or "").strip()

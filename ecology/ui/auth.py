@@ -21,9 +21,15 @@ _FAILURES_KEY = "ecology_editor_failures"  # session state: a per-session auth.T
 _MESSAGE_KEY = "ecology_editor_message"  # session state: the last sign-in error, shown once
 README_SECTION = "“Editors: signing in” in the README"
 
-# Failures per editor name across all sessions: a fresh browser tab must not
-# reset the count. Names come from the configuration, so this stays small.
+# Failures per editor name and client address across all sessions: a fresh browser tab must not
+# reset the count, and someone guessing from elsewhere pauses only their own tries, never the
+# named editor's own sign-in (a pause keyed on the name alone would let anyone lock them out).
 SHARED_THROTTLE = auth.Throttle()
+
+
+def _throttle_key(name: str) -> tuple[str, str]:
+    address = st.context.ip_address  # None behind some proxies (and not text under AppTest)
+    return name, address if isinstance(address, str) and address else "unknown address"
 
 
 def _secrets() -> dict:
@@ -76,17 +82,18 @@ def _try_password() -> None:
     session = _session_throttle()
     # Both counts are checked before the password, so a try during a pause costs
     # no scrypt work and reveals nothing.
-    wait = max(session.seconds_left("tries"), SHARED_THROTTLE.seconds_left(name))
+    key = _throttle_key(name)
+    wait = max(session.seconds_left("tries"), SHARED_THROTTLE.seconds_left(key))
     if wait > 0:
         st.session_state[_MESSAGE_KEY] = _wait_message(wait)
         return
     if settings.check_password(name, password):
         session.succeeded("tries")
-        SHARED_THROTTLE.succeeded(name)
+        SHARED_THROTTLE.succeeded(key)
         st.session_state[EDITOR_KEY] = name
         st.session_state.pop(_MESSAGE_KEY, None)
         return
-    left = min(session.failed("tries"), SHARED_THROTTLE.failed(name))
+    left = min(session.failed("tries"), SHARED_THROTTLE.failed(key))
     _LOG.warning("failed editor sign-in for %r", name)
     if left == 0:
         st.session_state[_MESSAGE_KEY] = f"Wrong password. {_wait_message(SHARED_THROTTLE.lockout_s)}"

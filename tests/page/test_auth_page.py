@@ -139,7 +139,8 @@ def test_five_failures_pause_tries_even_with_the_right_password(hashes):
     app = sign_in(app, ALICE_PASSWORD)
     assert editor(app) == "None"
     assert "Too many wrong passwords" in app.error[0].value
-    # A new session (another browser tab) is paused too: the count is per editor.
+    # A new session (another browser tab) from the same address is paused too: the count is per
+    # editor and address.
     fresh = sign_in(app_with({"editors": {"alice": hashes["alice"]}}), ALICE_PASSWORD)
     assert editor(fresh) == "None" and "Too many wrong passwords" in fresh.error[0].value
 
@@ -166,8 +167,14 @@ def test_oidc_needs_is_logged_in_not_just_an_email():
     assert editor(app) == "None"
 
 
-def test_oidc_signed_in_user_is_the_editor_and_can_sign_out():
+def test_oidc_without_an_allow_list_signs_people_in_as_viewers_only():
     app = oidc_app({"is_logged_in": True, "email": "ada@example.org", "name": "Ada"})
+    assert editor(app) == "None"
+
+
+def test_oidc_signed_in_user_is_the_editor_and_can_sign_out():
+    app = oidc_app({"is_logged_in": True, "email": "ada@example.org", "name": "Ada"},
+                   editors_oidc={"emails": ["ada@example.org"]})
     assert editor(app) == "ada@example.org"
     assert "Signed in as editor **ada@example.org**" in app.caption[0].value
     app = button(app, "Sign out").click().run()

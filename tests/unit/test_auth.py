@@ -103,7 +103,8 @@ def test_complete_auth_section_is_oidc_with_default_provider():
     config = auth.resolve({"auth": AUTH}, {})
     assert config.mode == auth.OIDC
     assert config.providers == ("default",)
-    assert config.allowed_emails is None
+    assert config.allowed_emails == frozenset()
+    assert any("no one can edit yet" in p for p in config.problems)
 
 
 def test_oidc_wins_over_passwords(stored):
@@ -178,10 +179,22 @@ def test_check_password_per_editor(stored):
 SIGNED_IN = {"is_logged_in": True, "email": "Ada@Example.org", "name": "Ada", "sub": "123"}
 
 
-def test_any_signed_in_oidc_user_is_an_editor_without_an_allow_list():
+def test_without_an_allow_list_no_signed_in_oidc_user_is_an_editor():
     config = auth.resolve({"auth": AUTH}, {})
-    assert config.oidc_editor(SIGNED_IN) == "Ada@Example.org"
-    assert config.oidc_editor({"is_logged_in": True, "sub": "123"}) == "123"
+    assert config.oidc_editor(SIGNED_IN) is None
+    assert config.oidc_editor({"is_logged_in": True, "sub": "123"}) is None
+
+
+def test_the_scrypt_cost_is_at_least_owasps_minimum_and_weak_hashes_are_reported():
+    assert (auth.SCRYPT_N, auth.SCRYPT_R, auth.SCRYPT_P) >= (2**17, 8, 1)
+    assert auth.hash_password("correct horse battery").split("$")[1] == str(2**17)
+    import base64, hashlib
+    salt = b"0123456789abcdef"
+    key = hashlib.scrypt(b"correct horse battery", salt=salt, n=2**14, r=8, p=1, dklen=32)
+    weak = f"scrypt${2**14}$8$1${base64.b64encode(salt).decode()}${base64.b64encode(key).decode()}"
+    config = auth.resolve({"editors": {"alice": weak}}, {})
+    assert auth.verify_password("correct horse battery", weak)  # still signs in
+    assert any("below N = 2**17" in p for p in config.problems)
 
 
 @pytest.mark.parametrize("user", [{}, {"email": "ada@example.org"}, {"is_logged_in": False, "email": "a@b"},
@@ -305,3 +318,11 @@ def test_cli_at_a_terminal_asks_twice_and_refuses_a_mismatch(monkeypatch):
     out, err = io.StringIO(), io.StringIO()
     assert auth.run(parser.parse_args([]), stdin=Terminal(), stdout=out, stderr=err) == 1
     assert "differ" in err.getvalue() and out.getvalue() == ""
+
+
+def test_a_pause_for_one_address_does_not_pause_the_editor_at_another():
+    throttle = auth.Throttle(limit=3, lockout_s=30, clock=lambda: 100.0)
+    for _ in range(3):
+        throttle.failed(("alice", "203.0.113.9"))  # someone guessing alice's password
+    assert throttle.seconds_left(("alice", "203.0.113.9")) == 30
+    assert throttle.seconds_left(("alice", "198.51.100.4")) == 0  # alice at her own desk
