@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import sqlite3
 import sys
+
+from sqlalchemy.exc import DBAPIError
 
 from ecology import (assets_cli, auth, briefing_cli, build, clusters_cli, gaps_cli, geography, import_cli, maturity_cli, sources,
                      vendor)
@@ -68,6 +71,12 @@ def main(argv: list[str] | None = None) -> int:
     except vendor.VendorError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
+    except (DBAPIError, sqlite3.Error) as error:  # locked past the busy timeout, disk full, server gone
+        reason = " ".join(str(getattr(error, "orig", None) or error).split())[:300]
+        print(f"error: the register could not be read or written ({reason}). Whatever was being written was "
+              "rolled back: nothing changed. Try again once the database is free, has space or is back.",
+              file=sys.stderr)
+        return 3
     return 0
 
 
