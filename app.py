@@ -6,34 +6,35 @@ from ecology import maps, overview
 from ecology.ui import loaders, mapview, overview_sections as sections, shell
 
 context = shell.setup("app.py")
-tree, code = context.tree, context.place_code
-theme = None if context.theme == shell.ALL_THEMES else context.theme
-summary = overview.summarise(tree, loaders.gap_inputs(), code)
-place = sections.profile_of(code, theme)
+with shell.errors_reported():
+    tree, code = context.tree, context.place_code
+    theme = None if context.theme == shell.ALL_THEMES else context.theme
+    summary = overview.summarise(tree, loaders.gap_inputs(), code)
+    place = sections.profile_of(code, theme)
 
-st.title(summary.label)
-st.caption(f"{summary.context_line} · theme: {context.theme_label}")
-sections.headline_figures(place)
-sections.notes(place)
+    st.title(summary.label)
+    st.caption(f"{summary.context_line} · theme: {context.theme_label}")
+    sections.headline_figures(place)
+    sections.notes(place)
 
-icbs = loaders.web_layer("icb")
-level = tree.get(code)["level"]
-focus_lads = None if level == "england" else maps.select_features(
-    loaders.web_layer("lad"), "lad_code", tree.lads_within(code))
-map_column, list_column = st.columns([3, 2])
-with map_column:
-    mapview.show_map(maps.overview_map(icbs, focus_lads), key="overview-map", height=480)
-    mapview.legend("NHS regions", maps.legend_items(icbs))
-with list_column:
-    sections.sub_areas(tree, code, level)
+    icbs = loaders.web_layer("icb")
+    level = tree.get(code)["level"]
+    focus_lads = None if level == "england" else maps.select_features(
+        loaders.web_layer("lad"), "lad_code", tree.lads_within(code))
+    map_column, list_column = st.columns([3, 2])
+    with map_column:
+        mapview.show_map(maps.overview_map(icbs, focus_lads), key="overview-map", height=480)
+        mapview.legend("NHS regions", maps.legend_items(icbs))
+    with list_column:
+        sections.sub_areas(tree, code, level)
 
-st.subheader("How it compares")
-sections.comparison(place)
-sections.maturity_section(place, context)
-st.subheader(f"Need against provision ({context.theme_label.lower()})")
-sections.need_and_provision(place)
-sections.top_gaps(place)
-st.subheader("Go further")
-sections.page_links(context, place)
-shell.attribution(["census2021", "imd2025", "qof_prevalence", "loneliness", "icb_boundaries", "nhs_regions",
-                   "lad_boundaries", "lsoa_icb_lookup", "museums", "libraries", "cinemas", "ace_investment"])
+    st.subheader("How it compares")
+    sections.comparison(place)
+    sections.maturity_section(place, context)
+    st.subheader(f"Need against provision ({context.theme_label.lower()})")
+    sections.need_and_provision(place)
+    sections.top_gaps(place)
+    st.subheader("Go further")
+    sections.page_links(context, place)
+    shell.attribution(["census2021", "imd2025", "qof_prevalence", "loneliness", "icb_boundaries", "nhs_regions",
+                       "lad_boundaries", "lsoa_icb_lookup", "museums", "libraries", "cinemas", "ace_investment"])

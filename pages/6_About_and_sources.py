@@ -6,23 +6,24 @@ from ecology import about, sources
 from ecology.ui import loaders, shell
 
 shell.setup("pages/6_About_and_sources.py")
-st.title("About & sources")
-st.markdown(about.PURPOSE)
+with shell.errors_reported():
+    st.title("About & sources")
+    st.markdown(about.PURPOSE)
 
-st.header("Data sources")
-st.caption("Every dataset the app reads, with its publisher, vintage, licence and the attribution it requires. "
-           "Files are checked against the sha256 in the project's manifest before each build.")
-st.dataframe(about.sources_table(sources.load_manifest()), hide_index=True, width="stretch",
-             column_config={"Publisher page": st.column_config.LinkColumn("Publisher page")})
-for item in sources.load_manifest():
-    with st.expander(f"{item.title} — {item.publisher}"):
-        st.markdown(about.dataset_details(item))
+    st.header("Data sources")
+    st.caption("Every dataset the app reads, with its publisher, vintage, licence and the attribution it requires. "
+               "Files are checked against the sha256 in the project's manifest before each build.")
+    st.dataframe(about.sources_table(sources.load_manifest()), hide_index=True, width="stretch",
+                 column_config={"Publisher page": st.column_config.LinkColumn("Publisher page")})
+    for item in sources.load_manifest():
+        with st.expander(f"{item.title} — {item.publisher}"):
+            st.markdown(about.dataset_details(item))
 
-st.header("Software used in the browser")
-st.markdown(about.VENDORED)
+    st.header("Software used in the browser")
+    st.markdown(about.VENDORED)
 
-st.header("Methods")
-st.markdown(about.METHODS)
+    st.header("Methods")
+    st.markdown(about.METHODS)
 
-st.header("This build")
-st.dataframe(about.build_table(loaders.build_info()), hide_index=True, width="stretch")
+    st.header("This build")
+    st.dataframe(about.build_table(loaders.build_info()), hide_index=True, width="stretch")

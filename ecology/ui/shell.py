@@ -6,6 +6,10 @@ copied link reopens the same view and the choice follows the user between pages.
 
 from __future__ import annotations
 
+import contextlib
+import logging
+import os
+import uuid
 from dataclasses import dataclass
 from urllib.parse import urlencode, urlsplit
 
@@ -16,6 +20,9 @@ from ecology.site import APP_NAME, PAGES, PageInfo
 from ecology.ui import loaders
 
 ALL_THEMES = "all"
+_LOG = logging.getLogger(__name__)
+# Set by the test suite, so a page test or browser test sees a page's exception as Streamlit shows it.
+RAISE_ENV = "ECOLOGY_RAISE_PAGE_ERRORS"
 
 
 @dataclass(frozen=True)
@@ -131,3 +138,20 @@ def attribution(dataset_ids: list[str]) -> None:
              f"{manifest[i].licence}." for i in dataset_ids]
     st.divider()
     st.caption("Data used on this page:  \n" + "  \n".join(lines))
+
+
+@contextlib.contextmanager
+def errors_reported():
+    """Run a page's body; an error in it is logged in full under a short id and the viewer sees
+    only that it happened and the id to quote (never a traceback). Streamlit's own stop and
+    rerun signals are not errors and pass through."""
+    try:
+        yield
+    except Exception:  # st.stop() and st.rerun() raise BaseExceptions, so they are not caught here
+        if os.environ.get(RAISE_ENV):  # the test suite wants the exception itself
+            raise
+        error_id = uuid.uuid4().hex[:8]
+        _LOG.exception("page error %s", error_id)
+        st.error(f"Something went wrong on this page, and it has been logged as error **{error_id}**. "
+                 "Try again, or choose another place or setting; if it happens again, quote that id to "
+                 "whoever runs this app.", icon=":material/error:")

@@ -97,3 +97,27 @@ def test_missing_build_says_what_to_do(tmp_path, monkeypatch):
     app = run_page("app.py")
     assert not app.exception
     assert "make data" in app.error[0].value
+
+
+def _failing_page():
+    import streamlit as st
+
+    from ecology.ui import shell
+
+    with shell.errors_reported():
+        st.title("Before the fault")
+        raise RuntimeError("secret detail: /srv/register.sqlite3")
+
+
+def test_a_page_error_shows_viewers_an_id_to_quote_and_logs_the_details(monkeypatch, caplog):
+    import re
+
+    monkeypatch.delenv("ECOLOGY_RAISE_PAGE_ERRORS")
+    app = AppTest.from_function(_failing_page, default_timeout=30).run()
+    assert not app.exception  # no traceback, no exception box
+    shown = app.error[0].value
+    error_id = re.search(r"error \*\*([0-9a-f]{8})\*\*", shown).group(1)
+    assert "secret detail" not in shown and "Traceback" not in shown
+    logged = [r for r in caplog.records if r.getMessage() == f"page error {error_id}"]
+    assert logged and "secret detail" in str(logged[0].exc_info[1])
+    assert app.title[0].value == "Before the fault"  # what drew before the fault stays
