@@ -335,3 +335,18 @@ def injected_server(injected_build) -> Iterator[Server]:
     register = f"sqlite:///{injected_build.path / 'register.sqlite3'}"  # seeded from the injected build
     yield from _start_server(tiles=None, extra_env={"ECOLOGY_BUILD_DIR": str(injected_build.path),
                                                      "ECOLOGY_DATABASE_URL": register})
+
+
+@pytest.fixture
+def start_server() -> Iterator[Callable[[dict[str, str]], Server]]:
+    """Factory: start another app server with extra environment (stopped after the test)."""
+    started = []
+
+    def start(extra_env: dict[str, str]) -> Server:
+        runner = _start_server(None, extra_env)
+        started.append(runner)
+        return next(runner)
+
+    yield start
+    for runner in started:
+        runner.close()
