@@ -1,6 +1,6 @@
 """Benchmarks for the app: data build, map bytes, geocoding, point assignment,
 server rerun time, first render in a browser, and the Assets page at up to
-100,000 assets, and the place briefing.
+100,000 assets, the place briefing, and many browser sessions at once (``load``).
 
 Run them all with ``python -m bench`` (or ``make bench``); pass names to run a
 subset (``python -m bench geocoding rerun``), ``--list`` to see the names.
@@ -23,4 +23,5 @@ BENCHMARKS = (
     "gaps_recompute",
     "clusters_speed",
     "briefing",
+    "load",
 )
