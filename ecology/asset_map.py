@@ -98,7 +98,11 @@ def categories(assets: pd.DataFrame, field: str, as_of: pd.Timestamp) -> tuple[p
     else:
         raise ValueError(f"unknown colour field {field!r}")
     if fixed is not None:
-        return labels, fixed
+        # A value outside the vocabulary (a record written past the import checks) is "Other",
+        # never a label without a colour.
+        if OTHER not in fixed:
+            fixed = [*fixed, OTHER]
+        return labels.where(labels.isin(fixed), OTHER), fixed
     order = sorted(labels.unique().tolist(), key=lambda label: (label == OTHER, label))
     return labels, order
 

@@ -350,3 +350,143 @@ def start_server() -> Iterator[Callable[[dict[str, str]], Server]]:
     yield start
     for runner in started:
         runner.close()
+
+
+# --- A register with script and event-handler payloads in every text field ----------------------
+# (tests/browser/test_injection_everywhere.py). The rows go straight into the register's table with
+# SQL, past the import checks (and past schema.validate: the vocabulary fields hold unknown ids).
+
+CALDERDALE_CODE = "E08000033"
+WEST_YORKSHIRE_ICB = "E54000054"
+PWNED = "window.__pwned=1"
+# What each text field is made of: every piece would run (or, for {{7*7}}, evaluate) if the
+# text were ever parsed as HTML, as a JavaScript template literal, as Markdown or as a template.
+PAYLOADS = (
+    f"<script>{PWNED}</script>",
+    f'<img src=x onerror="{PWNED}">',
+    f'"><svg onload={PWNED}>',
+    "{{7*7}}",
+    f"[click](javascript:{PWNED})",
+    f"`${{{PWNED}}}`",
+)
+# Multi-valued vocabulary fields hold these as (unknown) term ids: no "|" inside any of them.
+TERM_PAYLOADS = (f"<script>{PWNED}</script>", f"<img src=x onerror={PWNED}>", f'"><svg onload={PWNED}>')
+WEBSITE_PAYLOADS = (f"javascript:{PWNED}", f'javascript:{PWNED}//"><svg onload={PWNED}>',
+                    f"JaVaScRiPt:{PWNED}")
+EMAIL_PAYLOADS = (f'"><img src=x onerror={PWNED}>@example.org', f"<script>{PWNED}</script>@example.org", None)
+POISON_TEXT_FIELDS = ("name", "organisation", "address", "source", "licence", "attribution")
+
+
+def poison(field_name: str, row: int) -> str:
+    """Return the payload text of one field of poisoned row ``row`` (0, 1, 2 ...): every payload,
+    starting at a different one per row and field (so each payload leads some field), then the
+    field's name and the row's letter, which make every value unique. Names start with "<" or
+    '"', so lists sorted by name put the poisoned rows first."""
+    fields = ("name", *POISON_TEXT_FIELDS[1:], "verified_by")
+    start = row % 3 if field_name == "name" else (row + fields.index(field_name)) % len(PAYLOADS)
+    turned = PAYLOADS[start:] + PAYLOADS[:start]
+    return " ".join(turned) + f" {field_name} {'ABCDEFGH'[row]}"
+
+
+@dataclass(frozen=True)
+class PoisonedRegister:
+    """A register file: the real build's records (seeded as on first start) plus poisoned rows.
+
+    ``rows`` are the poisoned records as inserted (dicts of the asset schema's fields plus
+    ``verified_by``); ``bradford`` are the indexes of those in Bradford (kind and cost valid ids),
+    ``calderdale`` of the one in Calderdale whose kind and cost are unknown ids too."""
+
+    url: str
+    rows: tuple[dict, ...]
+    bradford: tuple[int, ...]
+    calderdale: tuple[int, ...]
+
+    def bradford_rows(self) -> list[dict]:
+        return [self.rows[i] for i in self.bradford]
+
+
+def _spread_rows(frame, count: int, within_km: float = 8.0):
+    """Return ``count`` rows of ``frame`` far apart (greedy farthest point) but within ``within_km``
+    of the rows' median point: their markers are drawn as singles, not merged into a cluster, and
+    well inside the map's first view (a marker at the place's edge can fall just outside it)."""
+    import numpy as np
+
+    x = frame["longitude"].to_numpy() * np.cos(np.radians(54)) * 111.2
+    y = frame["latitude"].to_numpy() * 111.2
+    near = np.hypot(x - np.median(x), y - np.median(y)) <= within_km
+    frame, x, y = frame[near], x[near], y[near]
+    chosen = [int(np.argmax(x))]  # the most easterly, then each time the one furthest from all chosen
+    while len(chosen) < count:
+        distance = np.min([(x - x[i]) ** 2 + (y - y[i]) ** 2 for i in chosen], axis=0)
+        chosen.append(int(np.argmax(distance)))
+    return frame.iloc[chosen]
+
+
+@pytest.fixture(scope="session")
+def poisoned_register(tmp_path_factory) -> PoisonedRegister:
+    """A temporary SQLite register: seeded from the real data build as the app seeds it, then
+    three located, real-looking (is_sample False, active) Bradford rows and one Calderdale row
+    inserted with plain SQL, every text field of each holding script and event-handler payloads.
+
+    Left valid, so the rows are placed and counted: postcode, latitude, longitude, the derived
+    area codes, status ("active"), is_sample (False) and, for the Bradford rows, kind and cost
+    ("programme", "free"; an unknown kind or cost id stops the Assets map, see the Calderdale
+    test). The multi-valued vocabulary fields hold unknown term ids made of payloads; the
+    Calderdale row's kind and cost are payloads too. Row C has no email, so the map popup's
+    Contact line shows its website."""
+    import datetime as dt
+
+    import pandas as pd
+    import sqlalchemy as sa
+
+    from ecology import schema, store
+
+    if not (REAL_BUILD_DIR / "assets.parquet").is_file():
+        pytest.fail(f"{REAL_BUILD_DIR} has no assets.parquet: run `make data` first", pytrace=False)
+    real = schema.conform(pd.read_parquet(REAL_BUILD_DIR / "assets.parquet"))
+    located = real[real["latitude"].notna() & real["longitude"].notna() & real["postcode"].notna()]
+    bradford = located[located["lad_code"] == BRADFORD_CODE]
+    calderdale = located[located["lad_code"] == CALDERDALE_CODE]
+    if len(bradford) < 3 or calderdale.empty:
+        pytest.fail(f"the real build has {len(bradford)} located Bradford rows (need 3) and {len(calderdale)} "
+                    "located Calderdale rows (need 1)", pytrace=False)
+    places = pd.concat([_spread_rows(bradford, 3), calderdale.head(1)], ignore_index=True)
+    verified = (dt.date(2019, 5, 1), dt.date(2020, 2, 2), None, dt.date(2018, 8, 8))  # all stale: on the Data page
+    rows = []
+    for i, place in places.iterrows():
+        row = {f: poison(f, i) for f in POISON_TEXT_FIELDS}
+        row.update(
+            asset_id=f"poisoned:<img src=x onerror={PWNED}>#{'ABCD'[i]}",
+            kind="programme" if i < 3 else TERM_PAYLOADS[0],
+            cost="free" if i < 3 else TERM_PAYLOADS[2],
+            **{f: schema.join_terms([TERM_PAYLOADS[(i + k) % 3] for k in range(2)] + [f"{{{{7*7}}}}-{f}"])
+               for f in schema.MULTI_VALUED},
+            postcode=place["postcode"], latitude=float(place["latitude"]), longitude=float(place["longitude"]),
+            website=WEBSITE_PAYLOADS[i % 3], contact_email=EMAIL_PAYLOADS[i % 3],
+            status="active", last_verified=verified[i], is_sample=False,
+            lad_code=place["lad_code"], icb_code=place["icb_code"], region_code=place["region_code"],
+            verified_by=poison("verified_by", i),
+        )
+        assert row["icb_code"] == WEST_YORKSHIRE_ICB, row
+        rows.append(row)
+    assert set(rows[0]) - {"verified_by"} == set(schema.ASSET_COLUMNS), "a field of the asset schema is not set"
+
+    url = f"sqlite:///{tmp_path_factory.mktemp('poisoned-register') / 'register.sqlite3'}"
+    register = store.Store.open(url)  # migrated to the app's schema
+    seed = {"assets": real}
+    if (REAL_BUILD_DIR / "practitioners.parquet").is_file():
+        seed["practitioners"] = pd.read_parquet(REAL_BUILD_DIR / "practitioners.parquet")
+    register.seed(seed)
+    table = sa.Table("assets", sa.MetaData(), autoload_with=register.engine)
+    now = dt.datetime.now(dt.timezone.utc)
+    with register.engine.begin() as conn:
+        conn.execute(table.insert(), [{**row, "version": 1, "created_at": now, "updated_at": now} for row in rows])
+    register.engine.dispose()
+    return PoisonedRegister(url, tuple(rows), bradford=(0, 1, 2), calderdale=(3,))
+
+
+@pytest.fixture(scope="module")
+def poisoned_server(poisoned_register) -> Iterator[Server]:
+    """The app reading the poisoned register (ECOLOGY_DATABASE_URL) and the real build, tiles unset."""
+    yield from _start_server(tiles=None, extra_env={"ECOLOGY_BUILD_DIR": str(REAL_BUILD_DIR),
+                                                     "ECOLOGY_DATABASE_URL": poisoned_register.url})

@@ -103,3 +103,14 @@ def test_region_colours_are_distinct_and_cover_every_region():
     colours = maps.region_colours([f["properties"]["region_code"] for f in icbs["features"]])
     assert len(colours) == 7 and len(set(colours.values())) == 7
     assert [name for _colour, name in maps.legend_items(icbs)] == sorted(names)
+
+
+def test_a_kind_or_cost_outside_the_vocabulary_is_coloured_other_not_a_crash():
+    import pandas as pd
+
+    from ecology import asset_map
+
+    assets = pd.DataFrame({"kind": ["programme", "<img src=x>", None], "cost": ["free", "zzz", None]})
+    for field in ("kind", "cost"):
+        labels, order = asset_map.categories(assets, field, pd.Timestamp("2026-12-01"))
+        assert set(labels) <= set(order) and labels.iloc[1] == asset_map.OTHER
