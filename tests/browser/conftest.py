@@ -490,3 +490,45 @@ def poisoned_server(poisoned_register) -> Iterator[Server]:
     """The app reading the poisoned register (ECOLOGY_DATABASE_URL) and the real build, tiles unset."""
     yield from _start_server(tiles=None, extra_env={"ECOLOGY_BUILD_DIR": str(REAL_BUILD_DIR),
                                                      "ECOLOGY_DATABASE_URL": poisoned_register.url})
+
+
+def _route_files_only(context) -> list[str]:
+    """Let ``context`` load file:// URLs only; return the (live) list of every other URL it tried."""
+    attempted: list[str] = []
+
+    def only_files(route) -> None:
+        if route.request.url.startswith("file://"):
+            route.continue_()
+        else:
+            attempted.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", only_files)
+    return attempted
+
+
+@pytest.fixture
+def files_only() -> Callable:
+    """The function that limits a browser context to file:// URLs (for files opened offline)."""
+    return _route_files_only
+
+
+def _close_popup(frame, popup) -> None:
+    """Close the open Leaflet popup in ``frame``. On a loaded machine a click can land while
+    Leaflet is still panning the popup into view and miss; it is then clicked again (at most
+    three times), so the test waits on the popup, not on the machine."""
+    for _ in range(2):
+        frame.locator(".leaflet-popup-close-button").click()
+        try:
+            expect(popup).to_have_count(0, timeout=5_000)
+            return
+        except AssertionError:
+            continue
+    frame.locator(".leaflet-popup-close-button").click()
+    expect(popup).to_have_count(0)
+
+
+@pytest.fixture
+def close_popup() -> Callable:
+    """The function that closes a map popup, retrying a click that missed."""
+    return _close_popup

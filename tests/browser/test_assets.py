@@ -184,22 +184,7 @@ def test_hide_sample_button_hides_samples_in_one_click(app_server, open_tab):
 
 # ---- 4. hostile record text is shown as text ---------------------------------------------
 
-def _close_popup(frame, popup) -> None:
-    """Close the open popup with its close button. On a loaded machine a click can land while
-    Leaflet is still panning the popup into view and miss; it is then clicked again (at most
-    three times), so the test waits on the popup, not on the machine."""
-    for _ in range(2):
-        frame.locator(".leaflet-popup-close-button").click()
-        try:
-            expect(popup).to_have_count(0, timeout=5_000)
-            return
-        except AssertionError:
-            continue
-    frame.locator(".leaflet-popup-close-button").click()
-    expect(popup).to_have_count(0)
-
-
-def test_hostile_names_stay_text(injected_server, injected_build, open_tab):
+def test_hostile_names_stay_text(injected_server, injected_build, open_tab, close_popup):
     tab = open_tab()
     dialogs: list[str] = []
 
@@ -231,7 +216,7 @@ def test_hostile_names_stay_text(injected_server, injected_build, open_tab):
         expect(name_line).to_have_text(f"Name: {name}")
         assert popup.locator("img").count() == 0, popup.inner_html()
         seen.append(name)
-        _close_popup(frame, popup)
+        close_popup(frame, popup)
         tab.page.mouse.move(0, 0)
         expect(tooltip).to_have_count(0)
     assert sorted(seen) == sorted(names)

@@ -199,22 +199,13 @@ def _download(tab, button, target: Path) -> Path:
     return target
 
 
-def _open_file(chromium, path: Path, *, expect_download: bool = False):
+def _open_file(chromium, files_only, path: Path, *, expect_download: bool = False):
     """Open ``path`` (file://) in a fresh trapped context that refuses every other request;
     return (context, page, trap, page_errors, attempted). With ``expect_download`` the
     navigation is expected to start a download instead (Chromium does not show the type)."""
     context = chromium.new_context(viewport={"width": 1400, "height": 1000})
     context.set_default_timeout(PAGE_TIMEOUT_MS)
-    attempted: list[str] = []
-
-    def only_files(route) -> None:
-        if route.request.url.startswith("file://"):
-            route.continue_()
-        else:
-            attempted.append(route.request.url)
-            route.abort()
-
-    context.route("**/*", only_files)
+    attempted = files_only(context)
     trap = Trap(context)
     page = context.new_page()
     trap.watch(page)
@@ -357,20 +348,8 @@ _KEEP_VIEW_JS = """() => {
 _RESTORE_VIEW_JS = "() => { const v = window.__firstView; v.map.setView(v.center, v.zoom, {animate: false}); }"
 
 
-def _close_popup(frame, popup) -> None:
-    """Close the open popup; a click landing while Leaflet pans the popup into view is retried."""
-    for _ in range(2):
-        frame.locator(".leaflet-popup-close-button").click()
-        try:
-            expect(popup).to_have_count(0, timeout=5_000)
-            return
-        except AssertionError:
-            continue
-    frame.locator(".leaflet-popup-close-button").click()
-    expect(popup).to_have_count(0)
-
-
-def test_assets_map_tooltips_and_popups_show_payloads_as_text(poisoned_server, poisoned_register, open_tab):
+def test_assets_map_tooltips_and_popups_show_payloads_as_text(poisoned_server, poisoned_register, open_tab,
+                                                               close_popup):
     rows = poisoned_register.bradford_rows()
     names = [row["name"] for row in rows]
     by_name = {row["name"]: row for row in rows}
@@ -405,7 +384,7 @@ def test_assets_map_tooltips_and_popups_show_payloads_as_text(poisoned_server, p
         assert popup.locator("img, svg, script, a").count() == 0, popup.inner_html()
         _assert_nothing_ran(tab.page, trap, tab.page_errors, f"map popup of {name!r}")
         seen.append(name)
-        _close_popup(frame, popup)
+        close_popup(frame, popup)
         tab.page.mouse.move(0, 0)
         expect(tooltip).to_have_count(0)
         frame.evaluate(_RESTORE_VIEW_JS)
@@ -431,7 +410,7 @@ def _check_file_page(page, trap, page_errors, attempted, text: str, where: str) 
 
 
 def test_assets_exports_opened_in_the_browser_run_no_payload(poisoned_server, poisoned_register, open_tab,
-                                                             chromium, tmp_path):
+                                                             chromium, files_only, tmp_path):
     rows = poisoned_register.bradford_rows()
     tab, trap = _trapped_tab(open_tab)
     tab.open(f"{poisoned_server.url}/Assets?place=Bradford")  # every Bradford record: poisoned among real
@@ -453,11 +432,11 @@ def test_assets_exports_opened_in_the_browser_run_no_payload(poisoned_server, po
             assert got[field] == "; ".join(schema.split_terms(row[field]))
     # Chromium does not display text/csv: opening the file hands it to a download (nothing is shown,
     # so nothing can run). The same bytes opened as plain text show literally.
-    context, *_ = _open_file(chromium, files["CSV"], expect_download=True)
+    context, *_ = _open_file(chromium, files_only, files["CSV"], expect_download=True)
     context.close()
     as_text = files["CSV"].with_suffix(".csv.txt")
     as_text.write_bytes(files["CSV"].read_bytes())
-    context, page, file_trap, errors, attempted = _open_file(chromium, as_text)
+    context, page, file_trap, errors, attempted = _open_file(chromium, files_only, as_text)
     try:
         _check_file_page(page, file_trap, errors, attempted, text, "the CSV opened as text")
     finally:
@@ -481,7 +460,7 @@ def test_assets_exports_opened_in_the_browser_run_no_payload(poisoned_server, po
         if row["contact_email"]:
             assert row["contact_email"] in strings
     for label in ("GeoJSON", "Open Referral UK"):
-        context, page, file_trap, errors, attempted = _open_file(chromium, files[label])
+        context, page, file_trap, errors, attempted = _open_file(chromium, files_only, files[label])
         try:
             _check_file_page(page, file_trap, errors, attempted, files[label].read_text(encoding="utf-8"),
                              f"the {label} file")
@@ -493,7 +472,7 @@ def test_assets_exports_opened_in_the_browser_run_no_payload(poisoned_server, po
 
 @pytest.mark.parametrize("place", list(PLACES))
 def test_place_briefing_opened_in_the_browser_runs_no_payload(poisoned_server, poisoned_register, open_tab,
-                                                              chromium, tmp_path, place):
+                                                              chromium, files_only, tmp_path, place):
     rows = [poisoned_register.rows[i] for i in
             (poisoned_register.bradford if place == "Bradford" else poisoned_register.calderdale)]
     tab, trap = _trapped_tab(open_tab)
@@ -504,7 +483,7 @@ def test_place_briefing_opened_in_the_browser_runs_no_payload(poisoned_server, p
     _assert_nothing_ran(tab.page, trap, tab.page_errors, f"Overview of {place} after the download")
     _assert_streamlit_ok(tab, "", f"Overview of {place}")
 
-    context, page, file_trap, errors, attempted = _open_file(chromium, briefing)
+    context, page, file_trap, errors, attempted = _open_file(chromium, files_only, briefing)
     try:
         expect(page.locator("h1")).to_have_text(place)
         # The asset table: each poisoned row's name, kind, postcode and source, each a cell's text.

@@ -173,23 +173,15 @@ def test_overview_draws_headline_figures_comparison_table_and_charts_with_no_out
 # --- 2. The HTML briefing ----------------------------------------------------------------------
 
 def test_html_briefing_opens_offline_with_place_heading_and_visible_inline_svg_map(app_server, open_tab,
-                                                                                   chromium, tmp_path):
+                                                                                   chromium, files_only, tmp_path):
     tab = open_tab(viewport=DESKTOP)
     _open_overview(tab, app_server.url)
     briefing = _download(tab, "Briefing (HTML)", tmp_path / "briefing.html")
     assert briefing.read_bytes()[:15].lower().startswith(b"<!doctype html>")
 
-    attempted: list[str] = []
     context = chromium.new_context(viewport=DESKTOP)
     try:
-        def only_files(route) -> None:
-            if route.request.url.startswith("file://"):
-                route.continue_()
-            else:
-                attempted.append(route.request.url)
-                route.abort()
-
-        context.route("**/*", only_files)
+        attempted = files_only(context)
         page = context.new_page()
         page.goto(briefing.as_uri(), wait_until="load", timeout=PAGE_TIMEOUT_MS)
 
