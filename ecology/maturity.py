@@ -446,7 +446,9 @@ def evidence_pieces(evidence: pd.DataFrame, icb_code: str, current: pd.DataFrame
 
     table = pd.DataFrame({
         "Criterion": mine["criterion"].map(criterion_label), "Stage": mine["stage"].map(stage_label),
-        "Status": [status(r) for r in mine.to_dict(orient="records")], "Evidence": mine["quote"],
+        # typed as text even when empty, so an ICS with no evidence still filters by status
+        "Status": pd.Series([status(r) for r in mine.to_dict(orient="records")], index=mine.index, dtype="str"),
+        "Evidence": mine["quote"],
         "Confidence": mine["confidence"],
         "Applies to": [scope_label(sc, short=True) + (f": {name}" if name else "")
                        for sc, name in zip(mine["scope"], mine["scope_name"])],

@@ -71,9 +71,23 @@ def run(args: argparse.Namespace) -> int:
                               "as_of": pd.Timestamp(mine.at[c, "as_of"]).strftime("%Y-%m-%d")}
                              if c in mine.index and pd.notna(mine.at[c, "stage"]) else None)
                          for c in maturity.criterion_ids()},
+            "evidence": _pieces(evidence, row["icb_code"]),
         })
     print(json.dumps(out, indent=1, ensure_ascii=False))
     return 0
+
+
+_PIECE_KEYS = {"Criterion": "criterion", "Stage": "stage", "Status": "status", "Evidence": "quote",
+               "Confidence": "confidence", "Applies to": "applies_to", "Source": "source", "Publisher": "publisher",
+               "Dated": "dated", "Read on": "read_on", "Link": "url", "Review": "review"}
+
+
+def _pieces(evidence: pd.DataFrame, icb_code: str) -> list[dict]:
+    """Return every piece of evidence about one ICS as the page lists it, criterion by criterion:
+    what it says, its stage and status, who published it, when it is dated and was read, its link."""
+    table = maturity.evidence_pieces(evidence, icb_code).rename(columns=_PIECE_KEYS)
+    return [{key: (value or None) if isinstance(value, str) else _json_value(value) for key, value in piece.items()}
+            for piece in table.to_dict(orient="records")]
 
 
 def _review(evidence: pd.DataFrame) -> list[dict]:

@@ -15,8 +15,8 @@ Rules (stated on the ICS maturity page as ``RULES``):
   supports; ties go to evidence about one ICS alone, about the ICS itself,
   evidenced, then the newest;
 - one piece of evidence covering several ICSs (``shared_key``) counts once per ICS
-  but is marked shared, and counts **once** in the England median and in peer
-  medians, however many ICSs it covers;
+  but is marked shared, and counts **once** in the England median, however many
+  ICSs it covers (peers are shown with their own stages, never as a median);
 - a regional body's passage shared across all the ICSs of a region (the Greater
   London Authority's, for the five London ICSs) names none of them: it is shown
   beside each as regional context but sets no ICS's stage.
@@ -43,8 +43,8 @@ ITEM_COLUMNS = ("evidence_id", "origin", "decision", "icb_code", "criterion", "s
 RULES = ("Scores rest only on quoted evidence. Rejected candidates never set a score. Evidence from before ICBs "
          "existed (1 July 2022) or about a service that has ended is shown as historic and never sets the current "
          "stage. A criterion's stage is the highest its current evidence supports. One passage that covers several "
-         "ICSs (a region-wide page) is marked shared and counts once in the England median and in peer medians, "
-         "however many ICSs it covers. A regional body's passage shared by every ICS of a region (the Greater London "
+         "ICSs (a region-wide page) is marked shared and counts once in the England median, however many ICSs it "
+         "covers. A regional body's passage shared by every ICS of a region (the Greater London "
          "Authority's) is shown as regional context and sets no ICS's stage.")
 
 

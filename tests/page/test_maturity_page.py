@@ -121,3 +121,46 @@ def test_the_command_gives_the_same_numbers_as_the_page(database):
         assert (command[code]["assessed"], command[code]["overall"]) == (row["Assessed"], row["Overall"]), code
     assert command["E54000043"]["criteria"]["strategy"]["stage"] == 2  # the self-assessment counts in both
     assert page.at["E54000043", "Strategy & governance"] == 2
+
+
+@pytest.mark.parametrize("code", ["E54000034", "E54000051"])  # Frimley, Humber and North Yorkshire: no evidence
+def test_an_ics_with_no_evidence_is_not_assessed_and_the_whole_page_still_draws(database, code):
+    at = _open()
+    at.selectbox(key="ics").set_value(code).run()
+    assert not at.exception and not at.error
+    heading = next(m.value for m in at.markdown if m.value.startswith("### "))
+    assert "Overall: Not assessed" in heading and "0 of 10" in heading
+    assert any("not assessed: that is not a low score" in i.value for i in at.info)
+    domains = next(d.value for d in at.dataframe if "Domain" in d.value.columns)
+    assert domains["Stage"].isna().all() or (domains["Stage"] == "Not assessed").all()
+    table = _all_42(at)  # the page goes on past the empty evidence to the all-42 table
+    assert table.set_index("Code").at[code, "Evidence"] == 0
+
+
+def test_the_domain_view_and_the_all_42_evidence_columns_show_for_west_yorkshire(database):
+    at = _open()
+    at.selectbox(key="ics").set_value("E54000054").run()
+    domains = next(d.value for d in at.dataframe if "Domain" in d.value.columns)
+    assert list(domains["Domain"]) == ["Leadership, Strategy & Governance", "Planning & Commissioning",
+                                       "Workforce Development", "Digital & Technology", "Evidence & Impact"]
+    table = _all_42(at).set_index("Code")
+    assert {"Evidence", "Newest evidence"} <= set(table.columns)
+    assert table.at["E54000054", "Evidence"] == len(_evidence(at))
+    assert table.at["E54000034", "Evidence"] == 0 and not table.at["E54000034", "Newest evidence"]
+
+
+def test_the_command_json_holds_every_review_decision_and_each_icss_evidence_as_the_page_lists_it(database):
+    out = io.StringIO()
+    with redirect_stdout(out):
+        assert main(["maturity", "--format", "json"]) == 0
+    data = json.loads(out.getvalue())
+    assert len(data["review"]) == 107
+    assert {r["decision"] for r in data["review"]} == {"adopt", "adopt_scoped", "move", "reject"}
+    assert all(r["reason"] for r in data["review"])
+    west_yorkshire = next(i for i in data["icss"] if i["icb_code"] == "E54000054")
+    at = _open()
+    at.selectbox(key="ics").set_value("E54000054").run()
+    page = _evidence(at)
+    assert [p["quote"] for p in west_yorkshire["evidence"]] == list(page["Evidence"])
+    assert {"publisher", "url", "read_on", "dated", "applies_to", "status"} <= set(west_yorkshire["evidence"][0])
+    assert sum(1 for p in west_yorkshire["evidence"] if p["url"]) >= 5  # the web sources, with their links
