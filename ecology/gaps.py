@@ -128,6 +128,14 @@ def area_counts(assets: pd.DataFrame, level: str) -> pd.Series:
     return assets[column].value_counts()
 
 
+def counted_practitioners(practitioners: pd.DataFrame, *, include_sample: bool) -> pd.DataFrame:
+    """Return the practitioners a gap table counts: real records only, unless the user chose to
+    include the generated sample (as provision does)."""
+    if include_sample or "is_sample" not in practitioners:
+        return practitioners
+    return practitioners[~practitioners["is_sample"].fillna(False).astype(bool)]
+
+
 def provision_filter(theme: str | None, activity: tuple[str, ...] = (), include_sample: bool = True,
                      include_venues: bool = True) -> filters.AssetFilter:
     """Return the asset filter that defines provision for these choices (all of England)."""
@@ -165,7 +173,7 @@ def gap_table(inputs: GapInputs, assets: pd.DataFrame, level: str, theme: str | 
     table["population_band"] = table[band]
     table["age_band"] = AGE_BAND_LABELS[band]
     table["assets_per_10k"] = per_10k(table["assets"], table[band])
-    if practitioners is not None and len(practitioners):
+    if practitioners is not None:
         mine = practitioners
         if theme and "health_focus" in practitioners:
             mine = practitioners[practitioners["health_focus"].fillna("").str.contains(f"|{theme}|", regex=False)]

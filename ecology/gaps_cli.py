@@ -41,7 +41,9 @@ def run(args: argparse.Namespace) -> int:
     provision = gaps.provision_assets(assets, tree, gaps.provision_filter(theme, activity, args.include_sample,
                                                                          not args.no_venues))
     ranked = gaps.gap_table(gaps.load_inputs(), provision, args.level, theme,
-                            practitioners=store.records("practitioners"), use_imd=args.imd)
+                            practitioners=gaps.counted_practitioners(store.records("practitioners"),
+                                                                   include_sample=args.include_sample),
+                            use_imd=args.imd)
     measure = gaps.measure_of(ranked)
     table = gaps.display(ranked)
     if args.format == "csv":

@@ -61,7 +61,9 @@ def filter_widgets(context: PageContext) -> AssetView:
                                      "practices. Keeps assets within the distance below of any of them.")
         # Plain numbers as options, so the URL reads km=2 rather than km=2+km.
         within = st.selectbox("Within (km)", DISTANCE_CHOICES, index=2, key="km", bind="query-params")
-        include_sample = st.checkbox("Include sample records", value=True, key="sample", bind="query-params")
+        include_sample = st.checkbox("Include sample records", value=False, key="sample", bind="query-params",
+                                     help="Generated offers that show what a full directory looks like; not real, "
+                                          "and left out of every count unless ticked.")
         include_venues = st.checkbox("Include venues (museums, libraries, cinemas)", value=True, key="venues",
                                      bind="query-params")
         st.subheader("Map")

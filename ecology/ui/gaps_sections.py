@@ -108,7 +108,9 @@ def what_if_section(inputs, provision: pd.DataFrame, table: pd.DataFrame, choice
     code = left.selectbox("Area", codes, index=codes.index(default), format_func=names.get, key="whatif-area")
     added = right.number_input("Add assets", min_value=0, max_value=1000, value=5, step=1, key="whatif-n")
     after = gaps.gap_table(inputs, provision, choices.level, choices.theme, extra={code: int(added)},
-                           practitioners=loaders.practitioners(), use_imd=choices.use_imd)
+                           practitioners=gaps.counted_practitioners(loaders.practitioners(),
+                                                                    include_sample=choices.include_sample),
+                           use_imd=choices.use_imd)
     old, new = table.set_index("area_code").loc[code], after.set_index("area_code").loc[code]
     st.markdown(
         f"**{text.escape_markdown(names[code])}**: gap rank **{int(old['gap_rank'])} → {int(new['gap_rank'])}** of "
@@ -136,7 +138,7 @@ def need_line(measure) -> None:
 def assets_view(inputs, chosen: GapChoices, context: PageContext, highlight: str | None) -> None:
     """Draw need against creative health assets: the ranking line, notices, map, table, what if."""
     provision = loaders.provision(chosen.theme, chosen.activity, chosen.include_sample, chosen.include_venues)
-    practitioners = loaders.practitioners()
+    practitioners = gaps.counted_practitioners(loaders.practitioners(), include_sample=chosen.include_sample)
     table = gaps.gap_table(inputs, provision, chosen.level, chosen.theme, practitioners=practitioners,
                            use_imd=chosen.use_imd)
     measure = gaps.measure_of(table)
@@ -162,8 +164,8 @@ def assets_view(inputs, chosen: GapChoices, context: PageContext, highlight: str
         table_section(table, highlight, f"coverage-gaps-{chosen.level}")
         st.subheader("What if")
         what_if_section(inputs, provision, table, chosen, highlight)
-    st.caption("Practitioners per 10,000 count the register's practitioners with the chosen theme (generated sample "
-               "records unless a real register was imported); practitioner counts under 5 show as “fewer than 5” "
+    st.caption("Practitioners per 10,000 count the register's real practitioners with the chosen theme (the "
+               "generated sample too only when sample records are included above); practitioner counts under 5 show as “fewer than 5” "
                "and the rest are rounded to the nearest 5, and each rate uses the rounded count, so a local "
                "authority cannot be subtracted from its ICB to find 1-4 people. Distance-based access is not "
                "computed yet: it needs where people live at a finer grain than a local authority.")

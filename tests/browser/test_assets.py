@@ -106,7 +106,7 @@ def _sample_checkbox(tab):
 
 def test_map_draws_every_filtered_asset(app_server, open_tab):
     tab = open_tab()
-    tab.open(f"{app_server.url}/Assets?place=Bradford")
+    tab.open(f"{app_server.url}/Assets?place=Bradford&sample=true")
     expect(tab.heading()).to_have_text("Assets")
     everything = _shown_count(tab)
     assert everything > 0
@@ -114,7 +114,7 @@ def test_map_draws_every_filtered_asset(app_server, open_tab):
     assert drawn["clusters"] or drawn["singles"]
 
     narrow = open_tab()
-    narrow.open(f"{app_server.url}/Assets?place=Bradford&theme=Dementia")
+    narrow.open(f"{app_server.url}/Assets?place=Bradford&sample=true&theme=Dementia")
     expect(narrow.page.get_by_test_id("stMain").get_by_test_id("stCaptionContainer").first).to_have_text("Bradford · Dementia")
     fewer = _shown_count(narrow)
     assert 0 < fewer < everything, f"Bradford: {everything} assets, with Dementia: {fewer}"
@@ -129,7 +129,7 @@ def test_map_draws_every_filtered_asset(app_server, open_tab):
 
 def test_filters_write_the_url_and_it_restores_them(app_server, open_tab):
     tab = open_tab()
-    tab.open(f"{app_server.url}/Assets?place=Bradford")
+    tab.open(f"{app_server.url}/Assets?place=Bradford&sample=true")
     everything = _shown_count(tab)
 
     _pick(tab, "Cost", "Free")
@@ -165,7 +165,7 @@ def test_filters_write_the_url_and_it_restores_them(app_server, open_tab):
 
 def test_hide_sample_button_hides_samples_in_one_click(app_server, open_tab):
     tab = open_tab()
-    tab.open(f"{app_server.url}/Assets?place=Bradford")
+    tab.open(f"{app_server.url}/Assets?place=Bradford&sample=true")
     expect(_notice(tab)).to_have_count(1)
     found = NOTICE_TEXT.search(_notice(tab).inner_text())
     assert found, _notice(tab).inner_text()
@@ -193,7 +193,7 @@ def test_hostile_names_stay_text(injected_server, injected_build, open_tab, clos
         dialog.dismiss()
 
     tab.page.on("dialog", refuse)
-    tab.open(f"{injected_server.url}/Assets?place=Bradford&q=alert")
+    tab.open(f"{injected_server.url}/Assets?place=Bradford&sample=true&q=alert")
     names = injected_build.names
     expect(_count(tab)).to_have_text([f"{len(names)} assets"])
     expect(tab.page.get_by_test_id("stMain").get_by_test_id("stCaptionContainer").first).to_contain_text("name or organisation contains “alert”")
@@ -276,7 +276,7 @@ MARKDOWN_PROBE = "![x](http://tracker.example/q.png) [Call us](https://evil.exam
 
 def test_details_panel_shows_record_text_literally(injected_server, injected_build, open_tab):
     tab = open_tab()
-    tab.open(f"{injected_server.url}/Assets?place=Bradford&q=backtick")  # matches the organisation
+    tab.open(f"{injected_server.url}/Assets?place=Bradford&sample=true&q=backtick")  # matches the organisation
     expect(_count(tab)).to_have_text(["1 assets"])
     tab.page.get_by_test_id("stDataFrame").click(position={"x": 16, "y": 35 + 17})
     organisation = tab.page.get_by_test_id("stTable").locator("tr").filter(

@@ -25,17 +25,21 @@ def shown_count(app: AppTest) -> int:
     return int(re.search(r"\*\*([\d,]+) assets\*\*", text).group(1).replace(",", ""))
 
 
-def test_page_lists_bradford_with_sample_notice():
+def test_page_lists_real_records_by_default_and_the_sample_only_when_included_with_its_notice():
     app = assets_page(place="Bradford")
     assert not app.exception, app.exception
-    count = shown_count(app)
-    assert count > 20
-    assert len(app.dataframe[0].value) == count
-    assert any("generated sample data" in w.value for w in app.warning)
+    assert app.checkbox(key="sample").value is False
+    real = shown_count(app)
+    assert real > 20 and len(app.dataframe[0].value) == real
+    assert not app.dataframe[0].value["Sample"].any()
+    assert not any("generated sample data" in w.value for w in app.warning)
+    included = assets_page(place="Bradford", sample="true")
+    assert shown_count(included) > real and included.dataframe[0].value["Sample"].any()
+    assert any("generated sample data" in w.value for w in included.warning)
 
 
 def test_changing_a_filter_changes_the_count():
-    app = assets_page(place="Bradford")
+    app = assets_page(place="Bradford", sample="true")
     everything = shown_count(app)
     app.multiselect(key="cost").set_value(["free"]).run()
     free = shown_count(app)
@@ -48,7 +52,7 @@ def test_changing_a_filter_changes_the_count():
 
 
 def test_hide_sample_button_leaves_only_real_records():
-    app = assets_page(place="Bradford")
+    app = assets_page(place="Bradford", sample="true")
     app.button(key="hide-sample").click().run()
     assert app.checkbox(key="sample").value is False
     table = app.dataframe[0].value
@@ -57,8 +61,9 @@ def test_hide_sample_button_leaves_only_real_records():
 
 
 def test_theme_and_url_filters_apply():
-    app = assets_page(place="Bradford", theme="Dementia")
-    assert all("Dementia" in focus for focus in app.dataframe[0].value["Health focus"])
+    app = assets_page(place="Bradford", theme="Dementia", sample="true")
+    focus = app.dataframe[0].value["Health focus"]
+    assert len(focus) > 0 and all("Dementia" in f for f in focus)
     assert "Bradford · Dementia" in app.caption[0].value
 
 

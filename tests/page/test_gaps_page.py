@@ -66,6 +66,10 @@ def test_sample_records_are_off_by_default_and_counted_only_when_included():
     assert real_only < _table(included)["Assets"].sum()
     assert not any("generated sample records" in w.value for w in default.warning)
     assert any("generated sample records" in w.value for w in included.warning)
+    # the register's practitioners are all generated: counted only once the sample is included
+    practitioners = _table(default)["Practitioners"]
+    assert set(practitioners) <= {"0", "fewer than 5"} and (practitioners == "0").all()
+    assert (_table(included)["Practitioners"] != "0").any()
 
 
 def test_the_command_gives_the_pages_table():

@@ -210,3 +210,16 @@ def test_investment_lands_where_organisations_are_and_a_split_authority_is_appor
     assert lads.loc["E08000003", "funding_per_head"] == pytest.approx(
         manchester["funding_2023_26"].sum() / lads.loc["E08000003", "pop21_total"], abs=0.01)
     assert lads["health_grants"].sum() == arts.grants.loc[arts.grants["lad_code"].notna(), "health_related"].sum()
+
+
+def test_the_generated_practitioner_sample_is_counted_only_when_the_user_includes_it():
+    people = pd.DataFrame({"lad_code": ["B"] * 16, "icb_code": "I1", "health_focus": ["|dementia|"] * 16,
+                           "is_sample": [True] * 10 + [False] * 6})
+    real = gaps.gap_table(_inputs(SMALL), _assets({}), "lad",
+                          practitioners=gaps.counted_practitioners(people, include_sample=False)).set_index("area_code")
+    both = gaps.gap_table(_inputs(SMALL), _assets({}), "lad",
+                          practitioners=gaps.counted_practitioners(people, include_sample=True)).set_index("area_code")
+    assert real.loc["B", "practitioners"] == 5 and both.loc["B", "practitioners"] == 15  # 6 and 16, rounded to 5
+    none_real = gaps.gap_table(_inputs(SMALL), _assets({}), "lad",
+                               practitioners=gaps.counted_practitioners(people.iloc[:10], include_sample=False))
+    assert (none_real["practitioners"] == 0).all()  # no real practitioners: zero, not missing
