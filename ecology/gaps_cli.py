@@ -8,7 +8,7 @@ import argparse
 import json
 import sys
 
-from ecology import export, gaps, geography, register
+from ecology import export, gaps, geography, register, taxonomy
 from ecology.assets_cli import UsageError, resolve_terms
 
 
@@ -46,13 +46,17 @@ def run(args: argparse.Namespace) -> int:
                             use_imd=args.imd)
     measure = gaps.measure_of(ranked)
     table = gaps.display(ranked)
+    note = None
+    if (ranked["assets"] == 0).all():  # every area ties on provision: say so, and what exists
+        note = gaps.nothing_counts(assets, tree, "E92000001", taxonomy.label_of("health_focus", theme) if theme else "all themes", include_sample=args.include_sample)
+        print(f"note: {note}", file=sys.stderr)
     if args.format == "csv":
         sys.stdout.write(export.table_to_csv(table))
     else:
         rows = json.loads(table.to_json(orient="records"))
         print(json.dumps({"definition": gaps.GAP_DEFINITION, "flag": gaps.FLAG_DEFINITION, "vintages": gaps.VINTAGES,
                           "need_measure": {"name": measure.name, "formula": measure.formula, "source": measure.source},
-                          "include_sample": args.include_sample,
+                          "include_sample": args.include_sample, "note": note,
                           "level": args.level, "theme": theme, "areas": rows}, indent=1, ensure_ascii=False))
     return 0
 

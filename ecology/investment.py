@@ -58,30 +58,39 @@ def by_lad(arts: ArtsInputs) -> pd.DataFrame:
     return out.join(awards, how="outer").join(health, how="outer").reset_index()
 
 
-def investment_table(inputs: gaps.GapInputs, arts: ArtsInputs, level: str, theme: str | None = None, *,
-                     use_imd: bool = False) -> pd.DataFrame:
-    """Return one row per area of ``level``: the theme's need, Arts Council investment (counts,
-    GBP and GBP per head of Census 2021 residents), percentiles, terciles, the investment gap
-    and the "high need, low investment" flag, ranked by the gap (largest first)."""
-    measure = need.measure_for(theme, use_imd=use_imd)
+def area_money(inputs: gaps.GapInputs, arts: ArtsInputs, level: str) -> pd.DataFrame:
+    """Return one row per area of ``level``: Arts Council counts and GBP (``COUNTS``), Census 2021
+    residents and the Priority Place / Levelling Up for Culture Place flags. The same for every
+    theme, so a theme change can reuse it (``investment_table(money=...)``)."""
     lads = inputs.lads[["lad_code", *areas.POPULATIONS]].merge(by_lad(arts), on="lad_code", how="left")
     for column in COUNTS:
         lads[column] = lads[column].fillna(0.0)
     flags = lads[["lad_code", "priority_place", "lucp"]]
     recipe = areas.Recipe(sums=(*areas.POPULATIONS, *COUNTS))
     money = areas.aggregate(lads.drop(columns=["priority_place", "lucp"]), inputs.parts, level, recipe)
-    wanted = list(dict.fromkeys(["area_code", *measure.columns, "imd_score"]))  # the IMD may be the measure
-    table = inputs.need(level)[wanted].merge(
-        money, on="area_code", how="left", validate="one_to_one")
-    table.insert(1, "area", table["area_code"].map(inputs.names))
     if level == "lad":
-        table = table.merge(flags.rename(columns={"lad_code": "area_code"}), on="area_code", how="left")
+        money = money.merge(flags.rename(columns={"lad_code": "area_code"}), on="area_code", how="left")
     else:  # an ICB holds a Priority Place when any of its local authorities is one
         parts = inputs.parts[["lad_code", "icb_code"]].merge(flags, on="lad_code", how="left")
         held = parts.groupby("icb_code")[["priority_place", "lucp"]].max().reset_index()
-        table = table.merge(held.rename(columns={"icb_code": "area_code"}), on="area_code", how="left")
+        money = money.merge(held.rename(columns={"icb_code": "area_code"}), on="area_code", how="left")
     for column in ("priority_place", "lucp"):
-        table[column] = table[column].astype("boolean").fillna(False).astype(bool)
+        money[column] = money[column].astype("boolean").fillna(False).astype(bool)
+    return money
+
+
+def investment_table(inputs: gaps.GapInputs, arts: ArtsInputs, level: str, theme: str | None = None, *,
+                     use_imd: bool = False, money: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Return one row per area of ``level``: the theme's need, Arts Council investment (counts,
+    GBP and GBP per head of Census 2021 residents), percentiles, terciles, the investment gap
+    and the "high need, low investment" flag, ranked by the gap (largest first). ``money`` is
+    ``area_money`` for this level when the caller already has it."""
+    measure = need.measure_for(theme, use_imd=use_imd)
+    if money is None:
+        money = area_money(inputs, arts, level)
+    wanted = list(dict.fromkeys(["area_code", *measure.columns, "imd_score"]))  # the IMD may be the measure
+    table = inputs.need(level)[wanted].merge(money, on="area_code", how="left", validate="one_to_one")
+    table.insert(1, "area", table["area_code"].map(inputs.names))
     table["need_measure"] = measure.name
     table["need"] = need.need_values(table, measure)
     table["funding_per_head"] = (table["funding_2023_26"] / table["pop21_total"].where(table["pop21_total"] > 0)

@@ -326,7 +326,7 @@ def profile(inputs: PlaceInputs, code: str, theme: str | None = None,
     ]
     return PlaceProfile(code, place["label"], place["short_name"], level, theme, theme_label, measure,
                         tuple(figures), kinds, comparison, gap_level, ranked, top_gaps(local, tree, code),
-                        _maturity_icb(tree, code), tuple(_notes(kinds, ranked, inputs, code)))
+                        _maturity_icb(tree, code), tuple(_notes(kinds, ranked, inputs, code, theme_label)))
 
 
 def _imd_note(inputs: PlaceInputs, level: str, code: str) -> str:
@@ -383,14 +383,16 @@ def _gap_figure(ranked: pd.DataFrame, tree: PlaceTree, code: str, gap_level: str
                        "provision")
 
 
-def _notes(kinds: pd.DataFrame, ranked: pd.DataFrame, inputs: PlaceInputs, code: str) -> list[str]:
+def _notes(kinds: pd.DataFrame, ranked: pd.DataFrame, inputs: PlaceInputs, code: str,
+           theme_label: str) -> list[str]:
     """Say what is known and what is missing for this place."""
     notes = []
     if kinds["Real"].sum() == 0:
         notes.append("No real venue or offer is in the register here: import a directory on the Data page.")
-    if (ranked["assets"] == 0).all():
-        notes.append("No real record counts as provision for this theme anywhere, so the gap ranking shows need "
-                     "alone.")
+    if (ranked["assets"] == 0).all():  # say what does exist here that could host an offer
+        organisations = investment.organisations_in(inputs.arts, inputs.tree.lads_within(code))
+        notes.append(gaps.nothing_counts(inputs.assets, inputs.tree, code, theme_label, include_sample=False,
+                                         organisations=organisations))
     icb = _maturity_icb(inputs.tree, code)
     if icb is not None:
         row = inputs.maturity_summary.set_index("icb_code").loc[icb]

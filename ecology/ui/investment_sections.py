@@ -24,7 +24,8 @@ def scatter(table: pd.DataFrame, measure_label: str, highlight: str | None) -> N
 
 
 def show(inputs, chosen: gaps_sections.GapChoices, context, highlight: str | None) -> None:
-    table = investment.investment_table(inputs, loaders.arts(), chosen.level, chosen.theme, use_imd=chosen.use_imd)
+    table = investment.investment_table(inputs, loaders.arts(), chosen.level, chosen.theme, use_imd=chosen.use_imd,
+                                        money=loaders.area_money(chosen.level))
     measure = gaps.measure_of(table)
     gaps_sections.need_line(measure)
     st.caption(f"{investment.DEFINITION} {text.escape_markdown(investment.SOURCE)} Funding is counted at each "

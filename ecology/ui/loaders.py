@@ -217,6 +217,19 @@ def arts():
     return _arts(build_key())
 
 
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _area_money(key: str, level: str) -> pd.DataFrame:
+    from ecology import investment
+
+    return investment.area_money(gap_inputs(), arts(), level)
+
+
+def area_money(level: str) -> pd.DataFrame:
+    """Return the Arts Council sums per area of ``level`` (``investment.area_money``): the same for
+    every theme, so a theme change only re-ranks (read-only)."""
+    return _area_money(build_key(), level)
+
+
 @st.cache_data(show_spinner=False)
 def _pcn_tables(key: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     from ecology import paths

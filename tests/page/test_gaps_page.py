@@ -113,3 +113,11 @@ def test_the_investment_view_ranks_need_against_arts_council_money_and_the_comma
     command = json.loads(out.getvalue())["areas"]
     assert [row["Code"] for row in command] == table["Code"].tolist()
     assert [row["Investment gap"] for row in command] == table["Investment gap"].tolist()
+
+
+def test_the_command_says_what_exists_when_nothing_counts_as_provision(capsys):
+    assert main(["gaps", "--level", "icb", "--theme", "dementia", "--format", "json"]) == 0
+    out = capsys.readouterr()
+    note = json.loads(out.out)["note"]
+    assert note.startswith("No real offers for dementia are known in England") and "museums" in note
+    assert f"note: {note}" in out.err

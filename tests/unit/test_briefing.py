@@ -137,3 +137,12 @@ def test_the_briefing_command_refuses_an_unknown_place_and_several_places_for_ht
     assert main(["briefing", "--place", "E54000054", "--place", "E54000057", "--format", "html"]) == 2
     assert main(["briefing", "--place", "E54000054", "--format", "pdf"]) == 2
     assert "needs --out" in capsys.readouterr().err
+
+
+def test_with_no_real_provision_the_briefing_names_what_exists_there_that_could_host_an_offer():
+    bradford = _command("briefing", "--place", "E08000032", "--theme", "dementia", "--format", "json")
+    note = next(n for n in bradford["notes"] if n.startswith("No real offers for dementia are known in Bradford"))
+    venues = {kind: int(n.replace(",", "")) for n, kind in re.findall(r"([\d,]+) (libraries|museums|cinemas)", note)}
+    assert set(venues) == {"libraries", "museums", "cinemas"} and min(venues.values()) > 0
+    assert re.search(r"\d+ arts organisations funded by Arts Council England", note)
+    assert note.endswith("Import your directory on the Data page to count what runs.")
