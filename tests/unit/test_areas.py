@@ -90,3 +90,28 @@ def test_the_age_band_follows_the_theme_in_census_2021_bands():
     assert need.age_band("cyp_mental_health") == "pop21_0_15"
     assert need.age_band("mental_health") == need.age_band(None) == "pop21_total"
     assert need.AGE_BAND_LABELS[need.age_band("cyp_mental_health")] == "aged 0-15"
+
+
+SMALL_NEED = pd.DataFrame({  # three areas; every indicator the themes read, by hand
+    "dem_prevalence": [0.008, 0.006, 0.010], "dep_prevalence": [0.10, 0.14, 0.12],
+    "mh_prevalence": [0.010, 0.012, 0.008], "copd_prevalence": [0.02, 0.01, 0.03],
+    "ast_prevalence": [0.07, 0.05, 0.06], "idaci_score": [0.30, 0.10, 0.20], "idaopi_score": [0.25, 0.15, 0.05],
+    "share_65_plus": [0.15, 0.25, 0.20], "loneliness_pct": [22.0, 18.0, 26.0], "health_score": [1.2, -0.4, 0.3],
+    "imd_score": [35.0, 12.0, 24.0]})
+
+
+@pytest.mark.parametrize(("theme", "expected"), [
+    ("dementia", [0.8, 0.6, 1.0]),  # a single prevalence is shown in percent
+    # mid-rank percentiles of three values are 16.67, 50 and 83.33; two indicators take their mean
+    ("mental_health", [33.33, 83.33, 33.33]),  # depression 16.67, 83.33, 50; SMI 50, 83.33, 16.67
+    ("respiratory", [66.67, 16.67, 66.67]),  # COPD 50, 16.67, 83.33; asthma 83.33, 16.67, 50
+    ("cyp_mental_health", [0.30, 0.10, 0.20]),
+    ("falls_frailty", [50.0, 66.67, 33.33]),  # IDAOPI 83.33, 50, 16.67; 65+ share 16.67, 83.33, 50
+    ("end_of_life", [50.0, 66.67, 33.33]),
+    ("loneliness_isolation", [22.0, 18.0, 26.0]),
+    ("long_term_conditions", [1.2, -0.4, 0.3]), ("general_wellbeing", [1.2, -0.4, 0.3]),
+    (None, [35.0, 12.0, 24.0]),
+])
+def test_each_themes_need_on_a_small_table_equals_a_hand_calculation(theme, expected):
+    values = need.need_values(SMALL_NEED, need.measure_for(theme))
+    assert values.tolist() == pytest.approx(expected, abs=0.01)
