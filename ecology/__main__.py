@@ -9,7 +9,7 @@ import sys
 from sqlalchemy.exc import DBAPIError
 
 from ecology import (assets_cli, auth, briefing_cli, build, clusters_cli, gaps_cli, geography, import_cli, maturity_cli, sources,
-                     vendor)
+                     store, vendor)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -71,6 +71,9 @@ def main(argv: list[str] | None = None) -> int:
     except vendor.VendorError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
+    except store.UnknownSchema as error:  # a newer or foreign database: refused before anything was touched
+        print(f"error: {error}", file=sys.stderr)
+        return 3
     except (DBAPIError, sqlite3.Error) as error:  # locked past the busy timeout, disk full, server gone
         reason = " ".join(str(getattr(error, "orig", None) or error).split())[:300]
         print(f"error: the register could not be read or written ({reason}). Whatever was being written was "

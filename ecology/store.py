@@ -158,6 +158,17 @@ _LEGACY_REVISIONS = {1: "0001", 2: "0002", 3: "0003"}
 _MIGRATION_LOCK = 0x65636F6C6F677901  # "ecology" + 1
 
 
+def unavailable(error: BaseException) -> bool:
+    """Return True when ``error`` says the register cannot be reached or used just now (a server
+    gone or refusing, a connection dropped, a SQLite file locked, full or unreadable), as opposed
+    to a fault in the code (bad SQL, a broken constraint)."""
+    if isinstance(error, (sa.exc.OperationalError, sa.exc.InterfaceError)):
+        return True
+    if isinstance(error, sa.exc.DBAPIError) and error.connection_invalidated:
+        return True
+    return isinstance(error, sqlite3.OperationalError)
+
+
 class UnknownSchema(StoreError):
     """The database is not a register this version can open; nothing in it was changed."""
 
@@ -220,7 +231,9 @@ def make_engine(url: str) -> sa.Engine:
         engine = sa.create_engine(url, connect_args={"timeout": 10})
         _sqlite_setup(engine)
         return engine
-    return sa.create_engine(url, pool_pre_ping=True)
+    # A server that stops answering (rather than refusing) is given up on after 10 s, so a page
+    # says so instead of hanging; pre-ping replaces connections that died while the server was away.
+    return sa.create_engine(url, pool_pre_ping=True, connect_args={"connect_timeout": 10})
 
 
 def _register_state(conn: sa.Connection) -> tuple[str | None, bool]:

@@ -15,7 +15,7 @@ from urllib.parse import urlencode, urlsplit
 
 import streamlit as st
 
-from ecology import geography, links, maps, sources, taxonomy
+from ecology import geography, links, maps, sources, store, taxonomy
 from ecology.site import APP_NAME, PAGES, PageInfo
 from ecology.ui import loaders
 
@@ -143,15 +143,33 @@ def attribution(dataset_ids: list[str]) -> None:
 @contextlib.contextmanager
 def errors_reported():
     """Run a page's body; an error in it is logged in full under a short id and the viewer sees
-    only that it happened and the id to quote (never a traceback). Streamlit's own stop and
+    only that it happened and the id to quote (never a traceback). A register that cannot be
+    reached (its server gone, the file locked or full) or opened (another schema) is not a bug:
+    the viewer is told so in plain words, and the next rerun tries again. Streamlit's own stop and
     rerun signals are not errors and pass through."""
     try:
         yield
-    except Exception:  # st.stop() and st.rerun() raise BaseExceptions, so they are not caught here
+    except store.UnknownSchema as error:  # a newer or foreign database: nothing in it was touched
+        _LOG.error("register not opened: %s", error)
+        st.error(f"The register could not be opened. {error}", icon=":material/database:")
+    except Exception as error:  # st.stop() and st.rerun() raise BaseExceptions, so they are not caught here
+        error_id = uuid.uuid4().hex[:8]
+        if store.unavailable(error):
+            _LOG.warning("register unavailable (%s): %s", error_id, " ".join(str(error).split())[:300])
+            register_unavailable(error_id)
+            return
         if os.environ.get(RAISE_ENV):  # the test suite wants the exception itself
             raise
-        error_id = uuid.uuid4().hex[:8]
         _LOG.exception("page error %s", error_id)
         st.error(f"Something went wrong on this page, and it has been logged as error **{error_id}**. "
                  "Try again, or choose another place or setting; if it happens again, quote that id to "
                  "whoever runs this app.", icon=":material/error:")
+
+
+def register_unavailable(error_id: str) -> None:
+    """Say that the register cannot be reached just now, that nothing was lost, and offer a retry."""
+    st.error("The register's database cannot be reached just now (its server is down or restarting, or the "
+             "file is busy), so this page cannot show its records. Nothing was changed or lost: anything "
+             "being saved was rolled back. The page tries again at your next click, or press Try again. "
+             f"If it lasts, quote **{error_id}** to whoever runs this app.", icon=":material/cloud_off:")
+    st.button("Try again", key="register-retry", icon=":material/refresh:")

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import ast
 import datetime as dt
-import multiprocessing
 import shutil
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -21,7 +23,8 @@ from alembic.runtime.migration import MigrationContext
 
 from ecology import migrations, store
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+ROOT = Path(__file__).resolve().parents[2]
+FIXTURES = ROOT / "tests" / "fixtures"
 RELEASE_1 = FIXTURES / "register-release-1.sqlite3"
 RELEASE_1_POSTGRES_DDL = FIXTURES / "register-release-1.postgresql.sql"
 PROCESSES = 4
@@ -146,14 +149,21 @@ def foreign_table(database_url: str):
     engine.dispose()
 
 
-def _open_at_once(url: str, barrier, results) -> None:
-    barrier.wait(timeout=120)
-    try:
-        register = store.Store.open(url)
-        results.put(("opened", store.schema_revision(register.engine)))
-        register.engine.dispose()
-    except Exception as error:  # reported to the test, which shows it
-        results.put(("failed", repr(error)))
+# Each process waits for the same moment, opens the register and prints what it found. Plain
+# subprocesses, not multiprocessing: a spawned child re-imports the parent's __main__, which a
+# page test earlier in the run (AppTest) has replaced with a page script.
+_OPEN_AT_ONCE = """
+import sys, time
+from ecology import store
+url, start = sys.argv[1], float(sys.argv[2])
+time.sleep(max(0.0, start - time.time()))
+try:
+    register = store.Store.open(url)
+    print("opened", store.schema_revision(register.engine))
+    register.engine.dispose()
+except Exception as error:  # reported to the test, which shows it
+    print("failed", repr(error))
+"""
 
 
 # ------------------------------------------------------------------ the scripts
@@ -229,16 +239,12 @@ def test_downgrading_and_upgrading_again_keeps_the_records(database_url):
 
 
 def test_several_processes_opening_a_new_database_at_once_make_one_register(database_url):
-    context = multiprocessing.get_context("spawn")
-    barrier, results = context.Barrier(PROCESSES), context.Queue()
-    processes = [context.Process(target=_open_at_once, args=(database_url, barrier, results))
+    start = time.time() + 4  # time for every interpreter to start and import before the moment
+    processes = [subprocess.Popen([sys.executable, "-c", _OPEN_AT_ONCE, database_url, str(start)],
+                                  cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
                  for _ in range(PROCESSES)]
-    for process in processes:
-        process.start()
-    outcomes = [results.get(timeout=180) for _ in processes]
-    for process in processes:
-        process.join(timeout=60)
-    assert outcomes == [("opened", store.HEAD)] * PROCESSES
+    outcomes = [process.communicate(timeout=180) for process in processes]
+    assert [out.strip() for out, _err in outcomes] == [f"opened {store.HEAD}"] * PROCESSES, outcomes
     engine = store.make_engine(database_url)
     _assert_matches_live_tables(engine, {"alembic_version"})
     with engine.connect() as conn:
