@@ -8,8 +8,8 @@ import sys
 
 from sqlalchemy.exc import DBAPIError
 
-from ecology import (assets_cli, auth, briefing_cli, build, clusters_cli, gaps_cli, geography, import_cli, maturity_cli, sources,
-                     store, vendor)
+from ecology import (assets_cli, auth, briefing_cli, build, clusters_cli, files, gaps_cli, geography, import_cli,
+                     maturity_cli, sources, store, vendor)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -71,6 +71,9 @@ def main(argv: list[str] | None = None) -> int:
     except vendor.VendorError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
+    except files.WriteFailed as error:  # a full disk or a folder that cannot be written: nothing half-written
+        print(f"error: {error}", file=sys.stderr)
+        return 3
     except store.UnknownSchema as error:  # a newer or foreign database: refused before anything was touched
         print(f"error: {error}", file=sys.stderr)
         return 3

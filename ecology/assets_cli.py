@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ecology import export, filters, geography, pcn, register, schema, taxonomy
+from ecology import export, files, filters, geography, pcn, register, schema, taxonomy
 
 
 class UsageError(Exception):
@@ -134,7 +134,7 @@ def run(args: argparse.Namespace) -> int:
     else:
         text = render(found, args.format)
     if args.out:
-        args.out.write_text(text, encoding="utf-8")
+        files.write_whole(args.out, text.encode("utf-8"))
         print(f"wrote {len(found):,} assets ({filters.describe(chosen, tree)}) to {args.out}", file=sys.stderr)
     else:
         sys.stdout.write(text)

@@ -7,9 +7,8 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from pathlib import Path
 
-from ecology import geography, register
+from ecology import files, geography, register
 from ecology.assets_cli import UsageError, resolve_terms
 
 
@@ -56,7 +55,7 @@ def run(args: argparse.Namespace) -> int:
         data = briefing.to_pdf(result.html) if args.format == "pdf" else result.html.encode("utf-8")
         label = result.profile.label
     if args.out:
-        Path(args.out).write_bytes(data)
+        files.write_whole(args.out, data)
         print(f"wrote {args.out} ({len(data):,} bytes): {label}", file=sys.stderr)
     else:
         sys.stdout.write(data.decode("utf-8"))  # html or json: a PDF always goes to --out

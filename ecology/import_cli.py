@@ -19,7 +19,7 @@ from pathlib import Path
 import pandas as pd
 
 from ecology import geography, ingest, provenance, readers, register
-from ecology.store import Conflict
+from ecology.store import Conflict, TookTooLong
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -75,6 +75,10 @@ def run(args: argparse.Namespace) -> int:
                 given=prepared.given, versions=plan.versions, skip=plan.skip, note=f"import of {args.file.name}")
         except Conflict as conflict:
             report["conflict"] = str(conflict)
+            print(json.dumps(report, indent=1, default=str))
+            return 1
+        except TookTooLong as late:
+            report["refused"] = str(late)
             print(json.dumps(report, indent=1, default=str))
             return 1
         report["written"] = {"batch": result.batch, "added": result.added, "merged": result.merged,

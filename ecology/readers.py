@@ -11,12 +11,14 @@ problems with single rows become ``Issue``s on the table.
 
 from __future__ import annotations
 
+import contextvars
 import csv
 import datetime as dt
 import io
 import json
 import math
 import re
+import time
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -39,6 +41,21 @@ class ImportRefused(Exception):
     """The whole file cannot be used; ``str(error)`` says why and what to do."""
 
 
+MAX_READ_SECONDS = 60.0  # a 100,000-row file reads in a few seconds; far more means something is wrong
+# When the read in this thread (each Streamlit session runs in its own) must stop.
+_READ_DEADLINE: contextvars.ContextVar[tuple[float, float]] = contextvars.ContextVar(
+    "read_deadline", default=(math.inf, math.inf))  # (monotonic time to stop at, the limit in seconds)
+
+
+def _in_time(done: int) -> None:
+    """Refuse the file if reading it has run past its time limit (checked every 1,000 rows)."""
+    deadline, limit = _READ_DEADLINE.get()
+    if done % 1000 == 0 and time.monotonic() > deadline:
+        raise ImportRefused(
+            f"Reading the file took longer than {limit:g} seconds, so it was stopped after "
+            f"{done:,} rows and nothing was written. Split it into smaller files, or save it as CSV.")
+
+
 @dataclass
 class RawTable:
     """A file's rows as text: see the module docstring and ``read``."""
@@ -51,8 +68,18 @@ class RawTable:
     issues: list[Issue] = field(default_factory=list)
 
 
-def read(filename: str, data: bytes) -> RawTable:
-    """Return the file's rows as text cells (object dtype, ``None`` for empty); raise ``ImportRefused``."""
+def read(filename: str, data: bytes, *, time_limit_s: float | None = None) -> RawTable:
+    """Return the file's rows as text cells (object dtype, ``None`` for empty); raise ``ImportRefused``
+    (also when reading takes longer than ``time_limit_s``, default ``MAX_READ_SECONDS``)."""
+    limit = MAX_READ_SECONDS if time_limit_s is None else time_limit_s
+    token = _READ_DEADLINE.set((time.monotonic() + limit, limit))
+    try:
+        return _read(filename, data)
+    finally:
+        _READ_DEADLINE.reset(token)
+
+
+def _read(filename: str, data: bytes) -> RawTable:
     size = len(data)
     if size > MAX_IMPORT_BYTES:
         raise ImportRefused(
@@ -194,6 +221,7 @@ def _parse_records(text: str, delimiter: str) -> tuple[list[list[str]], list[int
     records, first_lines, previous_end = [], [], 0
     try:
         for record in reader:
+            _in_time(len(records))
             records.append(record)
             first_lines.append(previous_end + 1)
             previous_end = reader.line_num
@@ -318,6 +346,7 @@ def _sheet_rows(sheet) -> list[tuple[int, list[str | None]]]:
     """Return (sheet row number, cells as text) for each non-blank row; refuse past the row limit."""
     rows = []
     for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+        _in_time(number)
         cells = [_excel_text(v) for v in values]
         if any(c not in (None, "") for c in cells):
             rows.append((number, cells))
@@ -409,6 +438,7 @@ def _read_geojson(document: dict) -> RawTable:
     issues: list[Issue] = []
     rows, points = [], []
     for number, feature in enumerate(features, start=1):
+        _in_time(number)
         properties, point, problem = _feature(feature)
         if problem:
             issues.append(Issue(number, "geometry", "geometry", "error", problem[0], problem[1]))
@@ -582,7 +612,8 @@ def _read_oruk(document: object, services: list[tuple[dict, dict | None]]) -> Ra
         raise ImportRefused("The Open Referral UK file lists no services: there is nothing to import.")
     index = _OrukIndex.of(document)
     rows, issues, several = [], [], 0
-    for service, organisation in services:
+    for number, (service, organisation) in enumerate(services, start=1):
+        _in_time(number)
         locations = _oruk_locations(service, index) or [None]
         several += len(locations) > 1
         for location in locations:

@@ -27,6 +27,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
+import contextlib
 import sqlite3
 import time
 from collections.abc import Callable, Iterable, Mapping
@@ -63,6 +64,13 @@ KINDS = {
 
 class StoreError(Exception):
     """A request the register cannot carry out; str() is the message for the user."""
+
+
+class TookTooLong(StoreError):
+    """A write ran past its time limit and was rolled back: nothing of it was written."""
+
+
+WRITE_TIME_LIMIT_S = 120.0  # 100,000 rows write in about 10 s; far longer means a stuck or overloaded server
 
 
 class Conflict(StoreError):
@@ -792,7 +800,8 @@ class Store:
 
     def import_records(self, kind: str, records: pd.DataFrame, who: str, *, merge_into: dict[int, str] | None = None,
                        given: pd.DataFrame | None = None, versions: Mapping[str, int] | None = None,
-                       skip: Iterable[int] = (), batch: str | None = None, note: str = "") -> ImportResult:
+                       skip: Iterable[int] = (), batch: str | None = None, note: str = "",
+                       time_limit_s: float | None = None) -> ImportResult:
         """Write an import in one transaction: all of it or none of it.
 
         ``records`` are schema-conformed; positions in ``skip`` are left out; ``merge_into``
@@ -803,8 +812,24 @@ class Store:
         read when the file was checked) makes a merge into a record changed since raise
         Conflict, writing nothing; without it a merge is checked against the version read in
         this transaction, so a concurrent edit is never overwritten unseen either way.
-        Every record written gets a change row in the batch.
+        Every record written gets a change row in the batch. Past ``time_limit_s`` (default
+        ``WRITE_TIME_LIMIT_S``) the transaction is stopped and rolled back: TookTooLong.
         """
+        limit = WRITE_TIME_LIMIT_S if time_limit_s is None else time_limit_s
+        try:
+            with self._write() as conn, _time_limited(conn, limit) as late, conn.begin():
+                return self._import_rows(conn, late, kind, records, who, merge_into=merge_into, given=given,
+                                         versions=versions, skip=skip, batch=batch, note=note)
+        except (sa.exc.OperationalError, sqlite3.OperationalError, _PastLimit) as error:
+            if isinstance(error, _PastLimit) or _stopped_by_limit(error):
+                raise TookTooLong(
+                    f"Writing the import took longer than {limit:g} seconds, so it was stopped and rolled back: "
+                    "nothing was written. Import the file in smaller parts, or try again when the register is "
+                    "less busy.") from None
+            raise
+
+    def _import_rows(self, conn, late, kind: str, records: pd.DataFrame, who: str, *, merge_into, given, versions,
+                     skip, batch, note) -> ImportResult:
         info, table = self._table(kind)
         merge_into = dict(merge_into or {})
         names = list(info.columns)
@@ -820,52 +845,95 @@ class Store:
         now = _now()
         added = merged = unchanged = 0
         key = table.c[info.id_column]
-        with self._write() as conn, conn.begin():
-            new_rows, logs, moved = [], [], []
-            for position, row in enumerate(rows):
-                if position in skip:
+        new_rows, logs, moved = [], [], []
+        for position, row in enumerate(rows):
+            late(position)
+            if position in skip:
+                continue
+            if position in merge_into:
+                target = merge_into[position]
+                current = conn.execute(sa.select(table).where(key == target)).mappings().first()
+                if current is None:
+                    raise StoreError(f"record {target} to merge into is not in the register")
+                current = dict(current)
+                if versions is not None and current["version"] != int(versions[target]):
+                    moved.append(target)
                     continue
-                if position in merge_into:
-                    target = merge_into[position]
-                    current = conn.execute(sa.select(table).where(key == target)).mappings().first()
-                    if current is None:
-                        raise StoreError(f"record {target} to merge into is not in the register")
-                    current = dict(current)
-                    if versions is not None and current["version"] != int(versions[target]):
-                        moved.append(target)
-                        continue
-                    wanted = [name for name, g in zip(names, given_cells[position]) if g]
-                    fields = provenance.merge_values(row, wanted, current, id_column=info.id_column)
-                    if not fields:
-                        unchanged += 1
-                        continue
-                    fields.update(version=current["version"] + 1, updated_at=now)
-                    result = conn.execute(table.update().where(key == target).where(
-                        table.c.version == current["version"]).values(**fields))
-                    if result.rowcount != 1:  # another writer got in between (PostgreSQL read committed)
-                        raise Conflict(f"{target} was changed by someone else while importing; nothing was imported.")
-                    stored = {**current, **fields}
-                    logs.append(dict(record_type=kind, record_id=target, action="merge", who=who, at=now,
-                                     before=_to_json(_comparable(info, current)),
-                                     after=_to_json(_comparable(info, stored)), note=note or None, batch=batch))
-                    merged += 1
-                else:
-                    # The history holds what _comparable would give, without a second pass over every cell.
-                    after = _to_json({**row, "version": 1, "retired_at": None, "verified_by": None})
-                    row.update(version=1, created_at=now, updated_at=now)
-                    new_rows.append(row)
-                    logs.append(dict(record_type=kind, record_id=row[info.id_column], action="import", who=who,
-                                     at=now, before=None, after=after, note=note or None, batch=batch))
-                    added += 1
-            if moved:  # raising inside the transaction rolls back every row already written
-                shown = ", ".join(moved[:5]) + (f" and {len(moved) - 5:,} more" if len(moved) > 5 else "")
-                raise Conflict(f"{len(moved):,} record(s) this file merges into changed since the file was checked "
-                               f"({shown}): nothing was imported. Check the file again, then write it.")
-            if new_rows:
-                conn.execute(table.insert(), new_rows)
-            if logs:
-                conn.execute(self._tables["changes"].insert(), logs)
+                wanted = [name for name, g in zip(names, given_cells[position]) if g]
+                fields = provenance.merge_values(row, wanted, current, id_column=info.id_column)
+                if not fields:
+                    unchanged += 1
+                    continue
+                fields.update(version=current["version"] + 1, updated_at=now)
+                result = conn.execute(table.update().where(key == target).where(
+                    table.c.version == current["version"]).values(**fields))
+                if result.rowcount != 1:  # another writer got in between (PostgreSQL read committed)
+                    raise Conflict(f"{target} was changed by someone else while importing; nothing was imported.")
+                stored = {**current, **fields}
+                logs.append(dict(record_type=kind, record_id=target, action="merge", who=who, at=now,
+                                 before=_to_json(_comparable(info, current)),
+                                 after=_to_json(_comparable(info, stored)), note=note or None, batch=batch))
+                merged += 1
+            else:
+                # The history holds what _comparable would give, without a second pass over every cell.
+                after = _to_json({**row, "version": 1, "retired_at": None, "verified_by": None})
+                row.update(version=1, created_at=now, updated_at=now)
+                new_rows.append(row)
+                logs.append(dict(record_type=kind, record_id=row[info.id_column], action="import", who=who,
+                                 at=now, before=None, after=after, note=note or None, batch=batch))
+                added += 1
+        if moved:  # raising inside the transaction rolls back every row already written
+            shown = ", ".join(moved[:5]) + (f" and {len(moved) - 5:,} more" if len(moved) > 5 else "")
+            raise Conflict(f"{len(moved):,} record(s) this file merges into changed since the file was checked "
+                           f"({shown}): nothing was imported. Check the file again, then write it.")
+        if new_rows:
+            conn.execute(table.insert(), new_rows)
+        if logs:
+            conn.execute(self._tables["changes"].insert(), logs)
         return ImportResult(batch, added, merged, len(skip & set(range(len(rows)))), unchanged)
+
+
+class _PastLimit(Exception):
+    """Raised inside a time-limited write once its time is up (import_records says so)."""
+
+
+_LIMIT_MESSAGES = ("statement timeout", "canceling statement", "interrupted")
+
+
+def _stopped_by_limit(error: BaseException) -> bool:
+    """Return True when ``error`` is the database stopping a statement at our time limit."""
+    text = str(getattr(error, "orig", None) or error).lower()
+    return any(message in text for message in _LIMIT_MESSAGES)
+
+
+@contextlib.contextmanager
+def _time_limited(conn: sa.Connection, seconds: float):
+    """Bound one write transaction to ``seconds``: yield ``late(position)``, which raises TookTooLong
+    in Python loops once the time is up, while the database stops a statement still running then
+    (PostgreSQL's statement_timeout; a SQLite progress handler)."""
+    deadline = time.monotonic() + seconds
+
+    def late(position: int = 0) -> None:
+        if position % 1000 == 0 and time.monotonic() > deadline:
+            raise _PastLimit
+
+    if conn.dialect.name == "postgresql":
+        # SET (not SET LOCAL: no transaction has begun yet) for this connection, undone below.
+        conn.exec_driver_sql(f"SET statement_timeout = {max(1, int(seconds * 1000))}")
+        conn.commit()
+        try:
+            yield late
+        finally:
+            if not conn.invalidated:
+                conn.exec_driver_sql("SET statement_timeout = 0")
+                conn.commit()
+        return
+    raw = conn.connection.dbapi_connection
+    raw.set_progress_handler(lambda: time.monotonic() > deadline, 10_000)
+    try:
+        yield late
+    finally:
+        raw.set_progress_handler(None, 0)
 
 
 def _column_values(series: pd.Series, dtype: str) -> list:

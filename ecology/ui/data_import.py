@@ -101,6 +101,9 @@ def _write(state: dict, kind: str, editor: str, duplicates: str, file_name: str)
         state["prepared"] = None  # its matches and versions are out of date: check again
         st.error(text.escape_markdown(str(conflict)), icon=":material/sync_problem:")
         return
+    except store.TookTooLong as late:
+        st.error(text.escape_markdown(str(late)), icon=":material/timer_off:")
+        return
     st.session_state.pop(STATE, None)
     unchanged = f" ({result.unchanged:,} already matched the file)" if result.unchanged else ""
     st.success(f"Imported {file_name}: {result.added:,} added, {result.merged:,} merged into existing records"

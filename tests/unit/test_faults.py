@@ -4,6 +4,7 @@ disk. Each leaves the register as it was and is reported, never a traceback."""
 from __future__ import annotations
 
 import os
+import re
 import signal
 import sqlite3
 import subprocess
@@ -139,3 +140,100 @@ def test_a_full_disk_during_import_is_reported_and_loses_nothing(nearly_full_dis
     assert process.returncode == 3, (out[-300:], err[-400:])
     assert "Traceback" not in err and "full" in err and "nothing changed" in err
     assert _state(url) == before
+
+
+# ------------------------------------------------------------------ import work bounded in time
+
+def _oruk_services(n: int) -> bytes:
+    import json
+
+    return json.dumps({"total_items": n, "page_number": 1, "contents": [
+        {"id": f"s{i}", "name": f"Service {i}", "status": "active"} for i in range(n)]}).encode()
+
+
+def _geojson_points(n: int) -> bytes:
+    import json
+
+    return json.dumps({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"name": f"Point {i}"},
+         "geometry": {"type": "Point", "coordinates": [-1.5, 53.8]}} for i in range(n)]}).encode()
+
+
+@pytest.mark.parametrize(("name", "make"), [
+    ("groups.csv", lambda n: (HEADER + "".join(f"G{i},Group {i},M1 1AE,Choir,Dementia\n" for i in range(n))).encode()),
+    ("points.geojson", _geojson_points), ("services.json", _oruk_services)])
+def test_reading_a_file_past_its_time_limit_stops_with_a_message_naming_the_limit(name, make):
+    from ecology import readers
+
+    data = make(3000)
+    assert len(readers.read(name, data).frame) == 3000  # within the default limit it reads
+    with pytest.raises(readers.ImportRefused) as refused:
+        readers.read(name, data, time_limit_s=0)
+    assert re.match(r"Reading the file took longer than 0 seconds, so it was stopped after (0|1,000) rows",
+                    str(refused.value))
+    assert "nothing was written" in str(refused.value)
+
+
+def test_an_import_write_past_its_time_limit_is_rolled_back_whole(database_url, tmp_path):
+    import pandas as pd
+
+    from ecology import schema, store
+
+    register.open_register(database_url).engine.dispose()
+    before = _state(database_url)
+    records = schema.conform(pd.DataFrame({"asset_id": [f"late:{i}" for i in range(3000)],
+                                           "name": [f"Late {i}" for i in range(3000)], "is_sample": False}))
+    opened = register.open_register(database_url)
+    with pytest.raises(store.TookTooLong) as late:
+        opened.import_records("assets", records, "fault-test", time_limit_s=0)
+    assert "nothing was written" in str(late.value)
+    opened.engine.dispose()
+    assert _state(database_url) == before
+    opened = register.open_register(database_url)  # the same connection pool writes normally afterwards
+    assert opened.import_records("assets", records.head(10), "fault-test").added == 10
+    opened.engine.dispose()
+
+
+def test_a_statement_still_running_at_the_write_limit_is_stopped_by_the_database(database_url):
+    from ecology import store
+
+    opened = register.open_register(database_url)
+    slow = ("SELECT pg_sleep(3)" if opened.backend == "postgresql" else
+            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 100000000) SELECT count(*) FROM n")
+    started = time.monotonic()
+    with pytest.raises((sa.exc.OperationalError, sqlite3.OperationalError)) as stopped:
+        with opened._write() as conn, store._time_limited(conn, 0.3), conn.begin():
+            conn.exec_driver_sql(slow)
+    assert store._stopped_by_limit(stopped.value) and time.monotonic() - started < 2.5
+    with opened.engine.connect() as conn:  # the limit was this write's alone
+        assert conn.exec_driver_sql("SELECT 1").scalar() == 1
+    opened.engine.dispose()
+
+
+# ------------------------------------------------------------------ a full disk during export
+
+@pytest.fixture
+def tiny_disk(tmp_path):
+    """A 256 KB filesystem (tmpfs): needs root, as CI has."""
+    folder = tmp_path / "tiny-out"
+    folder.mkdir()
+    made = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", str(folder)], capture_output=True)
+    if made.returncode != 0:
+        message = f"cannot mount a small filesystem here: {made.stderr.decode().strip()}"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    yield folder
+    subprocess.run(["umount", "-l", str(folder)], check=False)
+
+
+def test_a_full_disk_during_an_export_is_reported_and_the_old_file_is_kept(tiny_disk):
+    earlier = tiny_disk / "assets.csv"
+    earlier.write_text("an earlier export\n", encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "ecology", "assets", "--format", "csv", "--out", str(earlier)],
+                          cwd=ROOT, capture_output=True, text=True, timeout=300)  # all England: megabytes
+    assert done.returncode == 3, done.stderr[-400:]
+    assert "Traceback" not in done.stderr
+    assert done.stderr.strip() == f"error: could not write {earlier}: No space left on device. The file was left as it was."
+    assert earlier.read_text(encoding="utf-8") == "an earlier export\n"
+    assert sorted(p.name for p in tiny_disk.iterdir()) == ["assets.csv"]  # no half-written temporary file
