@@ -435,6 +435,11 @@ def _read_geojson(document: dict) -> RawTable:
         raise ImportRefused("The GeoJSON FeatureCollection has no list of features.")
     if len(features) > MAX_IMPORT_ROWS:
         raise ImportRefused(_too_many_rows("features"))
+    vertices = _vertex_count(features)
+    if vertices > MAX_VERTICES:
+        raise ImportRefused(
+            f"The GeoJSON's geometries hold {vertices:,} coordinate pairs; the limit is {MAX_VERTICES:,}, and only "
+            "points can be imported (one pair per asset). It was not read: export the assets as points.")
     issues: list[Issue] = []
     rows, points = [], []
     for number, feature in enumerate(features, start=1):
@@ -450,6 +455,25 @@ def _read_geojson(document: dict) -> RawTable:
     table = RawTable(frame, np.arange(1, len(rows) + 1, dtype=np.int64), "feature", "geojson", issues=issues)
     _add_points(table, np.array(points, dtype=float).reshape(-1, 2), _declared_epsg(document))
     return table
+
+
+MAX_VERTICES = 2 * MAX_IMPORT_ROWS  # a point per feature, with room to spare
+
+
+def _vertex_count(features: list) -> int:
+    """Return how many coordinate pairs the features' geometries hold (walked without recursion)."""
+    count = 0
+    stack = [f.get("geometry") for f in features if isinstance(f, dict)]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, dict):
+            stack.extend(value.get(k) for k in ("coordinates", "geometries") if k in value)
+        elif isinstance(value, list):
+            if value and all(isinstance(v, (int, float)) for v in value[:2]):
+                count += 1  # one position: [x, y] or [x, y, z]
+            else:
+                stack.extend(value)
+    return count
 
 
 def _feature(feature: object) -> tuple[dict, tuple[float, float], tuple[str, str] | None]:
