@@ -284,6 +284,15 @@ def to_pdf(document: str) -> bytes:
     return weasyprint.HTML(string=document).write_pdf()
 
 
+def unavailable_html(place_label: str, link: str) -> str:
+    """Return the one-page document given instead of a briefing when the register cannot be reached."""
+    return (f"<!doctype html><html lang='en'><head><meta charset='utf-8'><title>Briefing not made</title>"
+            f"<style>{CSS}</style></head><body><h1>{_e(place_label)}: briefing not made</h1>"
+            "<p>The register's database could not be reached when this briefing was asked for, so nothing was "
+            "made from it. Nothing was changed or lost. Try again in a moment from the app"
+            + (f": <a href='{_e(link)}'>{_e(link)}</a>" if link else "") + ".</p></body></html>")
+
+
 def figures_json(place: PlaceProfile, *, made: dt.datetime | None = None, link: str | None = None) -> dict:
     """Return a place's figures and comparison as plain data (what ``--format json`` prints)."""
     return {"place": place.code, "label": place.label, "theme": place.theme,

@@ -305,11 +305,11 @@ def profile(inputs: PlaceInputs, code: str, theme: str | None = None,
         Figure("need", "Need", need_text(measure, mine["Need"]), measure.source, number=mine["Need"],
                note=f"{measure.name}; " + _versus_england(mine["Need"], england, "Need", measure)),
         Figure("real_assets", "Real venues", f"{int(kinds['Real'].sum()):,}", "register (museums 2021, "
-               "libraries 2024, cinemas 2025)", number=float(kinds["Real"].sum()),
+               "libraries December 2023, cinemas February 2026)", number=float(kinds["Real"].sum()),
                note=", ".join(f"{r.Real:,} {r.Kind.lower()}" for r in kinds.itertuples() if r.Real) or "none"),
         Figure("provision", "Provision per 10,000", f"{mine['Assets per 10,000']:.2f}",
                f"register; Census 2021 residents {band}", number=mine["Assets per 10,000"],
-               note=f"real records for {theme_label.lower()}; "
+               note=f"for {theme_label.lower()}; "
                     + _versus_england(mine["Assets per 10,000"], england, "Assets per 10,000", None)),
         _gap_figure(ranked, tree, code, gap_level, theme_label),
         Figure("investment", "ACE £ per head", _money(mine["£ per head"]),

@@ -32,6 +32,7 @@ with shell.errors_reported():
                 f"**{42 - staged - thin}** are not assessed.")
     codes = table["icb_code"].tolist()
     start = sections.default_icb(context, table)
+    sections.accept_code_in_url(names)
     chosen = st.selectbox("ICS", codes, index=codes.index(start), format_func=names.get, key="ics",
                           bind="query-params", help="Defaults to the sidebar's place when it is an ICB or inside one.")
     chosen = chosen or start

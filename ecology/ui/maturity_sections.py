@@ -90,6 +90,14 @@ def evidence_section(current: pd.DataFrame, evidence: pd.DataFrame, chosen: str)
                                 "Link": st.column_config.LinkColumn("Link")})
 
 
+def accept_code_in_url(names: dict[str, str]) -> None:
+    """Let a link name the ICS by its code (``?ics=E54000034``): the picker keeps names in the URL."""
+    wanted = st.query_params.get("ics")
+    if wanted in names:
+        st.query_params["ics"] = names[wanted]
+        st.rerun()  # the picker reads the URL when it is first drawn: draw it from the name
+
+
 def domain_section(current: pd.DataFrame, chosen: str) -> None:
     """Draw the five domains of the social prescribing maturity matrix for the chosen ICS."""
     from ecology import maturity_domains

@@ -124,6 +124,11 @@ def maturity_section(place, context: PageContext) -> None:
     if profile[profile["Series"] == names[icb]]["Stage"].notna().sum() == 0:
         st.info(f"{names[icb]} is not assessed: no public evidence about its creative health work is known to "
                 "this project (that is not a low score).", icon=":material/info:")
+    else:
+        missing = maturity.not_assessed(inputs.maturity_current, icb)
+        if missing:
+            st.caption(f"Not assessed for {text.escape_markdown(names[icb])} (no bar, not a low score): "
+                       f"{text.escape_markdown(', '.join(missing))}.")
     # Bars first: a criterion not assessed is plainly an empty row there, where a radar breaks its line.
     view = st.segmented_control("Maturity view", ["Bars", "Radar", "Over time"], default="Bars", key="maturity",
                                 bind="query-params", label_visibility="collapsed") or "Bars"

@@ -121,14 +121,29 @@ def share_panel(context: PageContext, page: PageInfo) -> None:
     stem = f"briefing-{context.place_code}" + (f"-{theme}" if theme else "")
     link = current_link(page)  # made now: inside the deferred download, the browser's address is not known
     st.download_button("Place briefing (HTML)", width="stretch", icon=":material/description:", key="briefing-html",
-                       data=lambda: loaders.briefing_file(context.place_code, theme, link, "html"),
+                       data=lambda: _briefing_download(context, theme, link, "html"),
                          file_name=f"{stem}.html", mime="text/html", on_click="ignore",
                          help=f"{context.place_label}, {context.theme_label}: figures, map, comparisons, maturity "
                               "evidence, gaps and assets in one file that works offline.")
     st.download_button("Place briefing (PDF)", width="stretch", icon=":material/picture_as_pdf:", key="briefing-pdf",
-                          data=lambda: loaders.briefing_file(context.place_code, theme, link, "pdf"),
+                          data=lambda: _briefing_download(context, theme, link, "pdf"),
                           file_name=f"{stem}.pdf", mime="application/pdf", on_click="ignore",
                           help="The same briefing, printed to A4.")
+
+
+def _briefing_download(context: PageContext, theme: str | None, link: str, fmt: str) -> bytes:
+    """Return the briefing made on the click; with the register out of reach, a one-page note that
+    says so (a deferred download cannot show a message on the page)."""
+    try:
+        return loaders.briefing_file(context.place_code, theme, link, fmt)
+    except Exception as error:
+        if not store.unavailable(error):
+            raise
+        _LOG.warning("briefing not made, register unavailable: %s", " ".join(str(error).split())[:300])
+        from ecology import briefing
+
+        note = briefing.unavailable_html(context.place_label, link)
+        return briefing.to_pdf(note) if fmt == "pdf" else note.encode("utf-8")
 
 
 def attribution(dataset_ids: list[str]) -> None:

@@ -164,3 +164,9 @@ def test_the_command_json_holds_every_review_decision_and_each_icss_evidence_as_
     assert [p["quote"] for p in west_yorkshire["evidence"]] == list(page["Evidence"])
     assert {"publisher", "url", "read_on", "dated", "applies_to", "status"} <= set(west_yorkshire["evidence"][0])
     assert sum(1 for p in west_yorkshire["evidence"] if p["url"]) >= 5  # the web sources, with their links
+
+
+def test_a_link_may_name_the_ics_by_its_code(database):
+    at = _open(ics="E54000034")
+    heading = next(m.value for m in at.markdown if m.value.startswith("### "))
+    assert "NHS Frimley ICB" in heading

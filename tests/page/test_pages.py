@@ -55,6 +55,15 @@ def test_overview_for_an_icb_lists_its_local_authorities():
     assert len(table) == 10 and "Manchester" in set(table["name"])
 
 
+def test_the_overview_names_the_criteria_its_ics_is_not_assessed_on_and_badges_provision_once():
+    app = run_page("app.py", place="Bradford", theme="Dementia")
+    captions = " ".join(c.value for c in app.caption).replace("\\", "")
+    assert "Not assessed for NHS West Yorkshire ICB (no bar, not a low score): " in captions
+    assert "Data, digital & interoperability" in captions
+    assert "Real] real records" not in captions and "[Real] for dementia" in captions
+    assert "libraries December 2023, cinemas February 2026" in captions
+
+
 def test_changing_place_reruns_the_overview():
     app = run_page("app.py")
     app.selectbox(key="place").set_value("E40000003").run()

@@ -133,3 +133,18 @@ def test_a_newer_register_is_refused_in_plain_words_by_the_page_and_the_command_
     assert done.returncode == 3 and "Traceback" not in done.stderr
     assert done.stderr.strip().splitlines() == [f"error: {store.NewerSchema('0099')}"]
     assert path.read_bytes() == before
+
+
+def test_a_briefing_asked_for_while_the_register_is_away_is_a_one_page_note_saying_so(monkeypatch):
+    from ecology import geography
+    from ecology.ui import loaders, shell
+
+    def away(*_args, **_kwargs):
+        raise sa.exc.OperationalError("SELECT 1", {}, Exception("connection refused"))
+
+    monkeypatch.setattr(loaders, "briefing_file", away)
+    tree = geography.PlaceTree.from_table(geography.place_table())
+    context = shell.PageContext(tree, "E08000032", shell.ALL_THEMES)
+    note = shell._briefing_download(context, None, "http://example.test/?place=Bradford", "html").decode()
+    assert "Bradford: briefing not made" in note and "could not be reached" in note
+    assert shell._briefing_download(context, None, "", "pdf").startswith(b"%PDF")
