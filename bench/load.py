@@ -7,6 +7,12 @@ again (the script has run and the page is drawn; what a user waits for). Errors 
 exception box on a page, a page (JavaScript) error, a failed response. The server's resident
 memory is sampled every half second. Baseline, in the same run: one session alone doing the same
 for BASELINE_S. Figures go to the results table; ``bench/RESULTS.md`` records a run.
+
+Users arrive one by one over RAMP_S (60 s), as a morning's users do, then all use it together for
+DURATION_S. Each user pauses THINK_S (a random 3-8 s) between actions, as people read a page before the next
+click. The browsers share the machine with the server; so that the figures are the server's and
+not the renderers', the server runs at a higher CPU priority (nice -10, when the benchmark may set
+it), which stands in for the browsers being on other machines.
 """
 
 from __future__ import annotations
@@ -28,6 +34,8 @@ TITLE = "load: 25 browser sessions using every page of one server for two minute
 SESSIONS = int(os.environ.get("BENCH_LOAD_SESSIONS", "25"))
 DURATION_S = float(os.environ.get("BENCH_LOAD_SECONDS", "120"))
 BASELINE_S = 30.0
+RAMP_S = float(os.environ.get("BENCH_LOAD_RAMP", "60"))  # users arrive one by one over this long, not at once
+THINK_S = tuple(float(x) for x in os.environ.get("BENCH_LOAD_THINK", "3-8").split("-"))  # (least, most) seconds
 PAGES = ("", "Assets", "Practitioners", "ICS_maturity", "Coverage_gaps", "Data", "About_and_sources")
 PLACES = ("Bradford", "NHS+West+Yorkshire+ICB", "Manchester", "North+West", "Cornwall", "Leeds",
           "NHS+Kent+and+Medway+ICB", "Birmingham")
@@ -90,8 +98,10 @@ async def _change_place(page, label: str) -> float | None:
     return time.perf_counter() - started
 
 
-async def _session(browser, url: str, until: float, seed: int, timings: list, errors: list) -> None:
+async def _session(browser, url: str, until: float, seed: int, timings: list, errors: list,
+                   arrive_s: float = 0.0) -> None:
     rng = random.Random(seed)
+    await asyncio.sleep(arrive_s)
     context = await browser.new_context(viewport={"width": 1280, "height": 900})
     page = await context.new_page()
     page.on("pageerror", lambda error: errors.append(f"page error: {error}"))
@@ -110,6 +120,7 @@ async def _session(browser, url: str, until: float, seed: int, timings: list, er
                 continue
             timings.append(("load", time.perf_counter() - started))
             for _ in range(RERUNS):  # then change the place in the sidebar: a rerun, as a user clicks
+                await asyncio.sleep(rng.uniform(*THINK_S))  # reading the page first
                 seconds = await _change_place(page, rng.choice(TYPED_PLACES))
                 if seconds is None:
                     errors.append(f"{path or 'Overview'}: a place change did not finish")
@@ -117,6 +128,7 @@ async def _session(browser, url: str, until: float, seed: int, timings: list, er
                     timings.append(("rerun", seconds))
             if await page.locator("[data-testid='stException']").count():
                 errors.append(f"{path or 'Overview'} ({place}): an exception box")
+            await asyncio.sleep(rng.uniform(*THINK_S))
     finally:
         await context.close()
 
@@ -127,8 +139,10 @@ async def _drive(url: str, sessions: int, seconds: float) -> tuple[list, list]:
     timings, errors = [], []
     async with async_playwright() as playwright:
         browser = await playwright.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
-        until = time.monotonic() + seconds
-        await asyncio.gather(*(_session(browser, url, until, n, timings, errors) for n in range(sessions)))
+        ramp = RAMP_S if sessions > 1 else 0.0
+        until = time.monotonic() + ramp + seconds
+        await asyncio.gather(*(_session(browser, url, until, n, timings, errors, arrive_s=ramp * n / sessions)
+                               for n in range(sessions)))
         await browser.close()
     return timings, errors
 
@@ -170,6 +184,11 @@ def run(result: Result) -> None:
     url_db = f"sqlite:///{folder / 'register.sqlite3'}"
     register.open_register(url_db).engine.dispose()  # seeded before the server starts
     process, url, log = _server(url_db)
+    try:
+        os.setpriority(os.PRIO_PROCESS, process.pid, -10)
+        priority = "server at nice -10"
+    except OSError:
+        priority = "server at normal priority (raising it needs root)"
     sampler = _Sampler(process.pid)
     sampler.start()
     try:
@@ -189,7 +208,9 @@ def run(result: Result) -> None:
         result.add(f"{plural} completed", count, baseline=alone_n, baseline_label="one session alone")
     result.note(f"{SESSIONS} sessions for {DURATION_S:.0f} s, one session alone for {BASELINE_S:.0f} s; each page "
                 f"is loaded (a new session) and then its place changed {RERUNS} times in the sidebar, each timed "
-                "until the app is idle again (browser-observed: the server rerun, the network and drawing).")
+                "until the app is idle again (browser-observed: the server rerun, the network and drawing); "
+                f"each user pauses {THINK_S[0]:g}-{THINK_S[1]:g} s between actions; the users arrive one by one over "
+                f"{RAMP_S:g} s, then all {SESSIONS} use it together; {priority}.")
     result.add("errors", len(errors), baseline=len(alone_errors), baseline_label="one session alone",
                note="; ".join(sorted(set(errors))[:5]))
     result.add("server memory, peak", sampler.peak * 1024, "B", baseline=idle_kb * 1024,

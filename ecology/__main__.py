@@ -5,11 +5,15 @@ from __future__ import annotations
 import argparse
 import sqlite3
 import sys
+import tempfile
+import traceback
+import uuid
+from pathlib import Path
 
 from sqlalchemy.exc import DBAPIError
 
 from ecology import (assets_cli, auth, briefing_cli, build, clusters_cli, files, gaps_cli, geography, import_cli,
-                     maturity_cli, sources, store, vendor)
+                     maturity_cli, settings, sources, store, vendor)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -82,6 +86,14 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: the register could not be read or written ({reason}). Whatever was being written was "
               "rolled back: nothing changed. Try again once the database is free, has space or is back.",
               file=sys.stderr)
+        return 3
+    except Exception as error:  # a fault in the code: one line for the user, the traceback in a log file
+        if settings.current().raise_page_errors:  # the test suite wants the exception itself
+            raise
+        log = Path(tempfile.gettempdir()) / f"ecology-error-{uuid.uuid4().hex[:8]}.log"
+        log.write_text(traceback.format_exc(), encoding="utf-8")
+        print(f"error: an internal error stopped the command ({type(error).__name__}). "
+              f"The details are in {log}: please include them when you report it.", file=sys.stderr)
         return 3
     return 0
 

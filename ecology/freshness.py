@@ -8,13 +8,13 @@ reads "never verified" wherever it is shown.
 
 from __future__ import annotations
 
-import os
 
 import pandas as pd
 
+from ecology import settings
 from ecology.geography import PlaceTree
 
-DEFAULT_STALE_MONTHS = 12
+DEFAULT_STALE_MONTHS = settings.DEFAULT_STALE_MONTHS
 NEVER = "never verified"
 
 
@@ -25,8 +25,7 @@ def verified_text(dates: pd.Series) -> pd.Series:
 
 def stale_months() -> int:
     """Return the configured threshold in whole months (``ECOLOGY_STALE_MONTHS``, default 12)."""
-    configured = os.environ.get("ECOLOGY_STALE_MONTHS", "")
-    return int(configured) if configured.strip().isdigit() and int(configured) > 0 else DEFAULT_STALE_MONTHS
+    return settings.current().stale_months
 
 
 def cutoff(as_of: pd.Timestamp, months: int) -> pd.Timestamp:

@@ -6,15 +6,16 @@ so a link names the place and theme as the pickers show them.
 
 from __future__ import annotations
 
-import os
 from urllib.parse import urlencode
 
-DEFAULT_BASE = "http://localhost:8501"
+from ecology import settings
+
+DEFAULT_BASE = settings.DEFAULT_PUBLIC_URL
 
 
 def public_base() -> str:
     """Return the app's address for links in files made outside a browser (``ECOLOGY_PUBLIC_URL``)."""
-    return os.environ.get("ECOLOGY_PUBLIC_URL", DEFAULT_BASE).rstrip("/")
+    return settings.current().public_url
 
 
 def view_params(place_label: str | None, theme_label: str | None, settings: dict[str, object] | None = None

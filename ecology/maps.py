@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import html
 import math
-import os
 
 import folium
 from folium.plugins import MarkerCluster
 
+from ecology import settings
 from ecology.vendor import url_of
 
 from ecology.palette import HIGHLIGHT, OKABE_ITO  # noqa: F401 (map builders and their callers use these)
@@ -50,10 +50,10 @@ def tile_setting() -> tuple[str, str]:
     ``none`` (default: no outside requests), ``osm``, or any URL template with
     {z}/{x}/{y}; ``ECOLOGY_TILES_ATTRIBUTION`` gives a custom layer's credit.
     """
-    choice = os.environ.get("ECOLOGY_TILES", "none").strip()
-    if choice in TILE_PRESETS:
-        return TILE_PRESETS[choice]
-    return choice, os.environ.get("ECOLOGY_TILES_ATTRIBUTION", "Basemap: see configuration")
+    chosen = settings.current()
+    if chosen.tiles in TILE_PRESETS:
+        return TILE_PRESETS[chosen.tiles]
+    return chosen.tiles, chosen.tiles_attribution
 
 
 def escape_for_map(text: object) -> str:

@@ -6,14 +6,13 @@ the whole project at temporary folders through environment variables.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+from ecology import settings
+from ecology.settings import DEFAULT_DATABASE, DEFAULT_RAW_DIR, PROJECT_ROOT  # noqa: F401 (named here too)
 
 # The shared mirror of real data sits beside the repository on the team's machines
 # and in CI; a user without it can point ECOLOGY_RAW_DIR elsewhere or download.
-DEFAULT_RAW_DIR = PROJECT_ROOT.parent / "shared" / "data" / "raw"
 
 
 def raw_dir() -> Path | None:
@@ -23,10 +22,7 @@ def raw_dir() -> Path | None:
     is reported rather than silently ignored); otherwise ``../shared/data/raw``
     when it exists.
     """
-    configured = os.environ.get("ECOLOGY_RAW_DIR")
-    if configured:
-        return Path(configured).expanduser()
-    return DEFAULT_RAW_DIR if DEFAULT_RAW_DIR.is_dir() else None
+    return settings.current().raw_dir
 
 
 STAMP_NAME = "build_stamp.json"  # written last by each build; its change marks new data
@@ -34,12 +30,12 @@ STAMP_NAME = "build_stamp.json"  # written last by each build; its change marks 
 
 def build_dir() -> Path:
     """Return the folder the data build writes and the app reads (git-ignored)."""
-    return Path(os.environ.get("ECOLOGY_BUILD_DIR", PROJECT_ROOT / "data" / "build"))
+    return settings.current().build_dir
 
 
 def cache_dir() -> Path:
     """Return the folder where downloaded raw files are kept (git-ignored)."""
-    return Path(os.environ.get("ECOLOGY_CACHE_DIR", PROJECT_ROOT / "data" / "cache"))
+    return settings.current().cache_dir
 
 
 def authored_data_dir() -> Path:
@@ -52,10 +48,7 @@ def static_dir() -> Path:
     return PROJECT_ROOT / "static"
 
 
-DEFAULT_DATABASE = PROJECT_ROOT / "data" / "register" / "ecology.sqlite3"
-
-
 def database_url() -> str:
     """Return the register's SQLAlchemy URL: ``ECOLOGY_DATABASE_URL`` (e.g. a PostgreSQL
     server) or a SQLite file under data/register/ (git-ignored)."""
-    return os.environ.get("ECOLOGY_DATABASE_URL") or f"sqlite:///{DEFAULT_DATABASE}"
+    return settings.current().database_url

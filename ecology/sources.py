@@ -17,7 +17,7 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
-from ecology import paths
+from ecology import paths, settings
 
 MANIFEST_PATH = paths.authored_data_dir() / "sources.json"
 DOWNLOAD_TIMEOUT_S = 60
@@ -80,7 +80,7 @@ def sha256_of(path: Path) -> str:
 
 
 def _download_url(source: SourceFile) -> str | None:
-    base = os.environ.get("ECOLOGY_DOWNLOAD_BASE")
+    base = settings.current().download_base
     if base:
         return base.rstrip("/") + "/" + source.path
     return source.url

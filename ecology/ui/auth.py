@@ -8,11 +8,10 @@ from __future__ import annotations
 
 import logging
 import math
-import os
 
 import streamlit as st
 
-from ecology import auth
+from ecology import auth, settings
 
 _LOG = logging.getLogger(__name__)
 
@@ -44,7 +43,7 @@ def _secrets() -> dict:
 
 def config() -> auth.AuthConfig:
     """Return the sign-in configuration from st.secrets and the environment."""
-    return auth.resolve(_secrets(), os.environ)
+    return auth.resolve(_secrets(), settings.current().editor_environment)
 
 
 def current_editor() -> str | None:

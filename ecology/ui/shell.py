@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import os
 import uuid
 from dataclasses import dataclass
 from urllib.parse import urlencode, urlsplit
 
 import streamlit as st
 
-from ecology import geography, links, maps, sources, store, taxonomy
+from ecology import geography, links, maps, settings, sources, store, taxonomy
 from ecology.site import APP_NAME, PAGES, PageInfo
 from ecology.ui import loaders
 
@@ -173,7 +172,7 @@ def errors_reported():
             _LOG.warning("register unavailable (%s): %s", error_id, " ".join(str(error).split())[:300])
             register_unavailable(error_id)
             return
-        if os.environ.get(RAISE_ENV):  # the test suite wants the exception itself
+        if settings.current().raise_page_errors:  # the test suite wants the exception itself
             raise
         _LOG.exception("page error %s", error_id)
         st.error(f"Something went wrong on this page, and it has been logged as error **{error_id}**. "
