@@ -10,7 +10,7 @@ PORT ?= 8501
 # localhost only by default; HOST=0.0.0.0 serves the network too.
 HOST ?= localhost
 
-.PHONY: run test setup test-setup data vendor chromium pdf-libs bench clean
+.PHONY: run test setup test-setup data vendor chromium pdf-libs bench clean lock
 
 run: setup
 	$(VENV)/bin/streamlit run app.py --server.address $(HOST) --server.port $(PORT)
@@ -27,15 +27,24 @@ setup: $(VENV)/.installed pdf-libs vendor data
 
 test-setup: setup $(VENV)/.installed-test chromium
 
-$(VENV)/.installed: requirements.txt
+# The locks pin every transitive dependency with its hashes (made from requirements*.txt by
+# `make lock`); pip refuses any file whose hash differs.
+$(VENV)/.installed: requirements.lock
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements.txt
+	$(PY) -m pip install --quiet --require-hashes -r requirements.lock
 	touch $@
 
-$(VENV)/.installed-test: requirements-test.txt $(VENV)/.installed
-	$(PY) -m pip install --quiet -r requirements-test.txt
+$(VENV)/.installed-test: requirements-test.lock $(VENV)/.installed
+	$(PY) -m pip install --quiet --require-hashes -r requirements-test.lock
 	touch $@
+
+# Remake the locks after changing requirements.txt or requirements-test.txt (needs pip-tools).
+lock:
+	$(PY) -m pip install --quiet pip-tools
+	for name in requirements requirements-test; do \
+		$(VENV)/bin/pip-compile --quiet --generate-hashes --strip-extras --no-header --allow-unsafe \
+			--no-emit-index-url --no-emit-find-links -o $$name.lock $$name.txt; done
 
 vendor: $(VENV)/.installed
 	$(PY) -m ecology vendor

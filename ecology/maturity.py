@@ -1,7 +1,7 @@
 """ICS creative health maturity: the framework, the evidenced baseline, and the scores.
 
-The framework (``data/maturity_framework.json``) has ten criteria, each on four
-stages. The baseline (``data/maturity_baseline.csv``) scores only what a cited
+The framework (``ecology/data/maturity_framework.json``) has ten criteria, each on four
+stages. The baseline (``ecology/data/maturity_baseline.csv``) scores only what a cited
 source says; every other criterion of every ICS is "not assessed". Editors add
 self-assessments to the register (append-only), so scores have a history and
 can go down.

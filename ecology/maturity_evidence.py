@@ -1,9 +1,9 @@
 """The evidence behind ICS maturity scores: every piece, its review, scope, age and independence.
 
 Two kinds of evidence, one table (``items``):
-- **seed**: passages from the three source documents (``data/maturity_baseline.csv``);
+- **seed**: passages from the three source documents (``ecology/data/maturity_baseline.csv``);
 - **web**: 107 candidates from public web pages, each reviewed by this project
-  (``data/maturity_evidence.csv``: the decision and a one-line reason beside the
+  (``ecology/data/maturity_evidence.csv``: the decision and a one-line reason beside the
   quoted passage, its page, publisher and dates, so a reader can audit it).
 
 Rules (stated on the ICS maturity page as ``RULES``):

@@ -6,6 +6,7 @@ the whole project at temporary folders through environment variables.
 
 from __future__ import annotations
 
+from importlib import resources
 from pathlib import Path
 
 from ecology import settings
@@ -39,8 +40,10 @@ def cache_dir() -> Path:
 
 
 def authored_data_dir() -> Path:
-    """Return the folder of authored, committed data files (taxonomy and the like)."""
-    return PROJECT_ROOT / "data"
+    """Return the folder of authored, committed data files (taxonomy, maturity framework and
+    evidence, the sources manifest): package data, found through importlib.resources so an
+    installed package reads them too."""
+    return Path(str(resources.files("ecology") / "data"))
 
 
 def static_dir() -> Path:

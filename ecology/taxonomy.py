@@ -1,6 +1,6 @@
 """Controlled vocabularies (activity, health focus, audience, setting, referral route).
 
-The terms live in ``data/taxonomy.json``; this module reads them and maps
+The terms live in ``ecology/data/taxonomy.json``; this module reads them and maps
 free-text values (labels, ids or synonyms, any case) to term ids.
 """
 

@@ -10,7 +10,7 @@ from ecology.site import APP_NAME, PAGES
 pytestmark = pytest.mark.browser
 
 
-# Not named "page": pytest-playwright (installed) owns a fixture of that name.
+# Not named "page": that is the usual name of a Playwright page fixture, which readers would expect here.
 @pytest.mark.parametrize("app_page", PAGES, ids=[p.url_path or "home" for p in PAGES])
 def test_deep_link_renders_the_page_with_its_sidebar(app_server, open_tab, app_page):
     tab = open_tab()
