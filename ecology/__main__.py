@@ -13,7 +13,7 @@ from pathlib import Path
 from sqlalchemy.exc import DBAPIError
 
 from ecology import (assets_cli, auth, briefing_cli, build, clusters_cli, files, gaps_cli, geography, import_cli,
-                     maturity_cli, settings, sources, store, vendor)
+                     maturity_cli, register, settings, sources, store, vendor)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -66,6 +66,9 @@ def main(argv: list[str] | None = None) -> int:
         elif args.action == "sources":
             for item in sources.load_manifest():
                 print(f"{item.id}: {item.title} ({item.publisher}, {item.vintage}; {item.licence})")
+    except register.RegisterMissing as error:  # a read-only command found nothing to read
+        print(f"error: {error}", file=sys.stderr)
+        return 2
     except geography.BuildMissing as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

@@ -41,6 +41,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="oruk: an Open Referral UK service list, services nested as its APIs publish them; "
                              "oruk-bundle: the same objects as flat lists linked by id")
     parser.add_argument("--out", type=Path, help="write here instead of standard output")
+    parser.add_argument("--database", default=None, help="the register's URL (default: ECOLOGY_DATABASE_URL or SQLite)")
 
 
 def resolve_terms(vocabulary: str, given: list[str]) -> tuple[str, ...]:
@@ -126,7 +127,7 @@ def run(args: argparse.Namespace) -> int:
     except UsageError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    assets = register.open_register().records("assets")
+    assets = register.open_for_reading(args.database).records("assets")
     found = filters.apply(assets, tree, chosen)
     if args.per_pcn:
         networks, practices = _pcn_tables()

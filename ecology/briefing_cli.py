@@ -43,7 +43,7 @@ def run(args: argparse.Namespace) -> int:
     if args.format == "pdf" and not args.out:
         print("error: a PDF needs --out FILE", file=sys.stderr)
         return 2
-    inputs = place_profile.load_inputs(register.open_register(args.database))
+    inputs = place_profile.load_inputs(register.open_for_reading(args.database))
     if args.format == "json":
         tables = place_profile.theme_tables(inputs, theme)
         places = [briefing.figures_json(place_profile.profile(inputs, code, theme, tables)) for code in codes]

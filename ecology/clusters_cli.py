@@ -28,7 +28,7 @@ def run(args: argparse.Namespace) -> int:
     if args.radius_km <= 0:
         print("error: --radius-km must be more than 0", file=sys.stderr)
         return 2
-    people = register.open_register(args.database).records("practitioners")
+    people = register.open_for_reading(args.database).records("practitioners")
     tree = geography.PlaceTree.from_table(geography.place_table())
     view = clusters.publish(people, args.radius_km, args.min_size, tree)
     if args.isolated:

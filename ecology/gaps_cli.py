@@ -36,7 +36,7 @@ def run(args: argparse.Namespace) -> int:
     if args.investment:
         return _investment(args, theme)
     tree = geography.PlaceTree.from_table(geography.place_table())
-    store = register.open_register(args.database)
+    store = register.open_for_reading(args.database)
     assets = store.records("assets")
     provision = gaps.provision_assets(assets, tree, gaps.provision_filter(theme, activity, args.include_sample,
                                                                          not args.no_venues))

@@ -33,7 +33,7 @@ def run(args: argparse.Namespace) -> int:
     icbs = maturity.icb_table(geography.place_table())
     evidence = maturity.load_evidence(icb_codes=set(icbs["icb_code"]))
     assessments = maturity.all_assessments(maturity.evidence_scores(evidence),
-                                           register.open_register(args.database).assessments())
+                                           register.open_for_reading(args.database).assessments())
     current = maturity.current_scores(assessments)
     table = maturity.summary(current, icbs, evidence)
     if args.icb:

@@ -196,7 +196,7 @@ def _read_csv(data: bytes) -> RawTable:
     text, encoding, fallback_lines = _decode(data)
     delimiter = _sniff_delimiter(text)
     records, first_lines = _parse_records(text, delimiter)
-    while records and not any(records[0]):  # leading blank lines
+    while records and not any(cell.strip() for cell in records[0]):  # leading blank lines
         records.pop(0)
         first_lines.pop(0)
     if not records:
@@ -268,7 +268,7 @@ def _table(header: list, body: list[list], numbers: np.ndarray, label: str, file
     width = len(header)
     keep, issues = [], []
     for index, row in enumerate(body):
-        if not any(cell not in (None, "") for cell in row):
+        if not any(cell is not None and str(cell).strip() for cell in row):  # blank, or spaces only
             continue
         extra = [cell for cell in row[width:] if cell not in (None, "")]
         if extra:

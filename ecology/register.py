@@ -9,7 +9,10 @@ newer build adds (cinemas) are offered to an older register once each.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
+from sqlalchemy.engine import make_url
 
 from ecology import geography, paths, store
 
@@ -25,6 +28,44 @@ def seed_records() -> dict[str, pd.DataFrame]:
     if practitioners.is_file():
         records["practitioners"] = pd.read_parquet(practitioners)
     return records
+
+
+class RegisterMissing(store.StoreError):
+    """There is no register to read yet (or it needs upgrading); ``str()`` says how to make one."""
+
+
+def open_for_reading(url: str | None = None, locate=None) -> store.Store:
+    """Return the register at ``url`` for a command that only reads: never created, seeded or
+    upgraded here. RegisterMissing when there is none yet (or it is at an older revision)."""
+    url = url or paths.database_url()
+    shown = sa_url(url)
+    make = ("start the app once (make run) or import a file (python -m ecology import FILE --kind assets), "
+            "which makes and seeds it")
+    if url.startswith("sqlite"):
+        database = make_url(url).database
+        if not database or database == ":memory:" or not Path(database).is_file():
+            raise RegisterMissing(f"There is no register at {shown} yet: {make}. A command that only reads "
+                                  "never makes one.")
+    engine = store.make_engine(url)
+    try:
+        revision = store.schema_revision(engine)
+    except BaseException:
+        engine.dispose()
+        raise
+    if revision is None:
+        engine.dispose()
+        raise RegisterMissing(f"The database at {shown} holds no register yet: {make}.")
+    if revision != store.HEAD:
+        engine.dispose()
+        raise RegisterMissing(f"The register at {shown} is at schema revision {revision}, older than this version's "
+                              f"{store.HEAD}: start the app once (or import a file) to upgrade it. A command that "
+                              "only reads never changes it.")
+    return store.Store(engine, locate)
+
+
+def sa_url(url: str) -> str:
+    """Return a database URL as shown to people: without its password."""
+    return make_url(url).render_as_string(hide_password=True)
 
 
 def open_register(url: str | None = None, locate=None) -> store.Store:

@@ -28,8 +28,12 @@ os.environ["ECOLOGY_RAISE_PAGE_ERRORS"] = "1"
 
 @pytest.fixture(scope="session")
 def built() -> None:
-    """Make sure data/build is complete (a no-op when it is up to date)."""
+    """Make sure data/build is complete (a no-op when it is up to date), and the app's test
+    register made and seeded from it (commands that only read never make one)."""
+    from ecology import register
+
     build.build(report=lambda _message: None)
+    register.open_register(None).engine.dispose()
 
 
 def _empty_postgres(url: str) -> str:

@@ -150,6 +150,7 @@ def test_the_domain_view_and_the_all_42_evidence_columns_show_for_west_yorkshire
 
 
 def test_the_command_json_holds_every_review_decision_and_each_icss_evidence_as_the_page_lists_it(database):
+    at = _open()  # the page makes the register; the command only reads it
     out = io.StringIO()
     with redirect_stdout(out):
         assert main(["maturity", "--format", "json"]) == 0
@@ -158,7 +159,6 @@ def test_the_command_json_holds_every_review_decision_and_each_icss_evidence_as_
     assert {r["decision"] for r in data["review"]} == {"adopt", "adopt_scoped", "move", "reject"}
     assert all(r["reason"] for r in data["review"])
     west_yorkshire = next(i for i in data["icss"] if i["icb_code"] == "E54000054")
-    at = _open()
     at.selectbox(key="ics").set_value("E54000054").run()
     page = _evidence(at)
     assert [p["quote"] for p in west_yorkshire["evidence"]] == list(page["Evidence"])

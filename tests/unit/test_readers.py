@@ -403,3 +403,9 @@ def test_json_at_an_ordinary_depth_is_read():
                "properties": {"name": "Choir", "extra": {"a": {"b": {"c": [1, [2, [3]]]}}}}}
     table = readers.read("ok.geojson", json.dumps({"type": "FeatureCollection", "features": [feature]}).encode())
     assert table.frame["name"].tolist() == ["Choir"]
+
+
+def test_a_row_of_only_spaces_or_other_whitespace_is_a_blank_row():
+    data = 'name,notes,postcode\n" ",\t,\u2003\n"\x85",,\nChoir,,M1 1AE\n'.encode()
+    table = readers.read("a.csv", data)
+    assert table.frame["name"].tolist() == ["Choir"] and table.row_numbers.tolist() == [4]
