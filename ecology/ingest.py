@@ -32,6 +32,8 @@ import numpy as np
 import pandas as pd
 
 from ecology import postcode, provenance, schema, taxonomy
+from ecology.crs import to_wgs84
+from ecology.schema import Issue  # noqa: F401 (the report's rows; named here too)
 
 if TYPE_CHECKING:
     from ecology.geography import PointAssigner, PostcodeTable
@@ -42,18 +44,6 @@ IMPORT_LICENCE = provenance.IMPORT_LICENCE
 # Never change: ids of imported rows without one are derived from it.
 IMPORT_NAMESPACE = uuid.UUID("0d7c1f4e-2b8a-4f55-9c36-6a1e9b3d2f70")
 SHOWN_VALUE_CHARS = 80
-
-
-@dataclass(frozen=True)
-class Issue:
-    """One problem: the row (``RawTable.row_numbers`` value, None = whole file), where, how bad, what."""
-
-    row: int | None
-    column: str
-    field: str
-    severity: str  # "error" (row not imported) | "warning" (imported; something changed or noted)
-    message: str
-    value: str = ""
 
 
 # -- column mapping ------------------------------------------------------------------------
@@ -482,8 +472,6 @@ def _coordinates(report: _Report, values: dict, columns: dict) -> tuple[np.ndarr
 
 def _grid(report: _Report, values: dict, columns: dict) -> tuple[np.ndarray, np.ndarray]:
     """Return WGS84 latitude, longitude from easting/northing (British National Grid metres)."""
-    from ecology.readers import to_wgs84
-
     east, north = _pair(report, values, columns, "easting", "northing")
     with np.errstate(invalid="ignore"):
         outside = ((east < 0) | (east > 700_000) | (north < 0) | (north > 1_300_000))

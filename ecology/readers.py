@@ -25,12 +25,12 @@ import numpy as np
 import pandas as pd
 
 from ecology import schema
-from ecology.ingest import Issue
+from ecology.crs import BNG_EPSG, looks_like_bng, to_wgs84  # noqa: F401 (named here too)
+from ecology.schema import Issue
 
 MAX_IMPORT_BYTES = 20 * 1024 * 1024
 MAX_IMPORT_ROWS = 100_000
 WHOLE_ROW = "(whole row)"  # the field named by an issue about a row's shape or bytes, not one cell
-BNG_EPSG = 27700
 # Other separators people save "CSV" files with; named when a file is refused.
 _OTHER_DELIMITERS = {"\t": "tabs", "|": "vertical bars (|)"}
 _EXCEL_MAGIC = b"PK\x03\x04"
@@ -525,22 +525,6 @@ def _declared_epsg(document: dict) -> int | None:
         return 4326
     match = re.search(r"EPSG:*(\d+)", name, flags=re.IGNORECASE)
     return int(match.group(1)) if match else None
-
-
-def looks_like_bng(x: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """Return True where (x, y) can only be British National Grid metres (not degrees)."""
-    with np.errstate(invalid="ignore"):
-        in_grid = (x >= 0) & (x <= 700_000) & (y >= 0) & (y <= 1_300_000)
-        return in_grid & ((np.abs(x) > 180) | (np.abs(y) > 90))
-
-
-def to_wgs84(x: np.ndarray, y: np.ndarray, epsg: int = BNG_EPSG) -> tuple[np.ndarray, np.ndarray]:
-    """Return (longitude, latitude) in WGS84 degrees for coordinates in ``epsg`` (default BNG metres)."""
-    import pyproj
-
-    transformer = pyproj.Transformer.from_crs(epsg, 4326, always_xy=True)
-    lon, lat = transformer.transform(np.asarray(x, dtype=float), np.asarray(y, dtype=float))
-    return np.asarray(lon, dtype=float), np.asarray(lat, dtype=float)
 
 
 def _add_points(table: RawTable, points: np.ndarray, epsg: int | None) -> None:

@@ -112,6 +112,19 @@ def labels_column(field: str, column: pd.Series) -> pd.Series:
 
 
 @dataclass(frozen=True)
+class Issue:
+    """One problem an import found: the row (``RawTable.row_numbers`` value, None = whole file),
+    the file's column, the record field, how bad, and what."""
+
+    row: int | None
+    column: str
+    field: str
+    severity: str  # "error" (row not imported) | "warning" (imported; something changed or noted)
+    message: str
+    value: str = ""
+
+
+@dataclass(frozen=True)
 class Problem:
     """One thing wrong with one input row: row number (1-based, as a person counts), field, message."""
 

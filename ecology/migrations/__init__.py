@@ -11,7 +11,7 @@ later. A revision must not import anything from ``ecology``.
 
 To change the schema (a developer's steps):
 
-1. Change the live tables (``ecology.schema`` / ``ecology.store._tables``).
+1. Change the live tables (``ecology.schema`` / ``ecology.register_tables._tables``).
 2. Make a revision file, numbered after the last one::
 
        .venv/bin/python -c "from ecology import migrations; print(migrations.new_revision('what it changes'))"
