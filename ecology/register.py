@@ -39,7 +39,8 @@ def open_for_reading(url: str | None = None, locate=None) -> store.Store:
     upgraded here. RegisterMissing when there is none yet (or it is at an older revision)."""
     url = url or paths.database_url()
     shown = sa_url(url)
-    make = ("start the app once (make run) or import a file (python -m ecology import FILE --kind assets), "
+    make = ("start the app once and open it in a browser (make run), or import a file "
+            "(python -m ecology import FILE --kind assets), "
             "which makes and seeds it")
     if url.startswith("sqlite"):
         database = make_url(url).database
