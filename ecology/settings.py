@@ -56,7 +56,7 @@ NAMES = frozenset(v.name for v in VARIABLES)
 
 @dataclass(frozen=True)
 class Settings:
-    raw_dir: Path | None  # None: no mirror (the build downloads)
+    raw_dir_setting: str  # ECOLOGY_RAW_DIR as given ("" when unset): see raw_dir
     download_base: str | None
     cache_dir: Path
     build_dir: Path
@@ -68,6 +68,15 @@ class Settings:
     editor_name: str
     public_url: str
     raise_page_errors: bool
+
+    @property
+    def raw_dir(self) -> Path | None:
+        """Return the raw mirror, or None when there is none (the build downloads). A configured
+        mirror wins even when missing, so a typo is reported rather than ignored; looked up only
+        when asked, so reading the settings on a page's rerun touches no disk."""
+        if self.raw_dir_setting:
+            return Path(self.raw_dir_setting).expanduser()
+        return DEFAULT_RAW_DIR if DEFAULT_RAW_DIR.is_dir() else None
 
     @property
     def editor_environment(self) -> dict[str, str]:
@@ -82,11 +91,8 @@ def _months(text: str) -> int:
 def current(environ: Mapping[str, str] | None = None) -> Settings:
     """Return the settings from ``environ`` (default: the process environment, read now)."""
     env = os.environ if environ is None else environ
-    raw = env.get("ECOLOGY_RAW_DIR")
-    # A configured mirror wins even when missing, so a typo is reported rather than ignored.
-    raw_dir = Path(raw).expanduser() if raw else (DEFAULT_RAW_DIR if DEFAULT_RAW_DIR.is_dir() else None)
     return Settings(
-        raw_dir=raw_dir,
+        raw_dir_setting=env.get("ECOLOGY_RAW_DIR") or "",
         download_base=env.get("ECOLOGY_DOWNLOAD_BASE") or None,
         cache_dir=Path(env.get("ECOLOGY_CACHE_DIR") or PROJECT_ROOT / "data" / "cache"),
         build_dir=Path(env.get("ECOLOGY_BUILD_DIR") or PROJECT_ROOT / "data" / "build"),

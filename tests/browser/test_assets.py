@@ -12,6 +12,7 @@ import re
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
+from browser_helpers import MAP_DRAWN_JS
 
 pytestmark = pytest.mark.browser
 
@@ -22,18 +23,6 @@ PHONE_SCREENSHOT_TOP = "/tmp/assets-phone-top.png"  # the first screen
 COUNT_TEXT = re.compile(r"^(\d[\d,]*) assets$")
 NOTICE_TEXT = re.compile(r"([\d,]+) of the ([\d,]+) records shown are generated sample data")
 MAP_WAIT_MS = 15_000
-
-# What Leaflet has drawn for the assets layer: cluster icons (their number) and single
-# circle markers (SVG paths). The place outline is not interactive, so it is not counted.
-# "moving": a zoom or cluster animation is under way (clusters split and merge during it).
-_MAP_DRAWN_JS = """() => {
-    const clusters = [...document.querySelectorAll('.marker-cluster')]
-        .map(el => parseInt(el.textContent.trim(), 10));
-    const singles = document.querySelectorAll('path.leaflet-interactive').length;
-    const moving = document.querySelector('.leaflet-cluster-anim, .leaflet-zoom-anim') !== null;
-    return {clusters, singles, total: clusters.reduce((a, b) => a + b, 0) + singles, moving};
-}"""
-
 
 # ---- helpers -----------------------------------------------------------------------------
 
@@ -71,11 +60,11 @@ def _wait_map_total(tab, expected: int, singles: int | None = None) -> dict:
     want = {"total": expected, "singles": singles}
     try:
         frame.wait_for_function(
-            f"w => {{ const d = ({_MAP_DRAWN_JS})(); return !d.moving && d.total === w.total && "
+            f"w => {{ const d = ({MAP_DRAWN_JS})(); return !d.moving && d.total === w.total && "
             "(w.singles === null || d.singles === w.singles); }", arg=want, timeout=MAP_WAIT_MS)
     except PlaywrightTimeout:
         pass  # the assertions below report what was drawn
-    drawn = frame.evaluate(_MAP_DRAWN_JS)
+    drawn = frame.evaluate(MAP_DRAWN_JS)
     assert drawn["total"] == expected, (
         f"the page says {expected} assets but the map draws {drawn['total']}: clusters {drawn['clusters']} "
         f"+ {drawn['singles']} single markers")

@@ -36,11 +36,11 @@ from playwright.sync_api import expect
 
 from ecology import schema
 from ecology.site import PAGES
+from browser_helpers import MAP_DRAWN_JS, save_download
 
 pytestmark = pytest.mark.browser
 
 MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
-DOWNLOAD_TIMEOUT_MS = 60_000
 MAP_WAIT_MS = 15_000
 PAGE_TIMEOUT_MS = 30_000
 SEARCH = "pwned"  # every poisoned name holds it; no real record's name or organisation does
@@ -189,16 +189,6 @@ def _expected_details(row: dict) -> dict[str, str]:
     return expected
 
 
-def _download(tab, button, target: Path) -> Path:
-    expect(button).to_be_enabled()
-    with tab.page.expect_download(timeout=DOWNLOAD_TIMEOUT_MS) as info:
-        button.click()
-    download = info.value
-    assert download.failure() is None, download.failure()
-    download.save_as(target)
-    return target
-
-
 def _open_file(chromium, files_only, path: Path, *, expect_download: bool = False):
     """Open ``path`` (file://) in a fresh trapped context that refuses every other request;
     return (context, page, trap, page_errors, attempted). With ``expect_download`` the
@@ -325,17 +315,6 @@ def test_assets_list_and_details_show_payloads_as_text(poisoned_server, poisoned
     _assert_streamlit_ok(tab, "Assets", "Assets details")
 
 
-# What Leaflet has drawn for the assets layer (as in test_assets.py): cluster counts, single
-# markers, and whether a zoom or cluster animation is under way.
-_MAP_DRAWN_JS = """() => {
-    const clusters = [...document.querySelectorAll('.marker-cluster')]
-        .map(el => parseInt(el.textContent.trim(), 10));
-    const singles = document.querySelectorAll('path.leaflet-interactive').length;
-    const moving = document.querySelector('.leaflet-cluster-anim, .leaflet-zoom-anim') !== null;
-    return {clusters, singles, total: clusters.reduce((a, b) => a + b, 0) + singles, moving};
-}"""
-
-
 # The Leaflet map folium made (a global "map_<id>"): its first view is kept, and put back after
 # each popup, because a popup this wide pans the map (autoPan) and can push the next marker
 # out of view.
@@ -360,7 +339,7 @@ def test_assets_map_tooltips_and_popups_show_payloads_as_text(poisoned_server, p
     # One single marker per row (the rows are far apart), once the map has settled.
     frame = _marker_frame(tab)
     frame.wait_for_selector(".leaflet-container", timeout=MAP_WAIT_MS)
-    frame.wait_for_function(f"n => {{ const d = ({_MAP_DRAWN_JS})(); return !d.moving && d.singles === n; }}",
+    frame.wait_for_function(f"n => {{ const d = ({MAP_DRAWN_JS})(); return !d.moving && d.singles === n; }}",
                             arg=len(rows), timeout=MAP_WAIT_MS)
     assert frame.evaluate(_KEEP_VIEW_JS), "the map iframe has no Leaflet map named map_..."
     # Each marker's tooltip and popup hold the record's text as text.
@@ -388,7 +367,7 @@ def test_assets_map_tooltips_and_popups_show_payloads_as_text(poisoned_server, p
         tab.page.mouse.move(0, 0)
         expect(tooltip).to_have_count(0)
         frame.evaluate(_RESTORE_VIEW_JS)
-        frame.wait_for_function(f"n => {{ const d = ({_MAP_DRAWN_JS})(); return !d.moving && d.singles === n; }}",
+        frame.wait_for_function(f"n => {{ const d = ({MAP_DRAWN_JS})(); return !d.moving && d.singles === n; }}",
                                 arg=len(rows), timeout=MAP_WAIT_MS)
     assert sorted(seen) == sorted(names)
 
@@ -415,7 +394,7 @@ def test_assets_exports_opened_in_the_browser_run_no_payload(poisoned_server, po
     tab, trap = _trapped_tab(open_tab)
     tab.open(f"{poisoned_server.url}/Assets?place=Bradford")  # every Bradford record: poisoned among real
     expect(_count(tab)).to_have_count(1)
-    files = {label: _download(tab, _export_button(tab, label), tmp_path / name) for label, name in (
+    files = {label: save_download(tab, _export_button(tab, label), tmp_path / name) for label, name in (
         ("CSV", "assets.csv"), ("GeoJSON", "assets.geojson"), ("Open Referral UK", "assets.oruk.json"))}
     _assert_nothing_ran(tab.page, trap, tab.page_errors, "Assets page after the downloads")
     _assert_streamlit_ok(tab, "Assets", "Assets downloads")
@@ -478,7 +457,7 @@ def test_place_briefing_opened_in_the_browser_runs_no_payload(poisoned_server, p
     tab, trap = _trapped_tab(open_tab)
     tab.open(f"{poisoned_server.url}/?place={quote(place)}")
     expect(tab.picker("Place")).to_have_value(place)
-    briefing = _download(tab, tab.sidebar().get_by_role("button", name="Place briefing (HTML)"),
+    briefing = save_download(tab, tab.sidebar().get_by_role("button", name="Place briefing (HTML)"),
                          tmp_path / "briefing.html")
     _assert_nothing_ran(tab.page, trap, tab.page_errors, f"Overview of {place} after the download")
     _assert_streamlit_ok(tab, "", f"Overview of {place}")

@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import expect
 from pypdf import PdfReader
+from browser_helpers import save_download
 
 pytestmark = pytest.mark.browser
 
@@ -28,7 +29,6 @@ OVERVIEW_DEMENTIA = "/?place=NHS+West+Yorkshire+ICB&theme=Dementia"
 DESKTOP = {"width": 1440, "height": 1800}
 PHONE = {"width": 390, "height": 844}
 PHONE_SLACK_PX = 4
-DOWNLOAD_TIMEOUT_MS = 60_000
 HEADLINE_COUNT = 10
 PLOTLY = '[data-testid="stPlotlyChart"]'
 # Schemes a page may ask for without touching any host.
@@ -105,14 +105,7 @@ def _open_overview(tab, server_url: str) -> list[str]:
 
 def _download(tab, label: str, target: Path) -> Path:
     """Click a sidebar download button and save what it sends to ``target``."""
-    button = tab.sidebar().get_by_role("button", name=label)
-    expect(button).to_be_enabled()
-    with tab.page.expect_download(timeout=DOWNLOAD_TIMEOUT_MS) as download_info:
-        button.click()
-    download = download_info.value
-    assert download.failure() is None, download.failure()
-    download.save_as(target)
-    return target
+    return save_download(tab, tab.sidebar().get_by_role("button", name=label), target)
 
 
 def _share_link(tab):
