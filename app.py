@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from ecology import maps, overview
+from ecology.analysis import overview
+from ecology.maps import leaflet
 from ecology.ui import loaders, mapview, overview_sections as sections, shell
 
 context = shell.setup("app.py")
@@ -19,12 +20,12 @@ with shell.errors_reported():
 
     icbs = loaders.web_layer("icb")
     level = tree.get(code)["level"]
-    focus_lads = None if level == "england" else maps.select_features(
+    focus_lads = None if level == "england" else leaflet.select_features(
         loaders.web_layer("lad"), "lad_code", tree.lads_within(code))
     map_column, list_column = st.columns([3, 2])
     with map_column:
-        mapview.show_map(maps.overview_map(icbs, focus_lads), key="overview-map", height=480)
-        mapview.legend("NHS regions", maps.legend_items(icbs))
+        mapview.show_map(leaflet.overview_map(icbs, focus_lads), key="overview-map", height=480)
+        mapview.legend("NHS regions", leaflet.legend_items(icbs))
     with list_column:
         sections.sub_areas(tree, code, level)
 

@@ -13,7 +13,7 @@ mtime, so every folder has its own key).
    (every asset shown); median. Baseline: the same changes with
    ``st.cache_resource.clear()`` and ``st.cache_data.clear()`` before each run.
    Target: under 300 ms at 100,000.
-2. Bytes of the England map (``maps.rendered_html`` of what
+2. Bytes of the England map (``leaflet.rendered_html`` of what
    ``asset_map.asset_map`` returns, UTF-8) at each size and at the two mode
    limits (the largest payloads the modes allow). Target: under 2,000,000 B at
    any count. Baseline: a naive map, one ``folium.Marker`` with an HTML popup
@@ -193,7 +193,10 @@ def breakdown(assets) -> dict[str, float]:
     """Time the Assets page's steps outside Streamlit, every asset shown (England, no filter)."""
     import pandas as pd
 
-    from ecology import asset_list, asset_map, filters, geography, maps, schema
+    from ecology import schema
+    from ecology.analysis import asset_list, filters
+    from ecology.maps import asset_map, leaflet
+    from ecology.places import geography
 
     tree = geography.PlaceTree.from_table(geography.place_table())
     chosen = filters.AssetFilter()
@@ -206,7 +209,7 @@ def breakdown(assets) -> dict[str, float]:
         "asset_list.display_table": lambda: asset_list.display_table(found, tree),
         "asset_map.asset_map": lambda: asset_map.asset_map(found, "kind", None, as_of),
         "  of which asset_map.categories": lambda: asset_map.categories(found, "kind", as_of),
-        "maps.rendered_html": lambda: maps.rendered_html(built[0]),
+        "leaflet.rendered_html": lambda: leaflet.rendered_html(built[0]),
     }
     return {name: median_time(step, SHARE_REPEAT)[0] for name, step in steps.items()}
 
@@ -216,11 +219,11 @@ def breakdown(assets) -> dict[str, float]:
 def our_map_bytes(assets) -> tuple[int, str, float]:
     import pandas as pd
 
-    from ecology import asset_map, maps
+    from ecology.maps import asset_map, leaflet
 
     started = time.perf_counter()
     fmap, _pairs, mode = asset_map.asset_map(assets, "kind", None, pd.Timestamp.today().normalize())
-    size = len(maps.rendered_html(fmap).encode("utf-8"))
+    size = len(leaflet.rendered_html(fmap).encode("utf-8"))
     return size, mode, time.perf_counter() - started
 
 
@@ -228,18 +231,18 @@ def naive_map_bytes(assets, lads) -> tuple[int, float]:
     """A map as a first attempt would draw it: a Marker with an HTML popup per asset, full LADs."""
     import folium
 
-    from ecology import maps
+    from ecology.maps import leaflet
 
     started = time.perf_counter()
-    fmap = maps.base_map()
+    fmap = leaflet.base_map()
     folium.GeoJson(lads[["lad_code", "lad_name", "geometry"]], name="Local authorities").add_to(fmap)
     for name, organisation, lat, lon in zip(assets["name"].tolist(), assets["organisation"].tolist(),
                                             assets["latitude"].tolist(), assets["longitude"].tolist()):
-        text = f"<b>{maps.escape_for_map(name)}</b>"
+        text = f"<b>{leaflet.escape_for_map(name)}</b>"
         if isinstance(organisation, str) and organisation:
-            text += f"<br>{maps.escape_for_map(organisation)}"
+            text += f"<br>{leaflet.escape_for_map(organisation)}"
         folium.Marker([lat, lon], popup=folium.Popup(text)).add_to(fmap)
-    size = len(maps.rendered_html(fmap).encode("utf-8"))
+    size = len(leaflet.rendered_html(fmap).encode("utf-8"))
     return size, time.perf_counter() - started
 
 
@@ -303,11 +306,13 @@ def run(result: Result) -> None:
     import pandas as pd
     from playwright.sync_api import sync_playwright
 
-    from ecology import geography, maps, paths, schema
+    from ecology import paths, schema
+    from ecology.maps import leaflet
+    from ecology.places import geography
 
     if not Path(CHROMIUM).exists():
         raise RuntimeError(f"{CHROMIUM} is missing: apt-get install -y chromium")
-    maps.use_local_assets()  # as every page does, so the map HTML is the app's
+    leaflet.use_local_assets()  # as every page does, so the map HTML is the app's
     source_build = paths.build_dir()
     source = pd.read_parquet(source_build / "assets.parquet")
     result.note(f"generated from {len(source):,} built assets (seed {SEED} + size, jitter "
@@ -366,7 +371,7 @@ def run(result: Result) -> None:
                        note=f"built+rendered in {seconds:.2f} s"
                             + (f"; naive in {naive[size][1]:.2f} s" if size in naive else
                                "; naive not measured (it would take over a minute at this size)"))
-        from ecology import asset_map
+        from ecology.maps import asset_map
 
         for limit in (asset_map.DETAIL_LIMIT, asset_map.POINT_LIMIT):
             nbytes, mode, seconds = our_map_bytes(schema.conform(generate(source, limit)))

@@ -36,10 +36,10 @@ def embedded_geojson_bytes(fmap, html: str) -> list[int]:
 
 
 def measure(label: str, fmap_factory) -> dict:
-    from ecology import maps
+    from ecology.maps import leaflet
 
     seconds, fmap = timed(fmap_factory)
-    render_s, html = timed(lambda: maps.rendered_html(fmap))
+    render_s, html = timed(lambda: leaflet.rendered_html(fmap))
     html_bytes = len(html.encode())
     geojson = embedded_geojson_bytes(fmap, html)
     return {"label": label, "build_s": seconds, "render_s": render_s, "html_bytes": html_bytes,
@@ -49,17 +49,18 @@ def measure(label: str, fmap_factory) -> dict:
 def run(result: Result) -> None:
     import shapely
 
-    from ecology import geography, maps
+    from ecology.maps import leaflet
+    from ecology.places import geography
 
-    maps.use_local_assets()  # as every page does: local Leaflet, no CDN links
+    leaflet.use_local_assets()  # as every page does: local Leaflet, no CDN links
     import json
 
     web_layer = geography.load_web_layer("icb")  # what the app draws
     web = geography.load_boundaries("icb")  # the same shapes as a table, for vertex counts
     full = geography.load_boundaries("icb", full=True)
     full_layer = json.loads(full.to_json(drop_id=True, show_bbox=True))
-    web_m = measure("web", lambda: maps.overview_map(web_layer))
-    full_m = measure("full", lambda: maps.overview_map(full_layer))
+    web_m = measure("web", lambda: leaflet.overview_map(web_layer))
+    full_m = measure("full", lambda: leaflet.overview_map(full_layer))
 
     result.add("web map HTML", web_m["html_bytes"], "B", baseline=full_m["html_bytes"],
                baseline_label="same map, full-resolution ICBs", target=TARGET_BYTES)
@@ -80,8 +81,8 @@ def run(result: Result) -> None:
     tree = geography.PlaceTree.from_table(geography.place_table())
     worst = ("", 0)
     for code in tree.children(geography.ENGLAND_CODE):
-        focus = maps.select_features(lads, "lad_code", tree.lads_within(code))
-        size = len(maps.rendered_html(maps.overview_map(web_layer, focus)).encode())
+        focus = leaflet.select_features(lads, "lad_code", tree.lads_within(code))
+        size = len(leaflet.rendered_html(leaflet.overview_map(web_layer, focus)).encode())
         if size > worst[1]:
             worst = (tree.label(code), size)
     result.add("largest region view HTML", worst[1], "B", target=TARGET_BYTES, note=worst[0])

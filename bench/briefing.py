@@ -31,9 +31,11 @@ def _command(*args: str) -> float:
 
 
 def run(result: Result) -> None:
-    from ecology import briefing, place_profile, register
+    from ecology.analysis import place_profile
+    from ecology.register import startup
+    from ecology.reports import briefing
 
-    inputs = place_profile.load_inputs(register.open_register(None))
+    inputs = place_profile.load_inputs(startup.open_register(None))
     tables = place_profile.theme_tables(inputs, None)
     result.note(f"{PLACE}, all themes; in-app figures are the median of {REPEAT} runs with the inputs loaded")
     html_s, _, made = median_time(lambda: briefing.build(inputs, PLACE, None, tables=tables), REPEAT)

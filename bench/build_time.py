@@ -20,23 +20,24 @@ TITLE = "data build: cold build and no-op rerun vs sha256 of the inputs"
 
 
 def _hash_inputs(files: list[Path]) -> int:
-    from ecology import sources
+    from ecology.sources import catalogue
 
     total = 0
     for path in files:
-        sources.sha256_of(path)
+        catalogue.sha256_of(path)
         total += path.stat().st_size
     return total
 
 
 def run(result: Result) -> None:
-    from ecology import build, paths, sources
+    from ecology import paths
+    from ecology.sources import build, catalogue
 
     raw = paths.raw_dir()
     if raw is None:
         raise RuntimeError("no raw mirror: set ECOLOGY_RAW_DIR or provide ../shared/data/raw")
     needed = {i for target in build.TARGETS for i in target.dataset_ids}
-    files = [raw / f.path for d in sources.load_manifest() if d.id in needed for f in d.files]
+    files = [raw / f.path for d in catalogue.load_manifest() if d.id in needed for f in d.files]
 
     # Baseline first: it also brings the inputs into the page cache for the build.
     hash_times = []

@@ -34,7 +34,7 @@ def _people(size: int) -> pd.DataFrame:
 
 
 def naive_dbscan(lat: np.ndarray, lon: np.ndarray, radius_km: float, min_size: int) -> np.ndarray:
-    from ecology import filters
+    from ecology.analysis import filters
 
     neighbours = [np.flatnonzero(filters.distance_km(lat, lon, lat[i], lon[i]) <= radius_km) for i in range(len(lat))]
     core = np.array([len(n) >= min_size for n in neighbours])
@@ -56,7 +56,7 @@ def naive_dbscan(lat: np.ndarray, lon: np.ndarray, radius_km: float, min_size: i
 
 
 def run(result: Result) -> None:
-    from ecology import clusters
+    from ecology.analysis import clusters
 
     people = _people(SIZE)
     ours_s = median_time(lambda: clusters.cluster(people, RADIUS_KM, MIN_SIZE), 5)[0]

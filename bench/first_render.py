@@ -217,7 +217,7 @@ def _measure(browser, cwd: Path, script: str, ready_js: str, extra: list[str],
 def run(result: Result) -> None:
     from playwright.sync_api import sync_playwright
 
-    from ecology import geography
+    from ecology.places import geography
 
     tree = geography.PlaceTree.from_table(geography.place_table())
     changes = [(tree.label(code), N_ICBS + (0 if code == geography.ENGLAND_CODE else len(tree.lads_within(code))))
@@ -243,7 +243,7 @@ def run(result: Result) -> None:
     probe = subprocess.run(
         [venv_python(), "-c",
          "import time; t0 = time.perf_counter(); import streamlit; t1 = time.perf_counter(); "
-         "import ecology.ui.shell, ecology.ui.mapview, ecology.overview; t2 = time.perf_counter(); "
+         "import ecology.ui.shell, ecology.ui.mapview, ecology.analysis.overview; t2 = time.perf_counter(); "
          "print(t1 - t0, t2 - t1)"],
         cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=120)
     try:

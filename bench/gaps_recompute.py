@@ -41,7 +41,7 @@ def _assets(size: int) -> pd.DataFrame:
 
 def naive_table(inputs, provision: pd.DataFrame, level: str, theme: str | None) -> pd.DataFrame:
     """One area at a time: what a first version without groupby would do."""
-    from ecology import gaps
+    from ecology.analysis import gaps
 
     base = gaps.gap_table(inputs, provision.iloc[0:0], level, theme)  # need and population only
     column = {"lad": "lad_code", "icb": "icb_code"}[level]
@@ -58,7 +58,8 @@ def naive_table(inputs, provision: pd.DataFrame, level: str, theme: str | None) 
 
 
 def run(result: Result) -> None:
-    from ecology import gaps, geography
+    from ecology.analysis import gaps
+    from ecology.places import geography
 
     inputs = gaps.load_inputs()
     tree = geography.PlaceTree.from_table(geography.place_table())
@@ -105,7 +106,8 @@ THEME_CHANGES = (None, "dementia", "mental_health", "cyp_mental_health", "loneli
 
 def _theme_changes(result: Result, inputs, tree, assets: pd.DataFrame) -> None:
     """Time a theme change: filter, two gap tables with practitioners, two investment tables."""
-    from ecology import gaps, investment, paths
+    from ecology import paths
+    from ecology.analysis import gaps, investment
 
     arts = investment.load()
     people = pd.read_parquet(paths.build_dir() / "practitioners.parquet")

@@ -75,7 +75,7 @@ def naive_geocode(frame: pd.DataFrame, queries: list[str | None]) -> pd.DataFram
 
 def run(result: Result) -> None:
     from ecology import paths
-    from ecology.geography import PostcodeTable
+    from ecology.places.geography import PostcodeTable
 
     source_path = paths.raw_dir() / SOURCE
     naive_load_s, frame = timed(lambda: naive_load(source_path))

@@ -138,10 +138,10 @@ def make_csv(n: int, english: np.ndarray, scottish: np.ndarray, stored: pd.DataF
 
 def our_import(data: bytes, folder: Path, postcodes, assigner) -> dict:
     """Import ``data`` into a fresh register in ``folder``; return per-stage seconds and counts."""
-    from ecology import ingest, readers, register
+    from ecology.register import ingest, readers, startup
 
     url = f"sqlite:///{folder}/register.sqlite3"
-    seed_s, store = timed(lambda: register.open_register(url))
+    seed_s, store = timed(lambda: startup.open_register(url))
     before = len(store.keys("assets"))
     stages = {}
     started = time.perf_counter()
@@ -233,8 +233,9 @@ def _k(n: int) -> str:
 
 
 def run(result: Result) -> None:
-    from ecology import ingest, paths, readers
-    from ecology.geography import PointAssigner, PostcodeTable
+    from ecology import paths
+    from ecology.register import ingest, readers
+    from ecology.places.geography import PointAssigner, PostcodeTable
 
     rng = np.random.default_rng(SEED)
     table_s, postcodes = timed(PostcodeTable.from_build)
@@ -305,9 +306,9 @@ def run(result: Result) -> None:
     # Peak Python memory of one 10k import, in a separate untimed run (tracemalloc slows it down).
     data, _ = make_csv(TARGET_ROWS, english, scottish, stored, np.random.default_rng(SEED + TARGET_ROWS))
     with tempfile.TemporaryDirectory(prefix="bench-import-") as tmp:
-        from ecology import register
+        from ecology.register import startup
 
-        register.open_register(f"sqlite:///{tmp}/register.sqlite3").engine.dispose()
+        startup.open_register(f"sqlite:///{tmp}/register.sqlite3").engine.dispose()
         tracemalloc.start()
         our_import(data, Path(tmp), postcodes, assigner)
         _, peak = tracemalloc.get_traced_memory()

@@ -178,11 +178,11 @@ def _figures(timings: list, kind: str) -> tuple[float, float, int]:
 
 
 def run(result: Result) -> None:
-    from ecology import register
+    from ecology.register import startup
 
     folder = Path(tempfile.mkdtemp(prefix="bench-load-"))
     url_db = f"sqlite:///{folder / 'register.sqlite3'}"
-    register.open_register(url_db).engine.dispose()  # seeded before the server starts
+    startup.open_register(url_db).engine.dispose()  # seeded before the server starts
     process, url, log = _server(url_db)
     try:
         os.setpriority(os.PRIO_PROCESS, process.pid, -10)

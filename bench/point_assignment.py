@@ -30,7 +30,8 @@ def naive_sjoin(lads_full, lon: np.ndarray, lat: np.ndarray) -> pd.DataFrame:
 
 
 def run(result: Result) -> None:
-    from ecology import geography, paths
+    from ecology import paths
+    from ecology.places import geography
 
     lads_full = geography.load_boundaries("lad", full=True)
     build_s, assigner = timed(geography.PointAssigner.from_build)

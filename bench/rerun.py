@@ -36,7 +36,7 @@ class _CallCounter:
     NAMES = ("place_table", "load_web_layer", "load_indicators")
 
     def __init__(self):
-        from ecology import geography
+        from ecology.places import geography
 
         self.module = geography
         self.saved = {name: getattr(geography, name) for name in self.NAMES}
@@ -73,8 +73,8 @@ def run(result: Result) -> None:
     import streamlit as st
     from streamlit.testing.v1 import AppTest
 
-    from ecology import maps
-    from ecology.geography import PlaceTree, load_web_layer, place_table
+    from ecology.maps import leaflet
+    from ecology.places.geography import PlaceTree, load_web_layer, place_table
 
     at = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=60)
     started = time.perf_counter()
@@ -111,16 +111,16 @@ def run(result: Result) -> None:
                note="process CPU seconds per warm rerun (all threads): less sensitive to other load")
 
     # Breakdown: how much of a rerun is building and serialising the map.
-    maps.use_local_assets()
+    leaflet.use_local_assets()
     icbs, lads = load_web_layer("icb"), load_web_layer("lad")
     tree = PlaceTree.from_table(place_table())
     map_times = []
     for code in PLACES:
         level = tree.get(code)["level"]
-        focus = None if level == "england" else maps.select_features(lads, "lad_code", tree.lads_within(code))
+        focus = None if level == "england" else leaflet.select_features(lads, "lad_code", tree.lads_within(code))
         started = time.perf_counter()
-        fmap = maps.overview_map(icbs, focus)
-        maps.rendered_html(fmap)
+        fmap = leaflet.overview_map(icbs, focus)
+        leaflet.rendered_html(fmap)
         fmap.get_bounds()  # st_folium walks every coordinate for the map's bounds
         map_times.append(time.perf_counter() - started)
     result.add("map build+render share", statistics.median(map_times), "s",

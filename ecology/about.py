@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ecology.sources import Dataset
-from ecology.vendor import PACKAGES
+from ecology.sources.catalogue import Dataset
+from ecology.sources.vendor import PACKAGES
 
 PURPOSE = """
 **Creative Health Ecologies** maps England's local creative health ecologies: the arts, culture

@@ -12,22 +12,17 @@ Three modes, chosen from the secrets (``.streamlit/secrets.toml``) and the envir
 
 from __future__ import annotations
 
-import argparse
 import base64
 import binascii
-import getpass
 import hashlib
 import hmac
-import json
 import re
 import secrets as _random
-import sys
 import threading
 import time
 import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import TextIO
 
 OIDC = "oidc"
 PASSWORD = "password"
@@ -54,7 +49,7 @@ _MAX_N = 2**20
 _MAX_R = 32
 _MAX_P = 16
 _NUMBER = re.compile(r"[0-9]{1,8}")
-_BARE_TOML_KEY = re.compile(r"[A-Za-z0-9_-]+")
+BARE_TOML_KEY = re.compile(r"[A-Za-z0-9_-]+")
 
 # Keys st.login needs (Streamlit 1.67, streamlit/auth_util.py validate_auth_credentials).
 AUTH_SHARED_KEYS = ("redirect_uri", "cookie_secret")
@@ -324,76 +319,3 @@ class Throttle:
         with self._lock:
             self._failures.clear()
             self._locked_until.clear()
-
-
-# ---- python -m ecology editor-password -------------------------------------------------
-
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """Add the options of ``editor-password``."""
-    parser.add_argument("--name", default=None,
-                        help=f"the editor's name as shown in the app and the audit trail "
-                             f"(default: {DEFAULT_ENV_NAME})")
-    parser.add_argument("--env", action="store_true",
-                        help=f"print {ENV_NAME}/{ENV_HASH} lines for the environment instead of "
-                             "a secrets.toml line")
-
-
-def _read_password(stdin: TextIO) -> str:
-    if stdin.isatty():
-        first = getpass.getpass("New editor password: ")
-        second = getpass.getpass("Same password again: ")
-        if first != second:
-            raise ValueError("the two passwords differ")
-        return first
-    # Scripted use: the first line of standard input is the password.
-    line = stdin.readline()
-    return line[:-1] if line.endswith("\n") else line
-
-
-def _toml_key(name: str) -> str:
-    return name if _BARE_TOML_KEY.fullmatch(name) else json.dumps(name)
-
-
-def run(args: argparse.Namespace, *, stdin: TextIO | None = None,
-        stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:
-    """Read a password (twice at a terminal; one line from a pipe) and print its hash line.
-
-    Returns the exit status: 0 printed, 1 refused (empty, too short, or the two differ).
-    """
-    stdin, stdout, stderr = stdin or sys.stdin, stdout or sys.stdout, stderr or sys.stderr
-    name = (args.name or DEFAULT_ENV_NAME).strip()
-    if not name or len(name) > 100 or any(not ch.isprintable() for ch in name):
-        print("error: --name must be 1 to 100 printable characters", file=stderr)
-        return 1
-    try:
-        password = _read_password(stdin)
-    except (ValueError, EOFError) as error:
-        print(f"error: {error or 'no password given'}", file=stderr)
-        return 1
-    if len(password) < MIN_PASSWORD_CHARS:
-        print(f"error: use at least {MIN_PASSWORD_CHARS} characters (a few words is easy to type)",
-              file=stderr)
-        return 1
-    stored = hash_password(password)
-    if args.env:
-        # Single quotes: the hash contains '$', which a shell would expand.
-        print(f"{ENV_NAME}='{name}'", file=stdout)
-        print(f"{ENV_HASH}='{stored}'", file=stdout)
-        print("Set these in the app's environment (docker/systemd: without the quotes).", file=stderr)
-    else:
-        print(f'{_toml_key(name)} = "{stored}"', file=stdout)
-        print("Paste that line under [editors] in .streamlit/secrets.toml and restart the app.",
-              file=stderr)
-    return 0
-
-
-def main(argv: list[str] | None = None) -> int:
-    """Run ``editor-password`` on its own (``python -m ecology.auth``)."""
-    parser = argparse.ArgumentParser(prog="python -m ecology editor-password",
-                                     description="Print a salted hash of an editor password.")
-    add_arguments(parser)
-    return run(parser.parse_args(argv))
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -4,7 +4,10 @@ import json
 
 import streamlit as st
 
-from ecology import asset_list, asset_map, export, filters, maps, oruk_api, pcn, schema, text
+from ecology import schema, text
+from ecology.analysis import asset_list, filters, pcn
+from ecology.maps import asset_map, leaflet
+from ecology.register import export, oruk_api
 from ecology.ui import asset_filters, loaders, mapview, shell
 
 context = shell.setup("pages/1_Assets.py")
@@ -45,8 +48,8 @@ with shell.errors_reported():
     # first column, which is also what comes first on a narrow screen.
     with map_column:
         level = tree.get(context.place_code)["level"]
-        outline = None if level == "england" else maps.outline(
-            loaders.web_layer(maps.LEVEL_LAYERS[level][0]), level, context.place_code)
+        outline = None if level == "england" else leaflet.outline(
+            loaders.web_layer(leaflet.LEVEL_LAYERS[level][0]), level, context.place_code)
         gps = None
         if view.show_gp:
             gps = filters.within_place(loaders.gp_practices(), tree, context.place_code)

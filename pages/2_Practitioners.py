@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ecology import privacy
+from ecology.analysis import privacy
 from ecology.ui import loaders, practitioner_sections as sections, shell
 
 context = shell.setup("pages/2_Practitioners.py")

@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from ecology import maturity, maturity_evidence, text
+from ecology import text
+from ecology.analysis import maturity, maturity_evidence
 from ecology.ui import auth, loaders, maturity_sections as sections, shell
 
 context = shell.setup("pages/3_ICS_maturity.py")

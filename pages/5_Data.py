@@ -3,7 +3,8 @@
 import pandas as pd
 import streamlit as st
 
-from ecology import register_summary, text
+from ecology import text
+from ecology.register import summary
 from ecology.ui import auth, data_edit, data_freshness, data_history, data_import, loaders, shell
 
 context = shell.setup("pages/5_Data.py")
@@ -16,8 +17,8 @@ with shell.errors_reported():
 
     st.title("Data")
     everything = loaders.assets(include_retired=True)
-    st.markdown(text.escape_markdown(register_summary.describe(everything, loaders.the_register().backend)))
-    if register_summary.sample_count(everything):
+    st.markdown(text.escape_markdown(summary.describe(everything, loaders.the_register().backend)))
+    if summary.sample_count(everything):
         st.warning("The register starts with **generated sample records** (marked as sample everywhere) beside the "
                    "real museums, libraries and cinemas. Import your own directory to replace them; hide sample records "
                    "from the Assets page's filters.", icon=":material/science:")

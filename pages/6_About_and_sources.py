@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from ecology import about, sources
+from ecology import about
+from ecology.sources import catalogue
 from ecology.ui import loaders, shell
 
 shell.setup("pages/6_About_and_sources.py")
@@ -13,9 +14,9 @@ with shell.errors_reported():
     st.header("Data sources")
     st.caption("Every dataset the app reads, with its publisher, vintage, licence and the attribution it requires. "
                "Files are checked against the sha256 in the project's manifest before each build.")
-    st.dataframe(about.sources_table(sources.load_manifest()), hide_index=True, width="stretch",
+    st.dataframe(about.sources_table(catalogue.load_manifest()), hide_index=True, width="stretch",
                  column_config={"Publisher page": st.column_config.LinkColumn("Publisher page")})
-    for item in sources.load_manifest():
+    for item in catalogue.load_manifest():
         with st.expander(f"{item.title} — {item.publisher}"):
             st.markdown(about.dataset_details(item))
 

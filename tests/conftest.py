@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from ecology import build
+from ecology.sources import build
 
 # The register's tests run on SQLite and on a real PostgreSQL server. `.ci/run` and
 # `make test` start one and pass its URL here; without it the PostgreSQL half is
@@ -30,10 +30,10 @@ os.environ["ECOLOGY_RAISE_PAGE_ERRORS"] = "1"
 def built() -> None:
     """Make sure data/build is complete (a no-op when it is up to date), and the app's test
     register made and seeded from it (commands that only read never make one)."""
-    from ecology import register
+    from ecology.register import startup
 
     build.build(report=lambda _message: None)
-    register.open_register(None).engine.dispose()
+    startup.open_register(None).engine.dispose()
 
 
 def _empty_postgres(url: str) -> str:

@@ -11,8 +11,10 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from ecology import asset_map, pcn, taxonomy
-from ecology.filters import AssetFilter
+from ecology import taxonomy
+from ecology.analysis import pcn
+from ecology.maps import asset_map
+from ecology.analysis.filters import AssetFilter
 from ecology.ui import loaders
 from ecology.ui.shell import ALL_THEMES, PageContext
 

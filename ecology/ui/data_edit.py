@@ -8,7 +8,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from ecology import editing, filters, freshness, schema, store, taxonomy, text
+from ecology import schema, taxonomy, text
+from ecology.analysis import filters
+from ecology.register import editing, freshness, store
 from ecology.ui import data_history, loaders
 from ecology.ui.shell import PageContext
 

@@ -10,7 +10,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from ecology import export, filters, freshness, text
+from ecology import text
+from ecology.analysis import filters
+from ecology.register import export, freshness
 from ecology.ui import loaders
 from ecology.ui.shell import PageContext
 

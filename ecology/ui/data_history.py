@@ -5,7 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from ecology import freshness, store, text
+from ecology import text
+from ecology.register import freshness, store
 from ecology.ui import loaders
 
 ACTION_LABELS = {"add": "Added", "edit": "Edited", "retire": "Retired", "restore": "Restored",

@@ -2,7 +2,7 @@
 
 Nothing reaches the register until an editor confirms, and then in one
 transaction: every accepted row or none. A merge takes only the fields the file
-gives (``ecology.provenance``), and is refused whole if a record it merges into
+gives (``ecology.register.provenance``), and is refused whole if a record it merges into
 changed after the check.
 """
 
@@ -14,7 +14,8 @@ import json
 import pandas as pd
 import streamlit as st
 
-from ecology import export, ingest, provenance, readers, store, text
+from ecology import text
+from ecology.register import export, ingest, provenance, readers, store
 from ecology.ui import loaders
 
 STATE = "import"

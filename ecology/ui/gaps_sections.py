@@ -8,7 +8,10 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
-from ecology import export, gaps, maps, taxonomy, text
+from ecology import taxonomy, text
+from ecology.analysis import gaps
+from ecology.maps import leaflet
+from ecology.register import export
 from ecology.ui import loaders, mapview
 from ecology.ui.shell import ALL_THEMES, PageContext
 
@@ -79,7 +82,7 @@ def bivariate_legend(provision_label: str = "Provision (assets per 10,000)") -> 
 
 def map_section(table: pd.DataFrame, level: str, highlight: str | None,
                 provision_label: str = "Provision (assets per 10,000)") -> None:
-    fmap = maps.category_map(loaders.web_layer(level), gaps.bivariate_fills(table), "Need and provision",
+    fmap = leaflet.category_map(loaders.web_layer(level), gaps.bivariate_fills(table), "Need and provision",
                              highlight=highlight, level=level)
     mapview.show_map(fmap, key=f"gaps-map-{level}", height=560)
     bivariate_legend(provision_label)
@@ -122,7 +125,7 @@ def what_if_section(inputs, provision: pd.DataFrame, table: pd.DataFrame, choice
 
 def nothing_counts(choices: GapChoices, context: PageContext) -> str:
     """Return the note shown when no asset counts as provision for these choices."""
-    from ecology import investment
+    from ecology.analysis import investment
 
     organisations = investment.organisations_in(loaders.arts(), context.tree.lads_within(context.place_code))
     return gaps.nothing_counts(loaders.assets(), context.tree, context.place_code, context.theme_label,

@@ -5,7 +5,10 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from ecology import charts, export, gaps, investment, text
+from ecology import text
+from ecology.analysis import gaps, investment
+from ecology.register import export
+from ecology.reports import charts
 from ecology.ui import gaps_sections, loaders
 
 

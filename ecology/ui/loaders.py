@@ -11,7 +11,9 @@ import json
 import pandas as pd
 import streamlit as st
 
-from ecology import geography, paths, register, store
+from ecology import paths
+from ecology.places import geography
+from ecology.register import startup, store
 
 
 def build_key() -> str:
@@ -59,7 +61,7 @@ def indicators() -> pd.DataFrame:
 
 @st.cache_resource(show_spinner=False)
 def _register(url: str) -> store.Store:
-    return register.open_register(url)
+    return startup.open_register(url)
 
 
 def the_register() -> store.Store:
@@ -113,7 +115,7 @@ def assigner() -> geography.PointAssigner:
 
 @st.cache_data(show_spinner=False)
 def _maturity_baseline(key: str, stamp: int) -> pd.DataFrame:
-    from ecology import maturity
+    from ecology.analysis import maturity
 
     places = _place_table(key)
     return maturity.load_baseline(icb_codes=set(places.loc[places["level"] == "icb", "code"]))
@@ -127,7 +129,7 @@ def maturity_baseline() -> pd.DataFrame:
 
 @st.cache_data(show_spinner=False)
 def _maturity_evidence(key: str, stamp: tuple[int, ...]) -> pd.DataFrame:
-    from ecology import maturity
+    from ecology.analysis import maturity
 
     places = _place_table(key)
     return maturity.load_evidence(icb_codes=set(places.loc[places["level"] == "icb", "code"]))
@@ -153,14 +155,14 @@ def self_assessments() -> pd.DataFrame:
 
 def icb_table() -> pd.DataFrame:
     """Return the 42 ICBs: icb_code, icb_short_name, region_name (name order)."""
-    from ecology import maturity
+    from ecology.analysis import maturity
 
     return maturity.icb_table(_place_table(build_key()))
 
 
 @st.cache_resource(show_spinner=False)
 def _gap_inputs(key: str):
-    from ecology import gaps
+    from ecology.analysis import gaps
 
     return gaps.load_inputs()
 
@@ -172,7 +174,7 @@ def gap_inputs():
 
 @st.cache_resource(show_spinner=False, max_entries=16)
 def _provision(revision: str, theme: str | None, activity: tuple[str, ...], sample: bool, venues: bool) -> pd.DataFrame:
-    from ecology import gaps
+    from ecology.analysis import gaps
 
     return gaps.provision_assets(assets(), place_tree(), gaps.provision_filter(theme, activity, sample, venues))
 
@@ -194,7 +196,7 @@ def practitioners() -> pd.DataFrame:
 
 @st.cache_resource(show_spinner=False, max_entries=32)
 def _clustering(revision: str, radius_km: float, min_size: int):
-    from ecology import clusters
+    from ecology.analysis import clusters
 
     return clusters.publish(practitioners(), radius_km, min_size, place_tree())
 
@@ -207,7 +209,7 @@ def clustering(radius_km: float, min_size: int):
 
 @st.cache_resource(show_spinner=False)
 def _arts(key: str):
-    from ecology import investment
+    from ecology.analysis import investment
 
     return investment.load()
 
@@ -219,7 +221,7 @@ def arts():
 
 @st.cache_resource(show_spinner=False, max_entries=4)
 def _area_money(key: str, level: str) -> pd.DataFrame:
-    from ecology import investment
+    from ecology.analysis import investment
 
     return investment.area_money(gap_inputs(), arts(), level)
 
@@ -255,7 +257,7 @@ def place_inputs():
 
 @st.cache_resource(show_spinner=False, max_entries=4)
 def _place_inputs(key: str, revision: str, stamp: tuple[int, ...]):
-    from ecology import place_profile
+    from ecology.analysis import place_profile
 
     evidence, assessments, current, summary = _maturity_parts(key, revision, stamp)
     return place_profile.PlaceInputs(place_tree(), gap_inputs(), assets(), practitioners(),
@@ -270,20 +272,20 @@ def _evidence_stamp() -> tuple[int, ...]:
 
 
 def _default_radius() -> float:
-    from ecology import clusters
+    from ecology.analysis import clusters
 
     return clusters.DEFAULT_RADIUS_KM
 
 
 def _default_min_size() -> int:
-    from ecology import clusters
+    from ecology.analysis import clusters
 
     return clusters.DEFAULT_MIN_SIZE
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
 def _maturity_parts(key: str, revision: str, stamp: tuple[int, ...]):
-    from ecology import place_profile
+    from ecology.analysis import place_profile
 
     return place_profile.maturity_parts(_place_table(key), self_assessments())
 
@@ -291,7 +293,7 @@ def _maturity_parts(key: str, revision: str, stamp: tuple[int, ...]):
 # The place-independent tables of a theme: a place change on the Overview reuses them.
 @st.cache_resource(show_spinner=False, max_entries=16)
 def _theme_tables(key: str, revision: str, theme: str | None):
-    from ecology import place_profile
+    from ecology.analysis import place_profile
 
     return place_profile.theme_tables(place_inputs(), theme)
 
@@ -304,7 +306,7 @@ def theme_tables(theme: str | None):
 def briefing_file(code: str, theme: str | None, link: str, fmt: str) -> bytes:
     """Return the briefing of a place as HTML or PDF bytes, made now (on the download click);
     ``link`` reopens the view it was made from."""
-    from ecology import briefing
+    from ecology.reports import briefing
 
     made = briefing.build(place_inputs(), code, theme, tables=theme_tables(theme), link=link,
                           images="png" if fmt == "pdf" else "svg")

@@ -5,7 +5,11 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from ecology import charts, export, maps, maturity, palette, store, text
+from ecology import text
+from ecology.analysis import maturity
+from ecology.maps import leaflet, palette
+from ecology.register import export, store
+from ecology.reports import charts
 from ecology.ui import loaders, mapview
 from ecology.ui.shell import PageContext
 
@@ -34,7 +38,7 @@ def map_section(table: pd.DataFrame, chosen: str) -> None:
                              else maturity.criterion_label(c))
     fills, dashed, legend = maturity.map_fills(table, colour_by or maturity.OVERALL)
     title = "Overall stage" if colour_by == maturity.OVERALL else maturity.criterion_label(colour_by)
-    fmap = maps.category_map(loaders.web_layer("icb"), fills, title, dashed, highlight=chosen)
+    fmap = leaflet.category_map(loaders.web_layer("icb"), fills, title, dashed, highlight=chosen)
     mapview.show_map(fmap, key="maturity-map", height=560)
     mapview.legend(title, legend)
 
@@ -100,7 +104,7 @@ def accept_code_in_url(names: dict[str, str]) -> None:
 
 def domain_section(current: pd.DataFrame, chosen: str) -> None:
     """Draw the five domains of the social prescribing maturity matrix for the chosen ICS."""
-    from ecology import maturity_domains
+    from ecology.analysis import maturity_domains
 
     st.markdown("**By domain** (NHS England social prescribing maturity matrix, as the NCCH Creative Health "
                 "Toolkit uses it)")

@@ -5,8 +5,11 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from ecology import charts, maturity, overview, palette, place_profile, text
-from ecology.geography import PlaceTree
+from ecology import text
+from ecology.analysis import maturity, overview, place_profile
+from ecology.maps import palette
+from ecology.reports import charts
+from ecology.places.geography import PlaceTree
 from ecology.site import PAGES
 from ecology.ui import loaders
 from ecology.ui.shell import PageContext, link_params

@@ -7,7 +7,9 @@ import json
 import pandas as pd
 import streamlit as st
 
-from ecology import clusters, export, maps, privacy
+from ecology.analysis import clusters, privacy
+from ecology.maps import leaflet
+from ecology.register import export
 from ecology.ui import loaders, mapview
 from ecology.ui.shell import PageContext
 
@@ -30,9 +32,9 @@ def map_section(view: clusters.ClusterView, context: PageContext) -> None:
     level = context.tree.get(context.place_code)["level"]
     bounds = None
     if level != "england":
-        outline = maps.outline(loaders.web_layer(maps.LEVEL_LAYERS[level][0]), level, context.place_code)
-        bounds = maps.bounds_of(outline)
-    fmap = maps.cluster_map(view.shapes, view.circles, bounds, context=loaders.web_layer("icb"))
+        outline = leaflet.outline(loaders.web_layer(leaflet.LEVEL_LAYERS[level][0]), level, context.place_code)
+        bounds = leaflet.bounds_of(outline)
+    fmap = leaflet.cluster_map(view.shapes, view.circles, bounds, context=loaders.web_layer("icb"))
     mapview.show_map(fmap, key="clusters-map", height=540)
     st.caption("Circles sit at the middle of each cluster's postcode districts, sized by its rounded count of "
                "practitioners; the blue lines outline the area those districts span. No individual is placed on "

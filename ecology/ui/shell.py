@@ -14,7 +14,11 @@ from urllib.parse import urlencode, urlsplit
 
 import streamlit as st
 
-from ecology import geography, links, maps, settings, sources, store, taxonomy
+from ecology import links, settings, taxonomy
+from ecology.maps import leaflet
+from ecology.places import geography
+from ecology.register import store
+from ecology.sources import catalogue
 from ecology.site import APP_NAME, PAGES, PageInfo
 from ecology.ui import loaders
 
@@ -64,7 +68,7 @@ def setup(file: str) -> PageContext:
     page = _page(file)
     st.set_page_config(page_title=f"{page.title} · {APP_NAME}", page_icon="🎨",
                        layout="wide", initial_sidebar_state="auto")
-    maps.use_local_assets()
+    leaflet.use_local_assets()
     try:
         tree = loaders.place_tree()
     except geography.BuildMissing as error:
@@ -139,7 +143,7 @@ def _briefing_download(context: PageContext, theme: str | None, link: str, fmt: 
         if not store.unavailable(error):
             raise
         _LOG.warning("briefing not made, register unavailable: %s", " ".join(str(error).split())[:300])
-        from ecology import briefing
+        from ecology.reports import briefing
 
         note = briefing.unavailable_html(context.place_label, link)
         return briefing.to_pdf(note) if fmt == "pdf" else note.encode("utf-8")
@@ -147,7 +151,7 @@ def _briefing_download(context: PageContext, theme: str | None, link: str, fmt: 
 
 def attribution(dataset_ids: list[str]) -> None:
     """Show the attribution and vintage of each dataset a page uses."""
-    manifest = {item.id: item for item in sources.load_manifest()}
+    manifest = {item.id: item for item in catalogue.load_manifest()}
     lines = [f"**{manifest[i].title}** ({manifest[i].vintage}). {manifest[i].attribution} Licence: "
              f"{manifest[i].licence}." for i in dataset_ids]
     st.divider()

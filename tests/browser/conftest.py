@@ -439,7 +439,8 @@ def poisoned_register(tmp_path_factory) -> PoisonedRegister:
     import pandas as pd
     import sqlalchemy as sa
 
-    from ecology import schema, store
+    from ecology import schema
+    from ecology.register import store
 
     if not (REAL_BUILD_DIR / "assets.parquet").is_file():
         pytest.fail(f"{REAL_BUILD_DIR} has no assets.parquet: run `make data` first", pytrace=False)

@@ -299,10 +299,11 @@ def test_a_wrong_password_shows_an_error_and_no_editing(editor_server, open_tab)
 @pytest.fixture(scope="module")
 def undo_server(request, tmp_path_factory) -> Iterator:
     """An editor server whose register the test also opens, to make a change to undo."""
-    from ecology import auth, register
+    from ecology import auth
+    from ecology.register import startup
 
     url = f"sqlite:///{tmp_path_factory.mktemp('undo-register') / 'register.sqlite3'}"
-    register.open_register(url).update("assets", "library::wylam-library", {"name": "Renamed by Bob"}, 1, "bob")
+    startup.open_register(url).update("assets", "library::wylam-library", {"name": "Renamed by Bob"}, 1, "bob")
     for server in _start_server(request, tiles=None, extra_env={
             "ECOLOGY_DATABASE_URL": url,
             "ECOLOGY_EDITOR_PASSWORD_HASH": auth.hash_password(PASSWORD), "ECOLOGY_EDITOR_NAME": EDITOR}):
@@ -311,7 +312,7 @@ def undo_server(request, tmp_path_factory) -> Iterator:
 
 
 def test_an_editor_undoes_a_change_from_the_history(undo_server, open_tab):
-    from ecology import register
+    from ecology.register import startup
 
     tab = _signed_in_tab(undo_server, open_tab)
     tab.page.get_by_role("tab", name="History").click()
@@ -324,8 +325,8 @@ def test_an_editor_undoes_a_change_from_the_history(undo_server, open_tab):
     undo.click()
     tab.wait_idle()
     expect(tab.page.get_by_test_id("stToast")).to_contain_text("undone")
-    stored = register.open_register(undo_server.register_url).get("assets", "library::wylam-library")
+    stored = startup.open_register(undo_server.register_url).get("assets", "library::wylam-library")
     assert stored["name"] == "Wylam Library"
-    newest = register.open_register(undo_server.register_url).history().iloc[0]
+    newest = startup.open_register(undo_server.register_url).history().iloc[0]
     assert (newest["action"], newest["who"]) == ("undo", EDITOR)
     tab.assert_clean("Data")

@@ -12,9 +12,9 @@ NEW_NAME = "Renamed on the other server"
 @pytest.fixture
 def shared_register(built, database_url) -> str:
     """An empty PostgreSQL register (the database_url fixture, its PostgreSQL half), seeded once."""
-    from ecology import register
+    from ecology.register import startup
 
-    register.open_register(database_url).engine.dispose()  # seeded before either server starts
+    startup.open_register(database_url).engine.dispose()  # seeded before either server starts
     return database_url
 
 
@@ -24,9 +24,9 @@ SEARCH = "/Assets?place=Bradford&q=Renamed+on+the+other+server"
 @pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
 def test_an_edit_written_through_one_server_shows_on_the_other_at_its_next_rerun(shared_register, start_server,
                                                                                   open_tab):
-    from ecology import register
+    from ecology.register import startup
 
-    store = register.open_register(shared_register)
+    store = startup.open_register(shared_register)
     assets = store.records("assets")
     target = assets[(assets["lad_code"] == "E08000032") & ~assets["is_sample"]].sort_values("asset_id").iloc[0]
     running = [start_server({"ECOLOGY_DATABASE_URL": shared_register}) for _ in range(2)]

@@ -9,7 +9,8 @@ import streamlit as st
 from page_runner import open_page
 from streamlit.testing.v1 import AppTest
 
-from ecology import auth, register
+from ecology import auth
+from ecology.register import startup
 PASSWORD = "correct horse battery staple"
 EDIT_CONTROLS = ("Save", "Retire", "Check the file")
 
@@ -64,9 +65,9 @@ def test_an_editor_edits_a_record_and_the_history_names_them(database):
     at.run()
     assert not at.exception
     assert any("Saved: Name (now version 2)" in s.value for s in at.success), [s.value for s in at.success]
-    stored = register.open_register(database).get("assets", "library::wylam-library")
+    stored = startup.open_register(database).get("assets", "library::wylam-library")
     assert (stored["name"], stored["version"]) == ("Wylam Library & Reading Room", 2)
-    change = register.open_register(database).history(record_id="library::wylam-library").iloc[0]
+    change = startup.open_register(database).history(record_id="library::wylam-library").iloc[0]
     assert (change["who"], change["action"]) == ("alice", "edit")
 
 
@@ -75,12 +76,12 @@ def test_a_stale_form_is_refused_and_the_other_editors_change_survives(database)
     at.text_input(key="edit-search").set_value("Wylam Library").run()
     at.selectbox(key="edit-record").set_value("library::wylam-library").run()
     # Bob saves first, from elsewhere, while Alice's form is open at version 1.
-    register.open_register(database).update("assets", "library::wylam-library", {"name": "Bob's name"}, 1, "bob")
+    startup.open_register(database).update("assets", "library::wylam-library", {"name": "Bob's name"}, 1, "bob")
     next(t for t in at.text_input if t.label == "Name (required)").set_value("Alice's name")
     next(b for b in at.get("form_submit_button") if b.label == "Save").click()
     at.run()
     assert any("changed by someone else" in e.value for e in at.error), [e.value for e in at.error]
-    assert register.open_register(database).get("assets", "library::wylam-library")["name"] == "Bob's name"
+    assert startup.open_register(database).get("assets", "library::wylam-library")["name"] == "Bob's name"
     assert "Load the current version" in _labels(at)
 
 
@@ -96,7 +97,7 @@ def _save(at: AppTest) -> None:
 
 
 def test_saving_an_edit_without_the_tick_does_not_mark_the_record_verified(database):
-    seeded = register.open_register(database).get("assets", "library::wylam-library")
+    seeded = startup.open_register(database).get("assets", "library::wylam-library")
     at = _signed_in()
     _open_wylam(at)
     tick = next(c for c in at.checkbox if c.label == "I checked this record today")
@@ -105,7 +106,7 @@ def test_saving_an_edit_without_the_tick_does_not_mark_the_record_verified(datab
     next(t for t in at.text_input if t.label == "Website").set_value("https://example.org/wylam")
     _save(at)
     assert any("Saved: Website (now version 2)" in s.value for s in at.success), [s.value for s in at.success]
-    stored = register.open_register(database).get("assets", "library::wylam-library")
+    stored = startup.open_register(database).get("assets", "library::wylam-library")
     assert (stored["website"], stored["last_verified"], stored["verified_by"]) == (
         "https://example.org/wylam", seeded["last_verified"], None)
 
@@ -115,7 +116,7 @@ def test_ticking_i_checked_this_today_records_the_editor_and_today(database):
     _open_wylam(at)
     next(c for c in at.checkbox if c.label == "I checked this record today").check()
     _save(at)
-    stored = register.open_register(database).get("assets", "library::wylam-library")
+    stored = startup.open_register(database).get("assets", "library::wylam-library")
     assert (stored["last_verified"], stored["verified_by"]) == (dt.date.today(), "alice")
     assert any("Last verified, Verified by" in s.value for s in at.success), [s.value for s in at.success]
     # The next run draws the form for the new version, unticked: a tick never carries over to the next save.
@@ -134,7 +135,7 @@ def test_a_stale_mark_verified_is_refused_and_the_other_editors_edit_is_kept(dat
     mark = at.button(key="mark-verified")
     assert mark.label == "Mark 2 selected as verified today"
     # Bob changes the first record before Alice clicks: she vouched for what she saw, not for his edit.
-    other = register.open_register(database)
+    other = startup.open_register(database)
     seen = other.get("assets", first)
     other.update("assets", first, {"website": "https://example.org/bob"}, seen["version"], "bob")
     mark.click().run()
@@ -142,23 +143,23 @@ def test_a_stale_mark_verified_is_refused_and_the_other_editors_edit_is_kept(dat
     assert any(first in w.value.replace("\\", "") and "was not marked verified" in w.value for w in at.warning), \
         [w.value for w in at.warning]
     assert any("1 records marked verified" in t.value for t in at.toast), [t.value for t in at.toast]
-    kept = register.open_register(database).get("assets", first)
+    kept = startup.open_register(database).get("assets", first)
     assert (kept["website"], kept["verified_by"], kept["last_verified"], kept["version"]) == (
         "https://example.org/bob", seen["verified_by"], seen["last_verified"], seen["version"] + 1)
-    assert register.open_register(database).get("assets", third)["verified_by"] == "alice"
-    assert list(register.open_register(database).history(record_id=first)["who"][:1]) == ["bob"]
+    assert startup.open_register(database).get("assets", third)["verified_by"] == "alice"
+    assert list(startup.open_register(database).history(record_id=first)["who"][:1]) == ["bob"]
 
 
 def test_script_in_a_new_record_is_refused_and_nothing_is_written(database):
     at = _signed_in()
-    before = register.open_register(database).revision()
+    before = startup.open_register(database).revision()
     next(t for t in at.text_input if t.label == "Name (required)").set_value("<script>alert(1)</script>")
     next(t for t in at.text_input if t.label == "Postcode").set_value("M1 1AE")
     next(b for b in at.get("form_submit_button") if b.label == "Save").click()
     at.run()
     assert not at.exception
     assert any("name" in e.value.lower() and "html" in e.value.lower() for e in at.error), [e.value for e in at.error]
-    assert register.open_register(database).revision() == before
+    assert startup.open_register(database).revision() == before
 
 
 def test_an_import_reports_bad_rows_writes_nothing_until_told_then_writes_the_good_ones(database):
@@ -179,18 +180,18 @@ def test_an_import_reports_bad_rows_writes_nothing_until_told_then_writes_the_go
     assert list(bad["row"]) == ["3"] and list(bad["field"]) == ["name"]  # shown as text ("whole file" for none)
     write = at.button(key="import-write")
     assert write.disabled  # rows with errors: nothing is written until the user chooses
-    before = len(register.open_register(database).records())
+    before = len(startup.open_register(database).records())
     at.radio(key="import-on-error").set_value("skip").run()
     at.button(key="import-write").click().run()
     assert any("2 added" in s.value for s in at.success), [s.value for s in at.success]
-    records = register.open_register(database).records()
+    records = startup.open_register(database).records()
     assert len(records) == before + 2
     added = records[records["name"].isin(["Singing for the Brain", "Stitch and Natter"])]
     assert set(added["lad_code"]) == {"E08000003", "E08000032"}
 
 
 def test_a_merge_keeps_provenance_and_is_refused_if_the_record_changed_after_the_check(database):
-    wylam = register.open_register(database).get("assets", "library::wylam-library")
+    wylam = startup.open_register(database).get("assets", "library::wylam-library")
     csv = (f"Name,Post Code,Website\r\n{wylam['name']},{wylam['postcode']},https://example.org/friends\r\n"
            ).encode("utf-8")
     at = _signed_in()
@@ -198,33 +199,33 @@ def test_a_merge_keeps_provenance_and_is_refused_if_the_record_changed_after_the
     at.button(key="import-check").click().run()
     at.radio(key="import-duplicates-mode").set_value("merge").run()
     # Bob edits the library after Alice's check: her write must not land on a record she did not see.
-    register.open_register(database).update("assets", "library::wylam-library", {"cost": "free"},
+    startup.open_register(database).update("assets", "library::wylam-library", {"cost": "free"},
                                             wylam["version"], "bob")
     at.button(key="import-write").click().run()
     assert not at.exception, at.exception[0].message if at.exception else ""
     assert any("changed since the file was checked" in e.value for e in at.error), [e.value for e in at.error]
-    assert register.open_register(database).get("assets", "library::wylam-library")["website"] == wylam["website"]
+    assert startup.open_register(database).get("assets", "library::wylam-library")["website"] == wylam["website"]
     # Checked again, the merge goes through and takes only the website.
     at.button(key="import-check").click().run()
     at.button(key="import-write").click().run()
     assert any("1 merged" in s.value for s in at.success), [s.value for s in at.success]
-    merged = register.open_register(database).get("assets", "library::wylam-library")
+    merged = startup.open_register(database).get("assets", "library::wylam-library")
     kept = ("source", "licence", "attribution", "is_sample", "status", "last_verified", "verified_by", "latitude")
     assert merged["website"] == "https://example.org/friends" and merged["cost"] == "free"
     assert {f: merged[f] for f in kept} == {f: wylam[f] for f in kept}
 
 
 def test_undo_from_the_history_tab_restores_the_record(database):
-    register.open_register(database).update("assets", "library::wylam-library", {"name": "Renamed"}, 1, "bob")
+    startup.open_register(database).update("assets", "library::wylam-library", {"name": "Renamed"}, 1, "bob")
     at = _signed_in()
     history = at.dataframe(key="history")
     assert history.value.iloc[0]["Record"] == "library::wylam-library"
     # AppTest cannot click a dataframe row: undo through the store, then check the page shows it.
     change = int(history.value.iloc[0]["Change"])
-    register.open_register(database).undo(change, "alice")
+    startup.open_register(database).undo(change, "alice")
     at.run()
     assert at.dataframe(key="history").value.iloc[0]["What"] == "Undone"
-    assert register.open_register(database).get("assets", "library::wylam-library")["name"] == "Wylam Library"
+    assert startup.open_register(database).get("assets", "library::wylam-library")["name"] == "Wylam Library"
 
 
 
@@ -249,10 +250,10 @@ def test_a_file_that_cannot_be_read_gets_a_clear_message_and_changes_nothing(dat
     name, make, expected = BAD_FILES[case]
     data = make()
     at = _signed_in()
-    before = register.open_register(database).revision()
+    before = startup.open_register(database).revision()
     at.file_uploader(key="import-file").set_value((name, data, "application/octet-stream")).run()
     assert not at.exception, at.exception[0].message if at.exception else ""
     messages = [e.value.replace("\\", "") for e in at.error]
     assert any(expected.lower() in m.lower() for m in messages), messages
     assert not [b for b in at.button if b.label.startswith("Write")]
-    assert register.open_register(database).revision() == before
+    assert startup.open_register(database).revision() == before

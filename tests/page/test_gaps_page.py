@@ -10,7 +10,7 @@ import pytest
 from page_runner import open_page
 from streamlit.testing.v1 import AppTest
 
-from ecology.__main__ import main
+from ecology.cli.main import main
 
 pytestmark = pytest.mark.usefixtures("built")
 

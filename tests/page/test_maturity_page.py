@@ -11,8 +11,9 @@ import streamlit as st
 from page_runner import open_page
 from streamlit.testing.v1 import AppTest
 
-from ecology import auth, register
-from ecology.__main__ import main
+from ecology import auth
+from ecology.register import startup
+from ecology.cli.main import main
 
 PASSWORD = "correct horse battery staple"
 
@@ -82,7 +83,7 @@ def test_an_editor_self_assesses_and_the_fall_and_split_show(database):
     at.run()
     assert not at.exception, at.exception[0].message if at.exception else ""
     assert any("Saved for NHS Greater Manchester ICB" in s.value for s in at.success)
-    kept = register.open_register(database).assessments("E54000057")
+    kept = startup.open_register(database).assessments("E54000057")
     assert kept[["criterion", "assessed_by"]].values.tolist() == [["strategy", "alice"]]
     assert int(kept["stage"].iloc[0]) == 1
     evidence = _evidence(at)
@@ -105,11 +106,11 @@ def test_an_evidenced_self_assessment_without_evidence_is_refused(database):
     next(b for b in at.get("form_submit_button") if b.label == "Save this self-assessment").click()
     at.run()
     assert any("needs its evidence" in e.value for e in at.error)
-    assert register.open_register(database).assessments().empty
+    assert startup.open_register(database).assessments().empty
 
 
 def test_the_command_gives_the_same_numbers_as_the_page(database):
-    register.open_register(database).add_assessment("E54000043", "strategy", 2, "asserted", "", "bob")
+    startup.open_register(database).add_assessment("E54000043", "strategy", 2, "asserted", "", "bob")
     at = _open()
     page = _all_42(at).set_index("Code")
     out = io.StringIO()

@@ -86,7 +86,7 @@ def test_overview_shows_attribution_and_vintage():
 
 
 def test_about_lists_every_source():
-    from ecology.sources import load_manifest
+    from ecology.sources.catalogue import load_manifest
 
     app = run_page("pages/6_About_and_sources.py")
     table = app.dataframe[0].value

@@ -15,7 +15,7 @@ import streamlit as st
 from page_runner import open_page
 from tcp_proxy import TcpProxy
 
-from ecology import store
+from ecology.register import store
 
 ROOT = Path(__file__).resolve().parents[2]
 POSTGRES_URL = os.environ.get("ECOLOGY_TEST_DATABASE_URL", "")
@@ -136,7 +136,7 @@ def test_a_newer_register_is_refused_in_plain_words_by_the_page_and_the_command_
 
 
 def test_a_briefing_asked_for_while_the_register_is_away_is_a_one_page_note_saying_so(monkeypatch):
-    from ecology import geography
+    from ecology.places import geography
     from ecology.ui import loaders, shell
 
     def away(*_args, **_kwargs):

@@ -7,7 +7,7 @@ import math
 import pandas as pd
 import pytest
 
-from ecology import areas, need
+from ecology.analysis import areas, need
 
 # Two ICBs in one region. LAD "S" is split: 700 of its 1,000 residents (and 300 of its 400
 # aged 65+) live in ICB I1, the rest in I2. LAD "A" lies wholly in I1, "B" wholly in I2.

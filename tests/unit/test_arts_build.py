@@ -8,7 +8,9 @@ import math
 import pandas as pd
 import pytest
 
-from ecology import arts_build, build, paths, register, schema, sources, store
+from ecology import paths, schema
+from ecology.register import startup, store
+from ecology.sources import arts_build, build, catalogue
 
 # ---------------------------------------------------------------- without the build
 
@@ -93,8 +95,8 @@ def tables(built) -> dict[str, pd.DataFrame]:
 @pytest.fixture(scope="module")
 def real_matcher(built) -> arts_build.NameMatcher:
     target = next(t for t in build.TARGETS if t.name == "arts")
-    manifest = {d.id: d for d in sources.load_manifest()}
-    files = sources.locate_all([manifest[i] for i in target.dataset_ids])
+    manifest = {d.id: d for d in catalogue.load_manifest()}
+    files = catalogue.locate_all([manifest[i] for i in target.dataset_ids])
     return arts_build.matcher_from_files(files, pd.read_parquet(paths.build_dir() / "lads.parquet"))
 
 
@@ -167,19 +169,19 @@ def test_the_asset_table_holds_the_same_cinemas(tables):
 
 def test_an_older_register_is_offered_the_cinemas_once(built, tmp_path):
     url = f"sqlite:///{tmp_path / 'old.sqlite3'}"
-    records = register.seed_records()
+    records = startup.seed_records()
     older = records["assets"][~records["assets"]["asset_id"].str.startswith("cinema:")]
     first = store.Store.open(url)
     first.seed({"assets": older, "practitioners": records["practitioners"]})
     first.engine.dispose()
-    opened = register.open_register(url)
+    opened = startup.open_register(url)
     ids = opened.records("assets")["asset_id"]
     assert ids.str.startswith("cinema:").sum() == 667
     assert len(ids) == len(records["assets"])
     seeds = opened.history(kind="assets")
     assert list(seeds["action"]) == ["seed"] and seeds.iloc[0]["after"] == {"assets": 667}
     opened.engine.dispose()
-    again = register.open_register(url)
+    again = startup.open_register(url)
     assert len(again.history(kind="assets")) == 1  # nothing offered twice
     again.engine.dispose()
 

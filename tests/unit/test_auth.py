@@ -10,6 +10,7 @@ import pickle
 import pytest
 
 from ecology import auth
+from ecology.cli import editor_password
 
 # One hash made per test run: scrypt is slow on purpose.
 PASSWORD = "correct horse battery staple"
@@ -265,9 +266,9 @@ def test_throttle_survives_pickling():
 
 def run_cli(*argv: str, stdin: str) -> tuple[int, str, str]:
     parser = argparse.ArgumentParser()
-    auth.add_arguments(parser)
+    editor_password.add_arguments(parser)
     out, err = io.StringIO(), io.StringIO()
-    status = auth.run(parser.parse_args(list(argv)), stdin=io.StringIO(stdin), stdout=out, stderr=err)
+    status = editor_password.run(parser.parse_args(list(argv)), stdin=io.StringIO(stdin), stdout=out, stderr=err)
     return status, out.getvalue(), err.getvalue()
 
 
@@ -303,7 +304,7 @@ def test_cli_env_form_resolves_to_password_mode():
 @pytest.mark.parametrize("given", ["", "\n", "short\n"])
 def test_cli_refuses_empty_or_short_passwords(given):
     status, out, err = run_cli(stdin=given)
-    assert status == 1 and out == "" and "error" in err
+    assert status == 2 and out == "" and "error" in err  # refused input: the usage exit code
 
 
 def test_cli_at_a_terminal_asks_twice_and_refuses_a_mismatch(monkeypatch):
@@ -312,11 +313,11 @@ def test_cli_at_a_terminal_asks_twice_and_refuses_a_mismatch(monkeypatch):
             return True
 
     answers = iter([PASSWORD, PASSWORD + "!"])
-    monkeypatch.setattr(auth.getpass, "getpass", lambda prompt: next(answers))
+    monkeypatch.setattr(editor_password.getpass, "getpass", lambda prompt: next(answers))
     parser = argparse.ArgumentParser()
-    auth.add_arguments(parser)
+    editor_password.add_arguments(parser)
     out, err = io.StringIO(), io.StringIO()
-    assert auth.run(parser.parse_args([]), stdin=Terminal(), stdout=out, stderr=err) == 1
+    assert editor_password.run(parser.parse_args([]), stdin=Terminal(), stdout=out, stderr=err) == 2
     assert "differ" in err.getvalue() and out.getvalue() == ""
 
 

@@ -11,8 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from ecology import briefing, geography, overview, place_profile, register
-from ecology.__main__ import main
+from ecology.analysis import overview, place_profile
+from ecology.places import geography
+from ecology.register import startup
+from ecology.reports import briefing
+from ecology.cli.main import main
 
 pytestmark = pytest.mark.usefixtures("built")
 
@@ -41,7 +44,7 @@ def briefed(icb_codes) -> dict[str, dict]:
 
 @pytest.fixture(scope="module")
 def inputs():
-    return place_profile.load_inputs(register.open_register(None))
+    return place_profile.load_inputs(startup.open_register(None))
 
 
 def test_the_briefing_command_covers_every_icb(briefed, icb_codes):
@@ -133,7 +136,7 @@ def test_the_pdf_briefing_command_writes_a_pdf_with_the_briefings_text(tmp_path)
 
 def test_the_briefing_command_refuses_an_unknown_place_and_several_places_for_html(capsys):
     assert main(["briefing", "--place", "E99999999"]) == 2
-    assert "not a place code" in capsys.readouterr().err
+    assert "unknown place 'E99999999'" in capsys.readouterr().err
     assert main(["briefing", "--place", "E54000054", "--place", "E54000057", "--format", "html"]) == 2
     assert main(["briefing", "--place", "E54000054", "--format", "pdf"]) == 2
     assert "needs --out" in capsys.readouterr().err

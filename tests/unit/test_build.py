@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from ecology import build, paths, sources
+from ecology import paths
+from ecology.sources import build, catalogue
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -26,8 +27,8 @@ def real_mirror() -> Path:
     return mirror
 
 
-def _needed_files() -> list[sources.SourceFile]:
-    manifest = {d.id: d for d in sources.load_manifest()}
+def _needed_files() -> list[catalogue.SourceFile]:
+    manifest = {d.id: d for d in catalogue.load_manifest()}
     ids = dict.fromkeys(i for target in build.TARGETS for i in target.dataset_ids)
     return [f for i in ids for f in manifest[i].files]
 
@@ -45,7 +46,7 @@ def _linked_mirror(real: Path, where: Path, corrupt: str | None = None) -> Path:
 
 
 def test_manifest_describes_every_source():
-    manifest = sources.load_manifest()
+    manifest = catalogue.load_manifest()
     assert len({d.id for d in manifest}) == len(manifest)
     for item in manifest:
         for field in ("title", "publisher", "vintage", "licence", "attribution"):
@@ -59,7 +60,7 @@ def test_manifest_describes_every_source():
 
 def test_mirror_files_match_the_manifest(real_mirror):
     for source in _needed_files():
-        assert sources.sha256_of(real_mirror / source.path) == source.sha256, source.path
+        assert catalogue.sha256_of(real_mirror / source.path) == source.sha256, source.path
 
 
 def test_second_build_rebuilds_nothing_and_says_so(built):
@@ -77,7 +78,7 @@ def test_checksum_mismatch_is_refused_and_previous_build_kept(real_mirror, built
     monkeypatch.setenv("ECOLOGY_RAW_DIR", str(mirror))
     monkeypatch.setenv("ECOLOGY_BUILD_DIR", str(build_copy))
     monkeypatch.setenv("ECOLOGY_CACHE_DIR", str(tmp_path / "cache"))
-    with pytest.raises(sources.ChecksumMismatch, match="iod2025_lad24_summaries_long.csv"):
+    with pytest.raises(catalogue.ChecksumMismatch, match="iod2025_lad24_summaries_long.csv"):
         build.build(report=lambda _m: None, force=True)
     after = {p.name: p.read_bytes() for p in build_copy.iterdir() if p.is_file() and p.suffix != ".npz"}
     assert after == before
@@ -113,7 +114,7 @@ def test_download_path_fetches_verifies_and_builds(served_mirror, tmp_path, monk
     assert set(outcome.values()) == {"built"}
     for source in _needed_files():
         cached = tmp_path / "cache" / "raw" / source.path
-        assert sources.sha256_of(cached) == source.sha256
+        assert catalogue.sha256_of(cached) == source.sha256
     assert (tmp_path / "build" / "icbs.parquet").is_file()
 
 
@@ -129,8 +130,8 @@ def test_download_with_wrong_bytes_is_refused(served_mirror, tmp_path, monkeypat
     monkeypatch.setenv("ECOLOGY_DOWNLOAD_BASE", base)
     monkeypatch.setenv("ECOLOGY_CACHE_DIR", str(tmp_path / "cache"))
     source = next(f for f in _needed_files() if f.path == "lookups/lad23_cauth23_en.csv")
-    with pytest.raises(sources.ChecksumMismatch):
-        sources.locate(source)
+    with pytest.raises(catalogue.ChecksumMismatch):
+        catalogue.locate(source)
     assert not (tmp_path / "cache" / "raw" / source.path).exists()
 
 

@@ -1,4 +1,4 @@
-"""Chart builders (ecology.charts): what each plotly figure draws, on small hand-made tables."""
+"""Chart builders (ecology.reports.charts): what each plotly figure draws, on small hand-made tables."""
 
 from __future__ import annotations
 
@@ -7,8 +7,9 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from ecology import charts, maturity
-from ecology.maps import HIGHLIGHT, OKABE_ITO
+from ecology.analysis import maturity
+from ecology.reports import charts
+from ecology.maps.leaflet import HIGHLIGHT, OKABE_ITO
 
 ORDER = [maturity.criterion_label(c) for c in maturity.criterion_ids()]
 SERIES = ["NHS Test ICB", maturity.MEDIAN_SERIES]

@@ -8,7 +8,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ecology import clusters, geography, schema
+from ecology import schema
+from ecology.analysis import clusters
+from ecology.places import geography
 
 KM_LAT = clusters.KM_PER_DEGREE  # km per degree of latitude
 

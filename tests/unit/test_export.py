@@ -11,7 +11,8 @@ import pandas as pd
 import pytest
 from pandas.testing import assert_frame_equal
 
-from ecology import export, schema
+from ecology import schema
+from ecology.register import export
 
 TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 TEXT_COLUMNS = [c for c, t in schema.ASSET_COLUMNS.items() if t == "string"]

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from ecology import register
+from ecology.register import startup
 
 pytestmark = pytest.mark.usefixtures("built")
 ROOT = Path(__file__).resolve().parents[2]
@@ -30,7 +30,7 @@ def _directory(path: Path, rows: int) -> Path:
 
 
 def _state(url: str) -> tuple[str, int, int]:
-    store = register.open_register(url)
+    store = startup.open_register(url)
     with store.engine.connect() as conn:
         changes = conn.execute(sa.text("SELECT count(*) FROM changes")).scalar()
     state = (store.revision(), len(store.records("assets")), int(changes))
@@ -116,7 +116,7 @@ def nearly_full_disk(tmp_path):
     import shutil
 
     seeded = tmp_path / "seeded.sqlite3"
-    register.open_register(f"sqlite:///{seeded}").engine.dispose()  # closing checkpoints the WAL
+    startup.open_register(f"sqlite:///{seeded}").engine.dispose()  # closing checkpoints the WAL
     folder = tmp_path / "tiny"
     folder.mkdir()
     size_kb = seeded.stat().st_size // 1024 + 3 * 1024
@@ -163,7 +163,7 @@ def _geojson_points(n: int) -> bytes:
     ("groups.csv", lambda n: (HEADER + "".join(f"G{i},Group {i},M1 1AE,Choir,Dementia\n" for i in range(n))).encode()),
     ("points.geojson", _geojson_points), ("services.json", _oruk_services)])
 def test_reading_a_file_past_its_time_limit_stops_with_a_message_naming_the_limit(name, make):
-    from ecology import readers
+    from ecology.register import readers
 
     data = make(3000)
     assert len(readers.read(name, data).frame) == 3000  # within the default limit it reads
@@ -177,27 +177,28 @@ def test_reading_a_file_past_its_time_limit_stops_with_a_message_naming_the_limi
 def test_an_import_write_past_its_time_limit_is_rolled_back_whole(database_url, tmp_path):
     import pandas as pd
 
-    from ecology import schema, store
+    from ecology import schema
+    from ecology.register import store
 
-    register.open_register(database_url).engine.dispose()
+    startup.open_register(database_url).engine.dispose()
     before = _state(database_url)
     records = schema.conform(pd.DataFrame({"asset_id": [f"late:{i}" for i in range(3000)],
                                            "name": [f"Late {i}" for i in range(3000)], "is_sample": False}))
-    opened = register.open_register(database_url)
+    opened = startup.open_register(database_url)
     with pytest.raises(store.TookTooLong) as late:
         opened.import_records("assets", records, "fault-test", time_limit_s=0)
     assert "nothing was written" in str(late.value)
     opened.engine.dispose()
     assert _state(database_url) == before
-    opened = register.open_register(database_url)  # the same connection pool writes normally afterwards
+    opened = startup.open_register(database_url)  # the same connection pool writes normally afterwards
     assert opened.import_records("assets", records.head(10), "fault-test").added == 10
     opened.engine.dispose()
 
 
 def test_a_statement_still_running_at_the_write_limit_is_stopped_by_the_database(database_url):
-    from ecology import store
+    from ecology.register import store
 
-    opened = register.open_register(database_url)
+    opened = startup.open_register(database_url)
     slow = ("SELECT pg_sleep(3)" if opened.backend == "postgresql" else
             "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 100000000) SELECT count(*) FROM n")
     started = time.monotonic()

@@ -9,8 +9,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ecology import assets_cli, filters, geography, schema
-from ecology.filters import AssetFilter
+from ecology import schema
+from ecology.analysis import filters
+from ecology.cli import assets as assets_command
+from ecology.cli.options import UsageError
+from ecology.places import geography
+from ecology.analysis.filters import AssetFilter
 
 pytestmark = pytest.mark.usefixtures("built")
 TODAY = pd.Timestamp("2026-11-22")
@@ -137,7 +141,7 @@ def test_built_asset_table_is_valid_and_complete():
 
 def _cli_args(**overrides) -> argparse.Namespace:
     parser = argparse.ArgumentParser()
-    assets_cli.add_arguments(parser)
+    assets_command.add_arguments(parser)
     argv = []
     for key, value in overrides.items():
         flag = "--" + key.replace("_", "-")
@@ -149,23 +153,23 @@ def _cli_args(**overrides) -> argparse.Namespace:
 def test_cli_gives_the_same_rows_as_the_filter(tree, capsys):
     assets = schema.conform(pd.read_parquet(geography.paths.build_dir() / "assets.parquet"))
     args = _cli_args(place="E08000032", health_focus=["Dementia", "COPD"], format="geojson")
-    chosen = assets_cli.filter_from(args, tree, None)
+    chosen = assets_command.filter_from(args, tree, None)
     assert chosen.health_focus == ("dementia", "respiratory")
     expected = filters.apply(assets, tree, chosen)
-    assert assets_cli.run(_cli_args(place="E08000032", health_focus=["dementia", "respiratory"],
+    assert assets_command.run(_cli_args(place="E08000032", health_focus=["dementia", "respiratory"],
                                     format="geojson")) == 0
     document = json.loads(capsys.readouterr().out)
     assert sorted(f["properties"]["asset_id"] for f in document["features"]) == sorted(expected["asset_id"])
 
 
 def test_cli_refuses_unknown_terms_and_places(tree):
-    with pytest.raises(assets_cli.UsageError, match="unknown activity 'knitting'"):
-        assets_cli.filter_from(_cli_args(activity="knitting"), tree, None)
-    with pytest.raises(assets_cli.UsageError, match="unknown place"):
-        assets_cli.filter_from(_cli_args(place="Atlantis"), tree, None)
-    with pytest.raises(assets_cli.UsageError, match="postcode"):
-        assets_cli.filter_from(_cli_args(near="ZZ9 9ZZ"), tree, None)
-    assert assets_cli.filter_from(_cli_args(place="Bradford"), tree, None).place == "E08000032"
+    with pytest.raises(UsageError, match="unknown activity 'knitting'"):
+        assets_command.filter_from(_cli_args(activity="knitting"), tree, None)
+    with pytest.raises(UsageError, match="unknown place"):
+        assets_command.filter_from(_cli_args(place="Atlantis"), tree, None)
+    with pytest.raises(UsageError, match="postcode"):
+        assets_command.filter_from(_cli_args(near="ZZ9 9ZZ"), tree, None)
+    assert assets_command.filter_from(_cli_args(place="Bradford"), tree, None).place == "E08000032"
 
 
 def test_nothing_matches_says_how_many_each_single_filter_hides(table, tree):

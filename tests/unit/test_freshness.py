@@ -8,7 +8,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ecology import editing, export, freshness, geography, schema
+from ecology import schema
+from ecology.places import geography
+from ecology.register import editing, export, freshness
 
 
 @pytest.fixture(scope="module")
@@ -65,7 +67,8 @@ def test_the_checking_list_says_never_verified_for_a_missing_date(tree):
 
 
 def test_the_asset_list_details_and_map_popups_say_never_verified(tree):
-    from ecology import asset_list, asset_map
+    from ecology.analysis import asset_list
+    from ecology.maps import asset_map
 
     records = _records().assign(latitude=53.48, longitude=-2.24)
     listed = asset_list.display_table(records, tree)

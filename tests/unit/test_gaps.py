@@ -6,7 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ecology import areas, gaps, sources
+from ecology.analysis import areas, gaps
+from ecology.sources import catalogue
 
 
 def _inputs(lads: pd.DataFrame, parts: pd.DataFrame | None = None) -> gaps.GapInputs:
@@ -145,7 +146,7 @@ def test_every_area_is_present_and_populations_add_up(real_inputs):
 def test_icb_need_agrees_with_an_independent_calculation_from_lsoa_level_imd_2025(real_inputs):
     """Our ICB scores come from LAD summaries; here, the plain mean of each ICB's LSOA scores
     (LSOAs hold similar populations) from the LSOA-level IMD 2025 file and the ONS lookup."""
-    files = sources.locate_all([sources.dataset("imd2025_lsoa"), sources.dataset("lsoa_icb_lookup")])
+    files = catalogue.locate_all([catalogue.dataset("imd2025_lsoa"), catalogue.dataset("lsoa_icb_lookup")])
     lsoa = pd.read_csv(files["imd/imd2025_lsoa21_en.csv"], usecols=["lsoa21_code", "IMD_score"])
     icb_of = pd.read_csv(files["lookups/lsoa21_sicbl24_icb24_en.csv"], usecols=["lsoa21_code", "icb24_code"])
     independent = lsoa.merge(icb_of, on="lsoa21_code").groupby("icb24_code")["IMD_score"].mean()
@@ -177,8 +178,9 @@ def test_all_42_icbs_have_one_population_and_imd_score_on_the_overview_gaps_and_
     """NHS Norfolk and Waveney ICB once had 914,039 people on one page and 1,038,362 on another."""
     import json
 
-    from ecology import geography, overview
-    from ecology.__main__ import main
+    from ecology.analysis import overview
+    from ecology.places import geography
+    from ecology.cli.main import main
 
     tree = geography.PlaceTree.from_table(geography.place_table())
     none = pd.DataFrame({"lad_code": pd.Series(dtype="string"), "icb_code": pd.Series(dtype="string")})
@@ -196,7 +198,7 @@ def test_all_42_icbs_have_one_population_and_imd_score_on_the_overview_gaps_and_
 
 
 def test_investment_lands_where_organisations_are_and_a_split_authority_is_apportioned(real_inputs):
-    from ecology import investment
+    from ecology.analysis import investment
 
     arts = investment.load()
     lads = investment.investment_table(real_inputs, arts, "lad", "dementia").set_index("area_code")

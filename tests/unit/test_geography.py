@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 import shapely
 
-from ecology import geography
+from ecology.places import geography
 
 pytestmark = pytest.mark.usefixtures("built")
 

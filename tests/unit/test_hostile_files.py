@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from ecology import ingest, readers, register
+from ecology.register import ingest, readers, startup
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import hostile_files as corpus  # noqa: E402
@@ -24,7 +24,7 @@ TODAY = pd.Timestamp("2026-12-01")
 
 @pytest.fixture(scope="module")
 def lookups():
-    from ecology import geography
+    from ecology.places import geography
 
     return geography.PostcodeTable.from_build(), geography.PointAssigner.from_build()
 
@@ -65,7 +65,7 @@ def test_each_hostile_file_is_refused_or_reported_by_row_and_field(name, filenam
 
 
 def _import(path: Path, database: str, *args: str) -> tuple[int, str]:
-    from ecology.__main__ import main
+    from ecology.cli.main import main
 
     out, err = io.StringIO(), io.StringIO()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
@@ -81,12 +81,12 @@ SAMPLE = [case for case in CASES if case[0] in {
 @pytest.mark.parametrize("name,filename,data,expected", SAMPLE, ids=[case[0] for case in SAMPLE])
 def test_the_import_command_writes_nothing_from_a_hostile_file(name, filename, data, expected, tmp_path):
     database = f"sqlite:///{tmp_path / 'register.sqlite3'}"
-    store = register.open_register(database)
+    store = startup.open_register(database)
     before = (store.revision(), len(store.records("assets")))
     path = tmp_path / filename
     path.write_bytes(data)
     code, text = _import(path, database)
     assert "Traceback" not in text
     assert code == (2 if isinstance(expected, corpus.Refused) else 1), text[-400:]
-    after = register.open_register(database)
+    after = startup.open_register(database)
     assert (after.revision(), len(after.records("assets"))) == before

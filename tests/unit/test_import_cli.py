@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from ecology import register
-from ecology.__main__ import main
+from ecology.register import startup
+from ecology.cli.main import main
 
 GOOD = ("Organisation Name,Name,Post Code,Activities,Health focus\r\n"
         "Sing Together,Singing for the Brain,M1 1AE,Choir,Dementia\r\n"
@@ -28,7 +28,7 @@ def _run(capsys, *argv: str) -> tuple[int, dict]:
 
 
 def _imported(url: str) -> set[str]:
-    records = register.open_register(url).records()
+    records = startup.open_register(url).records()
     return set(records.loc[records["source"] == "directory.csv", "name"])
 
 
@@ -39,17 +39,17 @@ def test_a_clean_file_is_written_and_exits_0(database, tmp_path, capsys):
     assert code == 0
     assert report["summary"]["accepted"] == 2 and report["written"]["added"] == 2
     assert _imported(database) == {"Singing for the Brain", "Stitch and Natter"}
-    history = register.open_register(database).history()
+    history = startup.open_register(database).history()
     assert set(history.loc[history["action"] == "import", "who"]) == {"tester"}
 
 
 def test_a_dry_run_reports_and_writes_nothing(database, tmp_path, capsys):
     path = tmp_path / "directory.csv"
     path.write_text(GOOD, encoding="utf-8")
-    before = register.open_register(database).revision()
+    before = startup.open_register(database).revision()
     code, report = _run(capsys, str(path), "--kind", "assets", "--dry-run")
     assert code == 0 and report["written"] is None and report["summary"]["accepted"] == 2
-    assert register.open_register(database).revision() == before
+    assert startup.open_register(database).revision() == before
 
 
 def test_rejected_rows_exit_1_and_nothing_is_written_unless_told(database, tmp_path, capsys):
@@ -71,7 +71,7 @@ def test_a_second_import_of_the_same_rows_is_skipped_not_doubled(database, tmp_p
     _run(capsys, str(path), "--kind", "assets")
     code, report = _run(capsys, str(path), "--kind", "assets")
     assert code == 0 and report["written"]["added"] == 0 and report["written"]["skipped_duplicates"] == 2
-    assert len(register.open_register(database).records().query("source == 'directory.csv'")) == 2
+    assert len(startup.open_register(database).records().query("source == 'directory.csv'")) == 2
 
 
 def test_an_unreadable_file_exits_2_with_the_reason(database, tmp_path, capsys):
@@ -87,7 +87,7 @@ def test_the_source_name_scopes_ids_and_name_and_postcode_still_catch_repeats(da
                     encoding="utf-8")
     code, report = _run(capsys, str(path), "--kind", "assets", "--source", "Bradford hub directory")
     assert code == 0 and report["written"]["added"] == 2
-    ids = set(register.open_register(database).records().query("source == 'Bradford hub directory'")["asset_id"])
+    ids = set(startup.open_register(database).records().query("source == 'Bradford hub directory'")["asset_id"])
     assert ids == {"import:bradford-hub-directory:1", "import:bradford-hub-directory:2"}
     # The same rows under another source name: not the same ids, but the same name and postcode.
     code, report = _run(capsys, str(path), "--kind", "assets", "--source", "Another list")
@@ -101,7 +101,7 @@ def test_practitioners_are_stored_by_postcode_district_only(database, tmp_path, 
                     "p2,Bob Example,BD1 1HY,Singing; Crafts,Small organisation,no\r\n", encoding="utf-8")
     code, report = _run(capsys, str(path), "--kind", "practitioners")
     assert code == 0 and report["written"]["added"] == 2
-    stored = register.open_register(database).records("practitioners")
+    stored = startup.open_register(database).records("practitioners")
     stored = stored[~stored["is_sample"]].set_index("postcode_district")  # beside the seeded sample
     assert sorted(stored.index) == ["BD1", "M14"]
     assert stored.loc["M14", "lad_code"] == "E08000003" and stored.loc["M14", "disciplines"] == "|dance|"
@@ -112,9 +112,9 @@ def test_practitioners_are_stored_by_postcode_district_only(database, tmp_path, 
 
 def test_a_record_edited_between_the_check_and_the_write_stops_the_whole_merge_with_exit_1(
         database, tmp_path, capsys, monkeypatch):
-    from ecology import store
+    from ecology.register import store
 
-    wylam = register.open_register(database).get("assets", "library::wylam-library")
+    wylam = startup.open_register(database).get("assets", "library::wylam-library")
     path = tmp_path / "directory.csv"
     path.write_text(GOOD + f"Friends,{wylam['name']},{wylam['postcode']},Reading,Loneliness\r\n", encoding="utf-8")
     read_versions = store.Store.versions
@@ -131,5 +131,5 @@ def test_a_record_edited_between_the_check_and_the_write_stops_the_whole_merge_w
     assert code == 1 and report["written"] is None
     assert "changed since the file was checked" in report["conflict"] and "library::wylam-library" in report["conflict"]
     assert _imported(database) == set()  # the two new rows were not written either
-    kept = register.open_register(database).get("assets", "library::wylam-library")
+    kept = startup.open_register(database).get("assets", "library::wylam-library")
     assert (kept["website"], kept["activities"]) == ("https://example.org/bob", wylam["activities"])

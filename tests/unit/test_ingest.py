@@ -10,7 +10,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ecology import export, geography, ingest, readers, schema
+from ecology import schema
+from ecology.places import geography
+from ecology.register import export, ingest, readers
 
 pytestmark = pytest.mark.usefixtures("built")
 

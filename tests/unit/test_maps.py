@@ -6,7 +6,8 @@ import re
 
 import pytest
 
-from ecology import geography, maps
+from ecology.maps import leaflet
+from ecology.places import geography
 
 pytestmark = pytest.mark.usefixtures("built")
 
@@ -16,8 +17,8 @@ CDN_HOSTS = ("cdn.jsdelivr.net", "code.jquery.com", "cdnjs.cloudflare.com", "net
 
 @pytest.fixture(scope="module")
 def england_html() -> str:
-    maps.use_local_assets()
-    return maps.rendered_html(maps.overview_map(geography.load_web_layer("icb")))
+    leaflet.use_local_assets()
+    return leaflet.rendered_html(leaflet.overview_map(geography.load_web_layer("icb")))
 
 
 def test_rendered_map_references_no_cdn(england_html):
@@ -31,12 +32,12 @@ def test_rendered_map_references_no_cdn(england_html):
 
 
 def test_default_tiles_stay_on_the_app(england_html, monkeypatch):
-    assert maps.BLANK_TILES in england_html
+    assert leaflet.BLANK_TILES in england_html
     monkeypatch.setenv("ECOLOGY_TILES", "osm")
-    assert maps.tile_setting()[0].startswith("https://tile.openstreetmap.org/")
+    assert leaflet.tile_setting()[0].startswith("https://tile.openstreetmap.org/")
     monkeypatch.setenv("ECOLOGY_TILES", "https://tiles.example.org/{z}/{x}/{y}.png")
     monkeypatch.setenv("ECOLOGY_TILES_ATTRIBUTION", "Example")
-    assert maps.tile_setting() == ("https://tiles.example.org/{z}/{x}/{y}.png", "Example")
+    assert leaflet.tile_setting() == ("https://tiles.example.org/{z}/{x}/{y}.png", "Example")
 
 
 def test_england_map_carries_42_icbs_under_one_megabyte(england_html):
@@ -46,10 +47,10 @@ def test_england_map_carries_42_icbs_under_one_megabyte(england_html):
 
 
 def test_marker_cluster_points_at_local_files():
-    maps.use_local_assets()
-    fmap = maps.base_map()
-    maps.MarkerCluster().add_to(fmap)
-    html = maps.rendered_html(fmap)
+    leaflet.use_local_assets()
+    fmap = leaflet.base_map()
+    leaflet.MarkerCluster().add_to(fmap)
+    html = leaflet.rendered_html(fmap)
     assert "/app/static/vendor/leaflet.markercluster/leaflet.markercluster.js" in html
     for host in CDN_HOSTS:
         assert host not in html
@@ -63,7 +64,7 @@ def test_marker_cluster_points_at_local_files():
     "back\\slash",
 ])
 def test_escape_for_map_neutralises_html_and_template_literals(hostile):
-    escaped = maps.escape_for_map(hostile)
+    escaped = leaflet.escape_for_map(hostile)
     for dangerous in ("<", ">", "`", "${", "\\"):
         assert dangerous not in escaped
 
@@ -71,7 +72,7 @@ def test_escape_for_map_neutralises_html_and_template_literals(hostile):
 def test_hostile_names_do_not_reach_the_map_raw():
     icbs = geography.load_web_layer("icb")
     icbs["features"][0]["properties"]["icb_short_name"] = "<img src=x onerror=alert(1)>${alert(2)}"
-    html = maps.rendered_html(maps.overview_map(icbs))
+    html = leaflet.rendered_html(leaflet.overview_map(icbs))
     assert "<img src=x" not in html
     assert "${alert(2)}" not in html
     # folium embeds data as JSON, which writes "&" as \u0026.
@@ -79,13 +80,13 @@ def test_hostile_names_do_not_reach_the_map_raw():
 
 
 def test_local_authority_layer_and_focus():
-    manchester = maps.select_features(geography.load_web_layer("lad"), "lad_code", ["E08000003"])
+    manchester = leaflet.select_features(geography.load_web_layer("lad"), "lad_code", ["E08000003"])
     assert len(manchester["features"]) == 1
-    html = maps.rendered_html(maps.overview_map(geography.load_web_layer("icb"), manchester))
+    html = leaflet.rendered_html(leaflet.overview_map(geography.load_web_layer("icb"), manchester))
     assert '"name": "Manchester"' in html or '"name":"Manchester"' in html
-    (south, west), (north, east) = maps.bounds_of(manchester)
+    (south, west), (north, east) = leaflet.bounds_of(manchester)
     assert 53.3 < south < north < 53.6 and -2.4 < west < east < -2.1
-    assert maps.bounds_of({"features": []}) is None
+    assert leaflet.bounds_of({"features": []}) is None
 
 
 def test_web_layers_match_the_boundary_tables():
@@ -100,15 +101,15 @@ def test_web_layers_match_the_boundary_tables():
 def test_region_colours_are_distinct_and_cover_every_region():
     icbs = geography.load_web_layer("icb")
     names = {f["properties"]["region_name"] for f in icbs["features"]}
-    colours = maps.region_colours([f["properties"]["region_code"] for f in icbs["features"]])
+    colours = leaflet.region_colours([f["properties"]["region_code"] for f in icbs["features"]])
     assert len(colours) == 7 and len(set(colours.values())) == 7
-    assert [name for _colour, name in maps.legend_items(icbs)] == sorted(names)
+    assert [name for _colour, name in leaflet.legend_items(icbs)] == sorted(names)
 
 
 def test_a_kind_or_cost_outside_the_vocabulary_is_coloured_other_not_a_crash():
     import pandas as pd
 
-    from ecology import asset_map
+    from ecology.maps import asset_map
 
     assets = pd.DataFrame({"kind": ["programme", "<img src=x>", None], "cost": ["free", "zzz", None]})
     for field in ("kind", "cost"):

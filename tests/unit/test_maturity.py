@@ -8,7 +8,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from ecology import geography, maturity, paths
+from ecology import paths
+from ecology.analysis import maturity
+from ecology.places import geography
 
 SEEDS = Path(os.environ.get("ECOLOGY_SEEDS_DIR", paths.PROJECT_ROOT.parent / "shared" / "seeds"))
 

@@ -9,7 +9,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from ecology import maturity, maturity_domains, maturity_evidence as me, paths
+from ecology import paths
+from ecology.analysis import maturity, maturity_domains, maturity_evidence as me
 
 SHARED = Path(os.environ.get("ECOLOGY_EVIDENCE_FILE", paths.PROJECT_ROOT.parent / "shared" / "evidence"
                              / "ics_creative_health_evidence_2026-12.csv"))
@@ -117,7 +118,7 @@ def test_a_regional_passage_shared_by_every_ics_of_a_region_is_context_not_a_sco
 
 
 def test_the_reviewed_evidence_gives_28_icss_a_score_and_london_no_longer_rests_on_one_page(built):
-    from ecology import geography
+    from ecology.places import geography
 
     icbs = maturity.icb_table(geography.place_table())
     evidence = maturity.load_evidence(set(icbs["icb_code"]))

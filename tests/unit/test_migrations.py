@@ -1,4 +1,4 @@
-"""The register's frozen Alembic migrations (ecology.migrations, run by store.migrate).
+"""The register's frozen Alembic migrations (ecology.register.migrations, run by store.migrate).
 
 Each test runs on SQLite and PostgreSQL where it takes ``database_url``. A register
 made by the first release is tests/fixtures/register-release-1.sqlite3 (see
@@ -21,7 +21,7 @@ import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
-from ecology import migrations, store
+from ecology.register import migrations, store
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -154,7 +154,7 @@ def foreign_table(database_url: str):
 # page test earlier in the run (AppTest) has replaced with a page script.
 _OPEN_AT_ONCE = """
 import sys, time
-from ecology import store
+from ecology.register import store
 url, start = sys.argv[1], float(sys.argv[2])
 time.sleep(max(0.0, start - time.time()))
 try:

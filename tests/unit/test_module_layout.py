@@ -63,8 +63,8 @@ def test_there_is_no_import_cycle_among_the_registers_and_readers_modules():
     # A package imports its own submodules (ecology.ui -> ecology.ui.loaders): not a cycle of modules.
     edges = {a: {b for b in targets if not b.startswith(a + ".") and a != "ecology"} for a, targets in graph.items()}
     cycles = []
-    for start in ("ecology.store", "ecology.register_engine", "ecology.register_tables", "ecology.register_import",
-                  "ecology.readers", "ecology.ingest", "ecology.schema", "ecology.crs"):
+    for start in ("ecology.register.store", "ecology.register.database", "ecology.register.tables", "ecology.register.writing",
+                  "ecology.register.readers", "ecology.register.ingest", "ecology.schema", "ecology.places.crs"):
         seen, stack = set(), [(start, (start,))]
         while stack:
             node, path = stack.pop()

@@ -7,7 +7,8 @@ import json
 import pandas as pd
 import pytest
 
-from ecology import need_build, paths
+from ecology import paths
+from ecology.sources import need_build
 
 # ---------------------------------------------------------------- pure functions, hand-made tables
 

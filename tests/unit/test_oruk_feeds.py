@@ -13,8 +13,8 @@ import jsonschema
 import pandas as pd
 import pytest
 
-from ecology import ingest, oruk_api, readers
-from ecology.__main__ import main
+from ecology.register import ingest, oruk_api, readers
+from ecology.cli.main import main
 
 pytestmark = pytest.mark.usefixtures("built")
 
@@ -25,7 +25,7 @@ TODAY = pd.Timestamp("2026-12-01")
 
 @pytest.fixture(scope="module")
 def lookups():
-    from ecology import geography
+    from ecology.places import geography
 
     return geography.PostcodeTable.from_build(), geography.PointAssigner.from_build()
 
@@ -109,9 +109,9 @@ def test_dates_with_different_utc_offsets_are_read_as_english_dates(lookups):
 
 @pytest.fixture(scope="module")
 def exported():
-    from ecology import register
+    from ecology.register import startup
 
-    assets = register.open_register(None).records("assets")
+    assets = startup.open_register(None).records("assets")
     sample = pd.concat([assets[~assets["is_sample"]].sample(300, random_state=7),
                         assets[assets["is_sample"]].sample(200, random_state=7)])
     return oruk_api.service_list(sample)

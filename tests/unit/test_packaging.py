@@ -40,7 +40,7 @@ def test_the_package_declares_the_same_pins_and_ships_its_data():
         name, version = re.match(r"([A-Za-z0-9_.\-]+)(?:\[[^\]]*\])?==(.+)", requirement).groups()
         declared[name.lower().replace("_", "-")] = version
     assert declared == _pins(ROOT / "requirements.txt")
-    assert project["project"]["scripts"]["ecology"] == "ecology.__main__:main"
+    assert project["project"]["scripts"]["ecology"] == "ecology.cli.main:main"
     shipped = project["tool"]["setuptools"]["package-data"]["ecology"]
     for data in (ROOT / "ecology" / "data").iterdir():
         assert any(Path(data.name).match(pattern.split("/")[-1]) for pattern in shipped if pattern.startswith("data/"))

@@ -11,7 +11,8 @@ import numpy as np
 import pandas as pd
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from ecology import ingest, postcode, readers
+from ecology.places import postcode
+from ecology.register import ingest, readers
 
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 OUTWARD = st.builds(lambda a, n, b: a + n + b, st.sampled_from(["M", "BD", "SW", "NE", "L"]),

@@ -1,4 +1,4 @@
-"""Primary Care Networks (ecology.pcn): finding one by name or code, and assets near its practices."""
+"""Primary Care Networks (ecology.analysis.pcn): finding one by name or code, and assets near its practices."""
 
 from __future__ import annotations
 
@@ -6,7 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ecology import filters, paths, pcn
+from ecology import paths
+from ecology.analysis import filters, pcn
 
 PCNS = pd.DataFrame({"pcn_code": ["U12345", "U23456", "U34567", "U45678"],
                      "pcn_name": ["Bradford City 4 PCN", "North Bradford PCN", "Leeds Central PCN",
@@ -100,7 +101,7 @@ def test_a_real_pcn_is_found_by_part_of_its_name_and_has_assets_nearby(built):
 
 
 def test_the_asset_filter_keeps_assets_near_any_practice_of_a_pcn_and_says_so():
-    from ecology import geography
+    from ecology.places import geography
 
     tree = geography.PlaceTree.from_table(pd.DataFrame({
         "code": ["E92000001"], "name": ["England"], "label": ["England"], "level": ["england"],
@@ -114,7 +115,7 @@ def test_the_asset_filter_keeps_assets_near_any_practice_of_a_pcn_and_says_so():
 
 
 def test_the_assets_command_filters_by_pcn_and_refuses_an_ambiguous_name(built, capsys):
-    from ecology.__main__ import main
+    from ecology.cli.main import main
 
     assert main(["assets", "--pcn", "walthamstow west", "--within-km", "2"]) == 0
     listed = capsys.readouterr().out

@@ -8,8 +8,9 @@ import numpy as np
 import pandas as pd
 from hypothesis import given, settings, strategies as st
 
-from ecology import links, need
-from ecology.place_profile import Figure, nearest_peers, need_text
+from ecology import links
+from ecology.analysis import need
+from ecology.analysis.place_profile import Figure, nearest_peers, need_text
 
 
 def _areas(rows):

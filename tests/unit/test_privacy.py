@@ -19,7 +19,9 @@ import pytest
 import shapely
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from ecology import clusters, geography, privacy, schema
+from ecology import schema
+from ecology.analysis import clusters, privacy
+from ecology.places import geography
 
 KM_LAT = clusters.KM_PER_DEGREE
 ORIGIN = (53.0, -1.5)
@@ -266,7 +268,7 @@ def test_the_cluster_command_lists_only_clusters_of_5_or_more(built):
 
 
 def test_a_local_authority_cannot_be_subtracted_from_its_icb_to_find_1_to_4_practitioners(sample):
-    from ecology import gaps
+    from ecology.analysis import gaps
 
     target = schema.conform(pd.DataFrame([SCILLY]), schema.PRACTITIONER_COLUMNS)
     people = pd.concat([sample, target], ignore_index=True)

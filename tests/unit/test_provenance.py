@@ -9,8 +9,10 @@ import json
 import pandas as pd
 import pytest
 
-from ecology import freshness, geography, ingest, provenance, readers, register, schema, store
-from ecology.__main__ import main
+from ecology import schema
+from ecology.places import geography
+from ecology.register import freshness, ingest, provenance, readers, startup, store
+from ecology.cli.main import main
 
 MUSEUMS = "Mapping Museums database of UK museums 1960-2021"
 NEW_WEBSITE = "https://new.example.org/museum"
@@ -34,7 +36,7 @@ def _a_museum(records: pd.DataFrame) -> pd.Series:
 
 def test_merging_a_file_into_a_real_museum_keeps_its_provenance_and_takes_only_the_website(
         database, tmp_path, capsys):
-    opened = register.open_register(database)
+    opened = startup.open_register(database)
     museum = _a_museum(opened.records())
     museum_id = museum["asset_id"]
     seeded = opened.get("assets", museum_id)
@@ -52,7 +54,7 @@ def test_merging_a_file_into_a_real_museum_keeps_its_provenance_and_takes_only_t
     report = json.loads(capsys.readouterr().out)
     assert code == 0 and report["written"]["merged"] == 1 and report["written"]["added"] == 0, report
 
-    after = register.open_register(database).get("assets", museum_id)
+    after = startup.open_register(database).get("assets", museum_id)
     assert after["website"] == NEW_WEBSITE
     kept = ("licence", "source", "attribution", "is_sample", "status", "last_verified", "verified_by",
             "latitude", "longitude", "postcode", "lad_code", "name")

@@ -9,8 +9,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ecology import export, readers, schema
-from ecology.readers import ImportRefused, read
+from ecology import schema
+from ecology.register import export, readers
+from ecology.register.readers import ImportRefused, read
 
 
 def _asset(**overrides) -> dict:

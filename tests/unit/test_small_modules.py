@@ -5,7 +5,10 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from ecology import about, gaps, geography, overview, postcode, sources, taxonomy
+from ecology import about, taxonomy
+from ecology.analysis import gaps, overview
+from ecology.places import geography, postcode
+from ecology.sources import catalogue
 
 
 def test_pack_gives_distinct_ordered_keys():
@@ -75,7 +78,7 @@ def test_imd2019_uses_official_values_and_labels_the_rest():
 
 
 def test_about_tables_cover_the_manifest():
-    manifest = sources.load_manifest()
+    manifest = catalogue.load_manifest()
     table = about.sources_table(manifest)
     assert len(table) == len(manifest)
     assert table[["Publisher", "Vintage", "Licence", "Attribution"]].notna().all().all()
@@ -87,7 +90,7 @@ def test_page_path_does_not_import_geopandas():
     import subprocess
     import sys
 
-    code = ("import sys, ecology.ui.shell, ecology.ui.loaders, ecology.ui.mapview, ecology.overview, "
+    code = ("import sys, ecology.ui.shell, ecology.ui.loaders, ecology.ui.mapview, ecology.analysis.overview, "
             "ecology.about; print(sorted(m for m in ('geopandas', 'shapely', 'pyproj') if m in sys.modules))")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
     assert result.stdout.strip() == "[]"
@@ -107,7 +110,8 @@ def test_escape_markdown_neutralises_every_markdown_construct():
 
 @pytest.mark.usefixtures("built")
 def test_asset_list_table_and_details():
-    from ecology import asset_list, schema
+    from ecology import schema
+    from ecology.analysis import asset_list
 
     assets = schema.conform(pd.read_parquet(geography.paths.build_dir() / "assets.parquet"))
     tree = geography.PlaceTree.from_table(geography.place_table())

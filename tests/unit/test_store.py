@@ -1,4 +1,4 @@
-"""The register (ecology.store), each test on SQLite and on PostgreSQL."""
+"""The register (ecology.register.store), each test on SQLite and on PostgreSQL."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 
-from ecology import schema, store
+from ecology import schema
+from ecology.register import store
 
 
 def _asset(asset_id: str, **fields) -> dict:

@@ -1,0 +1,1 @@
+"""Figures from the data: gaps, clusters, maturity, need, investment, privacy, place profiles."""

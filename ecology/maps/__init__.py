@@ -1,0 +1,1 @@
+"""folium maps that need no CDN or tile server, and the app's colours."""

@@ -1,0 +1,1 @@
+"""England's places: the place tree, postcodes and coordinate systems."""

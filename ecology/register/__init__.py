@@ -1,0 +1,1 @@
+"""The register: its database, migrations, import (readers, checks), export, editing and history."""

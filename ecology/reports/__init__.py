@@ -1,0 +1,1 @@
+"""What leaves the app as a document or chart: the place briefing and the plotly charts."""
