@@ -7,7 +7,8 @@ import streamlit as st
 from ecology import schema, text
 from ecology.analysis import asset_list, filters, pcn
 from ecology.maps import asset_map, leaflet
-from ecology.register import export, oruk_api
+from ecology.register import export
+from ecology.register.export import oruk_api
 from ecology.ui import asset_filters, loaders, mapview, shell
 
 context = shell.setup("pages/1_Assets.py")

@@ -96,7 +96,7 @@ def render(found: pd.DataFrame, fmt: str) -> str:
     rows = schema.conform(found)
     if fmt == "csv":
         return export.to_csv(rows)
-    from ecology.register import oruk_api
+    from ecology.register.export import oruk_api
 
     makers = {"geojson": export.to_geojson, "oruk": oruk_api.service_list, "oruk-bundle": export.to_oruk}
     document = makers[fmt](rows)

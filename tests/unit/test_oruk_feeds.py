@@ -13,7 +13,8 @@ import jsonschema
 import pandas as pd
 import pytest
 
-from ecology.register import ingest, oruk_api, readers
+from ecology.register import ingest, readers
+from ecology.register.export import oruk_api
 from ecology.cli.main import main
 
 pytestmark = pytest.mark.usefixtures("built")

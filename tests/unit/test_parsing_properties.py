@@ -12,7 +12,8 @@ import pandas as pd
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from ecology.places import postcode
-from ecology.register import ingest, readers
+from ecology.register import readers
+from ecology.register.ingest import fields
 
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 OUTWARD = st.builds(lambda a, n, b: a + n + b, st.sampled_from(["M", "BD", "SW", "NE", "L"]),
@@ -72,7 +73,7 @@ TODAY = pd.Timestamp("2026-12-01")
        st.sampled_from(["%Y-%m-%d", "%d/%m/%Y", "%d %B %Y", "%Y%m%d", "%Y-%m-%dT12:00:00Z"]))
 def test_a_past_date_in_any_accepted_form_reads_as_that_date(day, form):
     report = _Report()
-    parsed = ingest._dates(report, pd.Series([day.strftime(form)], dtype="string"), "c", "last_verified", TODAY)
+    parsed = fields.check_dates(report, pd.Series([day.strftime(form)], dtype="string"), "c", "last_verified", TODAY)
     assert parsed[0] == pd.Timestamp(day) and report.issues == []
 
 
@@ -81,7 +82,7 @@ def test_a_past_date_in_any_accepted_form_reads_as_that_date(day, form):
 def test_the_date_parser_never_fails_never_guesses_today_and_flags_what_it_drops(values):
     report = _Report()
     series = pd.Series(values, dtype="string")
-    parsed = ingest._dates(report, series, "c", "last_verified", TODAY)
+    parsed = fields.check_dates(report, series, "c", "last_verified", TODAY)
     assert len(parsed) == len(values)
     assert not (parsed > TODAY).any()  # a future date is never kept
     dropped = [i for i, (v, p) in enumerate(zip(values, parsed)) if v is not None and pd.isna(p)]

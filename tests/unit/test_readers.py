@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 from ecology import schema
+from ecology.places import crs
 from ecology.register import export, readers
 from ecology.register.readers import ImportRefused, read
 
@@ -389,7 +390,7 @@ def test_oruk_without_services_is_refused():
 def test_bng_detection_needs_metres_not_degrees():
     x = np.array([383500.0, -2.24, 120.0])
     y = np.array([398000.0, 53.47, 60.0])
-    assert readers.looks_like_bng(x, y).tolist() == [True, False, False]
+    assert crs.looks_like_bng(x, y).tolist() == [True, False, False]
 
 
 @pytest.mark.parametrize("depth", [65, 5_000, 100_000])
