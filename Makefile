@@ -10,7 +10,7 @@ PORT ?= 8501
 # localhost only by default; HOST=0.0.0.0 serves the network too.
 HOST ?= localhost
 
-.PHONY: run test setup test-setup data vendor chromium pdf-libs bench clean lock
+.PHONY: run test test-unit setup test-setup data vendor chromium pdf-libs bench clean lock
 
 run: setup
 	$(VENV)/bin/streamlit run app.py --server.address $(HOST) --server.port $(PORT)
@@ -22,6 +22,10 @@ test: test-setup
 	if [ -z "$$url" ] && [ "$$(id -u)" = 0 ]; then url="$$(.ci/start-postgres)" || url=""; fi; \
 	if [ -z "$$url" ]; then echo "No PostgreSQL for the tests: its half of the register tests will be skipped"; fi; \
 	ECOLOGY_TEST_DATABASE_URL="$$url" $(PY) -m pytest
+
+# The unit layer alone: no data build, no ../shared, no browser (under a minute).
+test-unit: $(VENV)/.installed-test
+	$(PY) -m pytest tests/unit
 
 setup: $(VENV)/.installed pdf-libs vendor data
 

@@ -12,7 +12,7 @@ import re
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
-from browser_helpers import MAP_DRAWN_JS
+from tests.browser.browser_helpers import MAP_DRAWN_JS
 
 pytestmark = pytest.mark.browser
 

@@ -36,7 +36,7 @@ from playwright.sync_api import expect
 
 from ecology import schema
 from ecology.site import PAGES
-from browser_helpers import MAP_DRAWN_JS, save_download
+from tests.browser.browser_helpers import MAP_DRAWN_JS, save_download
 
 pytestmark = pytest.mark.browser
 

@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import expect
 from pypdf import PdfReader
-from browser_helpers import save_download
+from tests.browser.browser_helpers import save_download
 
 pytestmark = pytest.mark.browser
 

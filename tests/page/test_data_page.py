@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 import streamlit as st
-from page_runner import open_page
+from tests.page.page_runner import open_page
 from streamlit.testing.v1 import AppTest
 
 from ecology import auth

@@ -7,7 +7,7 @@ import json
 from contextlib import redirect_stdout
 
 import pytest
-from page_runner import open_page
+from tests.page.page_runner import open_page
 from streamlit.testing.v1 import AppTest
 
 from ecology.cli.main import main

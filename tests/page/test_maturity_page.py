@@ -8,7 +8,7 @@ from contextlib import redirect_stdout
 
 import pytest
 import streamlit as st
-from page_runner import open_page
+from tests.page.page_runner import open_page
 from streamlit.testing.v1 import AppTest
 
 from ecology import auth

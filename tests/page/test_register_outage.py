@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 import streamlit as st
-from page_runner import open_page
-from tcp_proxy import TcpProxy
+from tests.page.page_runner import open_page
+from tests.page.tcp_proxy import TcpProxy
 
 from ecology.register import store
 

@@ -30,15 +30,6 @@ def test_a_fault_in_a_command_is_one_line_with_exit_3_and_the_traceback_in_a_log
     log.unlink()
 
 
-def test_a_read_only_command_never_makes_a_register_and_says_how_to_make_one(tmp_path, capsys):
-    missing = tmp_path / "none.sqlite3"
-    for command in (["gaps"], ["clusters"], ["maturity"], ["assets"], ["briefing", "--place", "E92000001"]):
-        assert main([*command, "--database", f"sqlite:///{missing}"]) == 2, command
-        err = capsys.readouterr().err
-        assert err.startswith(f"error: There is no register at sqlite:///{missing} yet: start the app once"), err
-        assert not missing.exists()  # nothing was created
-
-
 def test_a_read_only_command_leaves_an_older_register_as_it_was(tmp_path, capsys):
     from ecology.register import store
 

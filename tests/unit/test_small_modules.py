@@ -6,8 +6,7 @@ import pandas as pd
 import pytest
 
 from ecology import about, taxonomy
-from ecology.analysis import gaps, overview
-from ecology.places import geography, postcode
+from ecology.places import postcode
 from ecology.sources import catalogue
 
 
@@ -46,37 +45,6 @@ def test_taxonomy_resolves_labels_ids_and_synonyms():
         assert len(ids) == len(set(ids))
 
 
-@pytest.mark.usefixtures("built")
-def test_overview_figures_are_census_2021_and_weighted_by_residents():
-    tree = geography.PlaceTree.from_table(geography.place_table())
-    inputs = gaps.load_inputs()
-    england = overview.summarise(tree, inputs, "E92000001")
-    assert england.population == 56_489_608  # Census 2021 usual residents
-    assert england.n_local_authorities == 296
-    manchester = overview.summarise(tree, inputs, "E08000003")
-    assert manchester.imd2025_rank == 4
-    assert manchester.imd2025_average_score == pytest.approx(38.677)
-    assert manchester.imd2019_average_score == pytest.approx(40.005)
-    assert manchester.combined_authority == "Greater Manchester"
-    assert manchester.breadcrumb == ("England", "North West (NHS region)", "NHS Greater Manchester ICB")
-    gm = overview.summarise(tree, inputs, "E54000057")
-    assert gm.n_local_authorities == 10 and gm.imd2025_rank is None
-    regions = overview.sub_areas(tree, inputs, "E92000001")
-    assert len(regions) == 7 and regions["population"].sum() == pytest.approx(56_489_608, abs=7)
-    assert regions["imd2025_average_score"].is_monotonic_decreasing
-
-
-@pytest.mark.usefixtures("built")
-def test_imd2019_uses_official_values_and_labels_the_rest():
-    indicators = geography.load_indicators().set_index("lad_code")
-    assert indicators.loc["E08000003", "imd2019_basis"] == "official LAD 2019 summary"
-    reaggregated = indicators[indicators["imd2019_basis"].str.startswith("re-aggregated")]
-    assert sorted(reaggregated.index) == ["E06000060", "E06000061", "E06000062", "E06000063",
-                                          "E06000064", "E06000065", "E06000066"]
-    assert indicators["imd2019_imd_average_score"].notna().all()
-    assert indicators["imd2025_health_average_score"].notna().all()
-
-
 def test_about_tables_cover_the_manifest():
     manifest = catalogue.load_manifest()
     table = about.sources_table(manifest)
@@ -108,17 +76,3 @@ def test_escape_markdown_neutralises_every_markdown_construct():
     assert escape_markdown(None) == ""
 
 
-@pytest.mark.usefixtures("built")
-def test_asset_list_table_and_details():
-    from ecology import schema
-    from ecology.analysis import asset_list
-
-    assets = schema.conform(pd.read_parquet(geography.paths.build_dir() / "assets.parquet"))
-    tree = geography.PlaceTree.from_table(geography.place_table())
-    table = asset_list.display_table(assets.head(50), tree)
-    assert tuple(table.columns) == asset_list.LIST_COLUMNS and len(table) == 50
-    offer = assets[assets["is_sample"]].iloc[0]
-    details = dict(asset_list.details(offer, tree).itertuples(index=False))
-    assert details["Sample record"].startswith("yes") and details["Email"].endswith("@example.org")
-    assert asset_list.file_stem("NHS West Yorkshire ICB", pd.Timestamp("2026-11-22")) == \
-        "assets-nhs-west-yorkshire-icb-2026-11-22"

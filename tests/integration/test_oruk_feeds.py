@@ -4,8 +4,6 @@ export in the nested API shape, valid against the official UK profile 3.0 compil
 
 from __future__ import annotations
 
-import contextlib
-import io
 import json
 from pathlib import Path
 

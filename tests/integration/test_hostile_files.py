@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import contextlib
 import io
-import json
-import sys
 from pathlib import Path
 
 import pandas as pd
@@ -14,8 +12,7 @@ import pytest
 
 from ecology.register import ingest, readers, startup
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import hostile_files as corpus  # noqa: E402
+from tests.integration import hostile_files as corpus
 
 pytestmark = pytest.mark.usefixtures("built")
 CASES = corpus.cases()

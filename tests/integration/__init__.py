@@ -1,0 +1,1 @@
+"""Integration tests: what needs the data build, the seeds or the databases."""

@@ -1,0 +1,1 @@
+"""Page tests: every page run in Streamlit's AppTest."""
