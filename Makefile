@@ -13,7 +13,7 @@ HOST ?= localhost
 .PHONY: run test test-unit setup test-setup data vendor chromium pdf-libs bench clean lock
 
 run: setup
-	$(VENV)/bin/streamlit run app.py --server.address $(HOST) --server.port $(PORT)
+	$(VENV)/bin/streamlit run serve.py --server.address $(HOST) --server.port $(PORT)
 
 # The register's tests also run on PostgreSQL: give ECOLOGY_TEST_DATABASE_URL, or as root
 # the Debian server is installed and started on 127.0.0.1 (otherwise those tests skip).

@@ -24,7 +24,10 @@ with shell.errors_reported():
         loaders.web_layer("lad"), "lad_code", tree.lads_within(code))
     map_column, list_column = st.columns([3, 2])
     with map_column:
-        mapview.show_map(leaflet.overview_map(icbs, focus_lads), key="overview-map", height=480)
+        # The map is the same for every place; the place's authorities and extent change in place.
+        mapview.show_map(leaflet.overview_map(icbs), key="overview-map", height=480,
+                         layers=[leaflet.focus_layer(focus_lads)],
+                         view=leaflet.view_of(leaflet.bounds_of(focus_lads) if focus_lads else None))
         mapview.legend("NHS regions", leaflet.legend_items(icbs))
     with list_column:
         sections.sub_areas(tree, code, level)

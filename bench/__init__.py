@@ -1,6 +1,7 @@
 """Benchmarks for the app: data build, map bytes, geocoding, point assignment,
 server rerun time, first render in a browser, and the Assets page at up to
-100,000 assets, the place briefing, and many browser sessions at once (``load``).
+100,000 assets, the place briefing, many browser sessions at once (``load``), and every page at
+three sizes beside naive twins and a one-line script (``pages``).
 
 Run them all with ``python -m bench`` (or ``make bench``); pass names to run a
 subset (``python -m bench geocoding rerun``), ``--list`` to see the names.
@@ -24,4 +25,5 @@ BENCHMARKS = (
     "clusters_speed",
     "briefing",
     "load",
+    "pages",
 )

@@ -208,3 +208,16 @@ def local_only_context(browser, init_script: str):
     context.route("**/*", route)
     context.add_init_script(init_script)
     return context, aborted
+
+
+def body_sizes(response) -> tuple[int, int]:
+    """Return (decoded bytes, bytes as sent on the wire) of one Playwright response's body."""
+    try:
+        decoded = len(response.body())
+    except Exception:  # redirects and aborted requests have no body
+        decoded = 0
+    try:
+        wire = response.request.sizes()["responseBodySize"]
+    except Exception:
+        wire = decoded
+    return decoded, max(wire, 0)

@@ -119,7 +119,9 @@ def run(result: Result) -> None:
         level = tree.get(code)["level"]
         focus = None if level == "england" else leaflet.select_features(lads, "lad_code", tree.lads_within(code))
         started = time.perf_counter()
-        fmap = leaflet.overview_map(icbs, focus)
+        fmap = leaflet.overview_map(icbs)
+        if (layer := leaflet.focus_layer(focus)) is not None:
+            layer.add_to(fmap)
         leaflet.rendered_html(fmap)
         fmap.get_bounds()  # st_folium walks every coordinate for the map's bounds
         map_times.append(time.perf_counter() - started)

@@ -54,11 +54,12 @@ with shell.errors_reported():
         gps = None
         if view.show_gp:
             gps = filters.within_place(loaders.gp_practices(), tree, context.place_code)
-        fmap, pairs, mode = asset_map.asset_map(found, view.colour_field, outline, view.chosen.as_of, gps)
-        mapview.show_map(fmap, key="asset-map", height=520)
-        mapview.legend(asset_map.COLOUR_FIELDS[view.colour_field], pairs)
-        if mode != "detail":
-            st.caption("Many assets match: " + ("popups show names only." if mode == "points" else
+        drawn = asset_map.asset_map(found, view.colour_field, outline, view.chosen.as_of, gps)
+        # The base map never changes, so a filter or place change redraws the layers in place.
+        mapview.show_layered(drawn.map, key="asset-map", height=520)
+        mapview.legend(asset_map.COLOUR_FIELDS[view.colour_field], drawn.legend)
+        if drawn.mode != "detail":
+            st.caption("Many assets match: " + ("popups show names only." if drawn.mode == "points" else
                        "nearby assets are grouped into cells showing their count. Narrow the filters to see each one."))
 
     with list_column:

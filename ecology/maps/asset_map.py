@@ -12,6 +12,7 @@ count grows, keeping the map payload bounded:
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 
 import folium
 import numpy as np
@@ -156,13 +157,30 @@ def _rows(assets: pd.DataFrame, category_index: np.ndarray) -> tuple[list[list],
     return [row + [name or "", *rest] for row, (name, *rest) in zip(base, details)], "detail"
 
 
-def asset_map(assets: pd.DataFrame, colour_field: str, place_outline: dict | None,
-              as_of: pd.Timestamp, gp_practices: pd.DataFrame | None = None) -> tuple[folium.Map, list, str]:
-    """Return (map, legend pairs, mode) for the filtered assets.
+@dataclass
+class AssetMap:
+    """The Assets map (its base the same for every filter, so layers and view change in place),
+    with the legend of the categories shown and the mode ("detail", "points" or "grid")."""
 
-    ``place_outline`` is a FeatureCollection of the chosen place's boundary
-    (None for England); the map is fitted to it. ``gp_practices`` (lat/lon/name)
-    adds the optional context layer.
+    map: leaflet.LayeredMap
+    legend: list[tuple[str, str]]
+    mode: str
+
+
+def base_map() -> folium.Map:
+    """Return the Assets page's empty map: England, with the marker-cluster plugin its layers need
+    (st_folium loads a plugin's scripts only for what the base map holds)."""
+    fmap = leaflet.base_map()
+    FastMarkerCluster([], name="plugin").add_to(fmap)
+    return fmap
+
+
+def asset_map(assets: pd.DataFrame, colour_field: str, place_outline: dict | None,
+              as_of: pd.Timestamp, gp_practices: pd.DataFrame | None = None) -> AssetMap:
+    """Return the map of the filtered assets: base, layers, view, legend pairs and mode.
+
+    ``place_outline`` is a FeatureCollection of the chosen place's boundary (None for England);
+    the view is fitted to it. ``gp_practices`` (lat/lon/name) adds the optional context layer.
     """
     located = assets[assets["latitude"].notna() & assets["longitude"].notna()]
     labels, order = categories(located, colour_field, as_of)
@@ -172,23 +190,30 @@ def asset_map(assets: pd.DataFrame, colour_field: str, place_outline: dict | Non
     present = set(labels.unique())
     pairs = [(colour, label) for colour, label in all_pairs if label in present]
 
-    fmap = leaflet.base_map(leaflet.bounds_of(place_outline) if place_outline else None)
+    layers = []
     if place_outline:
+        outline = folium.FeatureGroup(name="Chosen place")
         folium.GeoJson(
             leaflet.escaped_layer(place_outline, {"name": "name"}),
             name="Chosen place",
             style_function=lambda f: {"color": palette.HIGHLIGHT, "weight": 2, "fillOpacity": 0.04},
             interactive=False,
-        ).add_to(fmap)
+        ).add_to(outline)
+        layers.append(outline)
     if gp_practices is not None and len(gp_practices):
         gp_rows = [[round(float(a), 5), round(float(b), 5)] for a, b in
                    zip(gp_practices["latitude"], gp_practices["longitude"])]
+        practices = folium.FeatureGroup(name="GP practices")
         FastMarkerCluster(gp_rows, name="GP practices", callback=(
             "function callback(row) { return L.circleMarker(new L.LatLng(row[0], row[1]), "
             "{radius: 3, color: '#555555', weight: 1, fillColor: '#ffffff', fillOpacity: 1}); }"),
-            options={"disableClusteringAtZoom": 11}).add_to(fmap)
+            options={"disableClusteringAtZoom": 11}).add_to(practices)
+        layers.append(practices)
     callback = _CALLBACK % {"colours": json.dumps([colour for colour, _label in all_pairs]),
                             "labels": json.dumps(list(POPUP_FIELDS))}
     options = {"disableClusteringAtZoom": 1} if mode == "grid" else {"maxClusterRadius": 45}
-    FastMarkerCluster(rows, name="Assets", callback=callback, options=options).add_to(fmap)
-    return fmap, pairs, mode
+    points = folium.FeatureGroup(name="Assets")
+    FastMarkerCluster(rows, name="Assets", callback=callback, options=options).add_to(points)
+    layers.append(points)
+    view = leaflet.view_of(leaflet.bounds_of(place_outline) if place_outline else None, height_px=520)
+    return AssetMap(leaflet.LayeredMap(base_map(), layers, view), pairs, mode)

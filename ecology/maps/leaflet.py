@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import math
+from dataclasses import dataclass
 
 import folium
 from folium.plugins import MarkerCluster
@@ -136,18 +137,17 @@ def region_colours(region_codes: list[str]) -> dict[str, str]:
     return {code: REGION_COLOURS.get(code, OKABE_ITO[-1]) for code in sorted(set(region_codes))}
 
 
-def overview_map(icbs: dict, lads: dict | None = None) -> folium.Map:
-    """Return the Overview map from web FeatureCollections (``data/build/*.geojson``).
+def overview_map(icbs: dict) -> folium.Map:
+    """Return the Overview's map from the ICB web FeatureCollection (``data/build/icb.geojson``).
 
-    ICBs are coloured by NHS region; the given local authorities are outlined
-    and the map is fitted to them (to England when there are none). Hovering a
-    shape shows its name.
+    ICBs are coloured by NHS region; hovering a shape shows its name. The map is the same for
+    every place, so its HTML never changes and the browser keeps it: the chosen place's local
+    authorities come as ``focus_layer`` and its extent as ``view_of`` (both applied in place).
     """
     colours = region_colours([f["properties"]["region_code"] for f in icbs["features"]])
-    has_lads = lads is not None and len(lads["features"]) > 0
-    fmap = base_map(bounds_of(lads) if has_lads else None)
+    fmap = base_map()
     icb_layer = escaped_layer(icbs, {"name": "icb_short_name", "region": "region_name",
-                                "region_code": "region_code", "code": "icb_code"})
+                                     "region_code": "region_code", "code": "icb_code"})
     folium.GeoJson(
         icb_layer,
         name="Integrated care boards",
@@ -156,27 +156,77 @@ def overview_map(icbs: dict, lads: dict | None = None) -> folium.Map:
         highlight_function=lambda f: {"weight": 3, "color": HIGHLIGHT},
         tooltip=folium.GeoJsonTooltip(fields=["name", "region"], aliases=["ICB", "NHS region"]),
     ).add_to(fmap)
-    if has_lads:
-        folium.GeoJson(
-            escaped_layer(lads, {"name": "lad_name", "code": "lad_code"}),
-            name="Local authorities",
-            style_function=lambda f: {"fillColor": "#ffffff", "color": HIGHLIGHT, "weight": 1.5,
-                                      "fillOpacity": 0.25},
-            highlight_function=lambda f: {"weight": 3, "fillOpacity": 0.5},
-            tooltip=folium.GeoJsonTooltip(fields=["name"], aliases=["Local authority"]),
-        ).add_to(fmap)
     return fmap
 
 
+def focus_layer(lads: dict | None) -> folium.FeatureGroup | None:
+    """Return the chosen place's local authorities, outlined, as a layer to add to a drawn map
+    (None when there are none, as for England)."""
+    if lads is None or not lads["features"]:
+        return None
+    group = folium.FeatureGroup(name="Local authorities")
+    folium.GeoJson(
+        escaped_layer(lads, {"name": "lad_name", "code": "lad_code"}),
+        name="Local authorities",
+        style_function=lambda f: {"fillColor": "#ffffff", "color": HIGHLIGHT, "weight": 1.5, "fillOpacity": 0.25},
+        highlight_function=lambda f: {"weight": 3, "fillOpacity": 0.5},
+        tooltip=folium.GeoJsonTooltip(fields=["name"], aliases=["Local authority"]),
+    ).add_to(group)
+    return group
+
+
+@dataclass(frozen=True)
+class MapView:
+    """Where a drawn map looks: its centre (lat, lon in degrees, WGS84) and Leaflet zoom level."""
+
+    center: tuple[float, float]
+    zoom: int
+
+
+@dataclass
+class LayeredMap:
+    """A map in two parts: ``base``, the same whatever the page's settings (so its HTML, and the
+    browser's copy of it, never change), and the ``layers`` and ``view`` a rerun swaps in place."""
+
+    base: folium.Map
+    layers: list[folium.FeatureGroup]
+    view: MapView
+
+    def whole(self) -> folium.Map:
+        """Return the base with every layer added (one map to render, for tests and benchmarks)."""
+        for layer in self.layers:
+            layer.add_to(self.base)
+        return self.base
+
+
+def view_of(bounds: list[list[float]] | None, *, width_px: int = 520, height_px: int = 480,
+            padding: float = 0.95) -> MapView:
+    """Return the centre and the largest whole zoom at which ``bounds`` ([[s, w], [n, e]], degrees;
+    England when None) fit a map of about ``width_px`` x ``height_px`` (Web Mercator, 256 px tiles)."""
+    (south, west), (north, east) = bounds or ENGLAND_BOUNDS
+
+    def mercator_y(lat: float) -> float:
+        return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
+
+    x_share = max(east - west, 1e-6) / 360
+    y_share = max(mercator_y(north) - mercator_y(south), 1e-6) / (2 * math.pi)
+    zoom = math.floor(min(math.log2(padding * width_px / (256 * x_share)),
+                          math.log2(padding * height_px / (256 * y_share))))
+    middle_y = (mercator_y(north) + mercator_y(south)) / 2
+    center_lat = math.degrees(2 * math.atan(math.exp(middle_y)) - math.pi / 2)
+    return MapView((round(center_lat, 5), round((west + east) / 2, 5)), max(4, min(zoom, 13)))
+
+
 def category_map(areas: dict, fills: dict[str, tuple[str, str]], value_title: str, dashed: set[str] = frozenset(),
-                 highlight: str | None = None, level: str = "icb") -> folium.Map:
+                 highlight: str | None = None, level: str = "icb") -> LayeredMap:
     """Return a map of the areas of one level (a web layer), each filled with its category's colour.
 
     ``fills`` maps an area code to (fill colour, label shown on hover); areas in
     ``dashed`` get a dashed outline (used for "not assessed", so a missing score
-    never looks like a low one); ``highlight`` is outlined thickly.
+    never looks like a low one); ``highlight`` is outlined thickly. The areas are a layer over an
+    empty map of England, so another criterion or theme recolours them in place.
     """
-    fmap = base_map()
+    group = folium.FeatureGroup(name="Areas")
     _layer, code_key, name_key = LEVEL_LAYERS[level]
     layer = escaped_layer(areas, {"name": name_key, "code": code_key})
     for feature in layer["features"]:
@@ -197,17 +247,19 @@ def category_map(areas: dict, fills: dict[str, tuple[str, str]], value_title: st
         highlight_function=lambda f: {"weight": 3, "color": HIGHLIGHT},
         tooltip=folium.GeoJsonTooltip(fields=["name", "value"], aliases=[
             {"icb": "ICS", "lad": "Local authority", "region": "NHS region"}[level], escape_for_map(value_title)]),
-    ).add_to(fmap)
-    return fmap
+    ).add_to(group)
+    return LayeredMap(base_map(), [group], view_of(None, height_px=560))
 
 
 def cluster_map(outlines: dict, centres: list[tuple[float, float, str, str]],
-                bounds: list[list[float]] | None = None, context: dict | None = None) -> folium.Map:
+                bounds: list[list[float]] | None = None, context: dict | None = None) -> LayeredMap:
     """Return a map of practitioner clusters: each outline (GeoJSON geometry by cluster) drawn
     lightly, and a circle at its centre sized by its count (``centres``: lat, lon, count text,
     label); ``context`` (e.g. the ICB layer) is drawn as thin grey lines underneath, not
-    interactive. Nobody is placed individually."""
-    fmap = base_map(bounds)
+    interactive. Nobody is placed individually. ``context`` is part of the base map; the clusters
+    are a layer and ``bounds`` the view, so a new radius or place redraws them in place."""
+    fmap = base_map()
+    group = folium.FeatureGroup(name="Clusters")
     if context is not None:
         folium.GeoJson({"type": "FeatureCollection", "features": [
             {"type": "Feature", "geometry": f["geometry"], "properties": {}} for f in context["features"]]},
@@ -220,7 +272,7 @@ def cluster_map(outlines: dict, centres: list[tuple[float, float, str, str]],
     folium.GeoJson(layer, name="Cluster outlines",
                    style_function=lambda f: {"fillColor": OKABE_ITO[4], "color": OKABE_ITO[4], "weight": 1,
                                              "fillOpacity": 0.12},
-                   tooltip=folium.GeoJsonTooltip(fields=["label"], labels=False)).add_to(fmap)
+                   tooltip=folium.GeoJsonTooltip(fields=["label"], labels=False)).add_to(group)
     for lat, lon, count, label in centres:
         size = int("".join(ch for ch in count if ch.isdigit()) or 5)
         folium.CircleMarker(
@@ -228,8 +280,8 @@ def cluster_map(outlines: dict, centres: list[tuple[float, float, str, str]],
             location=[lat, lon], radius=3 + 1.1 * math.sqrt(size), color="#ffffff", weight=1,
             fill=True, fill_color=OKABE_ITO[5], fill_opacity=0.7,
             tooltip=folium.Tooltip(escape_for_map(label)),
-        ).add_to(fmap)
-    return fmap
+        ).add_to(group)
+    return LayeredMap(fmap, [group], view_of(bounds, height_px=540))
 
 
 def legend_items(icbs: dict) -> list[tuple[str, str]]:

@@ -82,9 +82,9 @@ def bivariate_legend(provision_label: str = "Provision (assets per 10,000)") -> 
 
 def map_section(table: pd.DataFrame, level: str, highlight: str | None,
                 provision_label: str = "Provision (assets per 10,000)") -> None:
-    fmap = leaflet.category_map(loaders.web_layer(level), gaps.bivariate_fills(table), "Need and provision",
-                             highlight=highlight, level=level)
-    mapview.show_map(fmap, key=f"gaps-map-{level}", height=560)
+    drawn = leaflet.category_map(loaders.web_layer(level), gaps.bivariate_fills(table), "Need and provision",
+                                 highlight=highlight, level=level)
+    mapview.show_layered(drawn, key=f"gaps-map-{level}", height=560)
     bivariate_legend(provision_label)
 
 

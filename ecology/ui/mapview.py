@@ -8,12 +8,28 @@ import folium
 import streamlit as st
 from streamlit_folium import st_folium
 
+from ecology.maps.leaflet import LayeredMap, MapView
 
-def show_map(fmap: folium.Map, key: str, height: int = 560) -> None:
-    """Render a map at the container's width. Pans and zooms do not rerun the page."""
+
+def show_map(fmap: folium.Map, key: str, height: int = 560, *, layers: list[folium.FeatureGroup] | None = None,
+             view: MapView | None = None) -> None:
+    """Render a map at the container's width. Pans and zooms do not rerun the page.
+
+    ``layers`` and ``view`` change a map already drawn in place: the browser keeps the map (its
+    HTML, so its key, is the same) and only swaps those layers and moves to the view.
+    """
     # render=False: st_folium renders the map itself once more either way; its first, whole-page
     # render gave the same HTML here (checked for folium 0.20 / streamlit-folium 0.27) and cost ~50 ms.
-    st_folium(fmap, key=key, height=height, width=None, returned_objects=[], render=False)
+    # An empty list, not None, so the frontend removes the previous place's layers.
+    st_folium(fmap, key=key, height=height, width=None, returned_objects=[], render=False,
+              feature_group_to_add=[layer for layer in (layers or []) if layer is not None] if layers is not None
+              else None,
+              center=view.center if view else None, zoom=view.zoom if view else None)
+
+
+def show_layered(drawn: LayeredMap, key: str, height: int = 560) -> None:
+    """Render a layered map: its base once, its layers and view changed in place on later reruns."""
+    show_map(drawn.base, key=key, height=height, layers=drawn.layers, view=drawn.view)
 
 
 def legend(title: str, items: list[tuple[str, str]]) -> None:

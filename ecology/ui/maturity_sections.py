@@ -38,8 +38,8 @@ def map_section(table: pd.DataFrame, chosen: str) -> None:
                              else maturity.criterion_label(c))
     fills, dashed, legend = maturity.map_fills(table, colour_by or maturity.OVERALL)
     title = "Overall stage" if colour_by == maturity.OVERALL else maturity.criterion_label(colour_by)
-    fmap = leaflet.category_map(loaders.web_layer("icb"), fills, title, dashed, highlight=chosen)
-    mapview.show_map(fmap, key="maturity-map", height=560)
+    drawn = leaflet.category_map(loaders.web_layer("icb"), fills, title, dashed, highlight=chosen)
+    mapview.show_layered(drawn, key="maturity-map", height=560)
     mapview.legend(title, legend)
 
 

@@ -34,8 +34,8 @@ def map_section(view: clusters.ClusterView, context: PageContext) -> None:
     if level != "england":
         outline = leaflet.outline(loaders.web_layer(leaflet.LEVEL_LAYERS[level][0]), level, context.place_code)
         bounds = leaflet.bounds_of(outline)
-    fmap = leaflet.cluster_map(view.shapes, view.circles, bounds, context=loaders.web_layer("icb"))
-    mapview.show_map(fmap, key="clusters-map", height=540)
+    drawn = leaflet.cluster_map(view.shapes, view.circles, bounds, context=loaders.web_layer("icb"))
+    mapview.show_layered(drawn, key="clusters-map", height=540)
     st.caption("Circles sit at the middle of each cluster's postcode districts, sized by its rounded count of "
                "practitioners; the blue lines outline the area those districts span. No individual is placed on "
                "the map.")

@@ -73,7 +73,8 @@ def _health(url: str) -> str | None:
 
 
 def _start_server(tiles: str | None, extra_env: dict[str, str] | None = None) -> Iterator[Server]:
-    """Start `streamlit run app.py` on a free port; yield it once healthy; kill it after.
+    """Start `streamlit run serve.py` (the app as `make run` serves it) on a free port; yield it once
+    healthy; kill it after.
 
     ``extra_env`` (e.g. ECOLOGY_BUILD_DIR) is added to the server's environment.
     """
@@ -84,7 +85,7 @@ def _start_server(tiles: str | None, extra_env: dict[str, str] | None = None) ->
         env["ECOLOGY_TILES"] = tiles
     env.update(extra_env or {})
     log = Path(tempfile.mkstemp(prefix=f"streamlit-{port}-", suffix=".log")[1])
-    command = [_venv_python(), "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+    command = [_venv_python(), "-m", "streamlit", "run", "serve.py", "--server.headless", "true",
                "--server.address", LOCAL_HOST, "--server.port", str(port),
                # Edits to the code during a run must not put a "file changed" bar over the page.
                "--server.fileWatcherType", "none"]

@@ -82,8 +82,14 @@ def test_hostile_names_do_not_reach_the_map_raw():
 def test_local_authority_layer_and_focus():
     manchester = leaflet.select_features(geography.load_web_layer("lad"), "lad_code", ["E08000003"])
     assert len(manchester["features"]) == 1
-    html = leaflet.rendered_html(leaflet.overview_map(geography.load_web_layer("icb"), manchester))
+    fmap = leaflet.overview_map(geography.load_web_layer("icb"))
+    before = leaflet.rendered_html(fmap)
+    leaflet.focus_layer(manchester).add_to(fmap)
+    html = leaflet.rendered_html(fmap)
     assert '"name": "Manchester"' in html or '"name":"Manchester"' in html
+    assert '"name": "Manchester"' not in before and '"name":"Manchester"' not in before
+    assert leaflet.focus_layer(None) is None
+    assert leaflet.focus_layer({"type": "FeatureCollection", "features": []}) is None
     (south, west), (north, east) = leaflet.bounds_of(manchester)
     assert 53.3 < south < north < 53.6 and -2.4 < west < east < -2.1
     assert leaflet.bounds_of({"features": []}) is None
@@ -115,3 +121,29 @@ def test_a_kind_or_cost_outside_the_vocabulary_is_coloured_other_not_a_crash():
     for field in ("kind", "cost"):
         labels, order = asset_map.categories(assets, field, pd.Timestamp("2026-12-01"))
         assert set(labels) <= set(order) and labels.iloc[1] == asset_map.OTHER
+
+
+def test_every_map_keeps_the_same_html_when_its_place_or_data_changes():
+    # streamlit-folium keys its component on the map's script: the same script means the browser keeps
+    # the drawn map and only swaps layers and view (no new iframe, no Leaflet reload).
+    import pandas as pd
+    from streamlit_folium import _get_map_string
+
+    from ecology.analysis import gaps
+    from ecology.maps import asset_map
+
+    icbs, lads = geography.load_web_layer("icb"), geography.load_web_layer("lad")
+    assert _get_map_string(leaflet.overview_map(icbs)) == _get_map_string(leaflet.overview_map(icbs))
+    table = pd.DataFrame({"area_code": [f["properties"]["lad_code"] for f in lads["features"]],
+                          "need_tercile": 1, "provision_tercile": 3})
+    low, high = (leaflet.category_map(lads, gaps.bivariate_fills(table.assign(need_tercile=n)), "Need", level="lad")
+                 for n in (1, 3))
+    assert _get_map_string(low.base) == _get_map_string(high.base)
+    assert _get_map_string(low.whole()) != _get_map_string(high.whole())  # the layers do differ
+    assets = pd.read_parquet(geography.paths.build_dir() / "assets.parquet")
+    today = pd.Timestamp("2026-12-01")
+    manchester = leaflet.select_features(lads, "lad_code", ["E08000003"])
+    everywhere, one_place = (asset_map.asset_map(assets.head(n), "kind", outline, today)
+                             for n, outline in ((500, None), (50, manchester)))
+    assert _get_map_string(everywhere.map.base) == _get_map_string(one_place.map.base)
+    assert everywhere.map.view != one_place.map.view

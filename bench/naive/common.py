@@ -1,0 +1,26 @@
+"""What the naive pages share: read the build each run (no caching), full-resolution boundaries."""
+
+from __future__ import annotations
+
+import json
+
+import folium
+import pandas as pd
+
+from ecology import paths
+from ecology.places import geography
+
+
+def table(name: str) -> pd.DataFrame:
+    """Return a table of the build, read afresh on every run."""
+    return pd.read_parquet(paths.build_dir() / f"{name}.parquet")
+
+
+def full_boundaries(level: str) -> dict:
+    """Return a level's source-resolution boundaries as a FeatureCollection (WGS84)."""
+    return json.loads(geography.load_boundaries(level, full=True).to_json(drop_id=True))
+
+
+def england_map() -> folium.Map:
+    """Return a folium map of England with no tiles (folium's defaults for everything else)."""
+    return folium.Map(location=[52.8, -1.6], zoom_start=6, tiles=None)
