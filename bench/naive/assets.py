@@ -15,9 +15,8 @@ if cost:
 st.title("Assets")
 st.markdown(f"**{len(assets):,} assets** match.")
 fmap = common.england_map()
-for row in assets.itertuples():
-    if row.latitude == row.latitude and row.longitude == row.longitude:  # not NaN
-        folium.Marker([row.latitude, row.longitude],
-                      popup=f"<b>{html.escape(str(row.name))}</b><br>{html.escape(str(row.organisation or ''))}"
-                      ).add_to(fmap)
+located = assets.dropna(subset=["latitude", "longitude"])
+for name, organisation, lat, lon in zip(located["name"].fillna(""), located["organisation"].fillna(""),
+                                        located["latitude"], located["longitude"]):
+    folium.Marker([lat, lon], popup=f"<b>{html.escape(str(name))}</b><br>{html.escape(str(organisation))}").add_to(fmap)
 st_folium(fmap, height=520, width=None, returned_objects=[])

@@ -8,6 +8,7 @@ import folium
 import pandas as pd
 
 from ecology import paths
+from ecology.maps import leaflet
 from ecology.places import geography
 
 
@@ -22,5 +23,7 @@ def full_boundaries(level: str) -> dict:
 
 
 def england_map() -> folium.Map:
-    """Return a folium map of England with no tiles (folium's defaults for everything else)."""
+    """Return a folium map of England with no tiles, its Leaflet served by the app (no CDN here,
+    so the naive page can draw offline like ours; folium's defaults for everything else)."""
+    leaflet.use_local_assets()
     return folium.Map(location=[52.8, -1.6], zoom_start=6, tiles=None)

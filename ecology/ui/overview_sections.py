@@ -8,7 +8,7 @@ import streamlit as st
 from ecology import text
 from ecology.analysis import maturity, overview, place_profile
 from ecology.maps import palette
-from ecology.reports import charts
+from ecology.reports import charts, svg_charts
 from ecology.places.geography import PlaceTree
 from ecology.site import PAGES
 from ecology.ui import loaders
@@ -64,6 +64,13 @@ def sub_areas(tree: PlaceTree, code: str, level: str) -> None:
         })
 
 
+def _svg(chart: str) -> None:
+    """Draw an SVG chart of ``ecology.reports.svg_charts`` (every text in it already escaped).
+
+    Through Markdown's raw HTML: ``st.html`` sanitises SVG away."""
+    st.markdown(f"<div class='svg-chart'>{chart}</div>", unsafe_allow_html=True)
+
+
 def comparison(place) -> None:
     """Draw the place beside its region, England and its nearest peers: a table and bar charts."""
     table = place.comparison
@@ -80,7 +87,7 @@ def comparison(place) -> None:
                                 "Assets per 10,000": st.column_config.NumberColumn(format="%.2f"),
                                 "£ per head": st.column_config.NumberColumn(format="£%.2f")})
     st.caption(place_profile.PEER_METHOD)
-    # One chart at a time (each plotly figure costs ~40 ms to build on every rerun); the choice is in the URL.
+    # One chart at a time; the choice is in the URL.
     measures = {"Need": ("Need", need_label), "Provision": ("Assets per 10,000", "Real provision per 10,000 residents"),
                 "Arts Council £": ("£ per head", "Investment Programme £ per head a year"),
                 "IMD 2025": ("IMD 2025 score", "IMD 2025 average score")}
@@ -93,8 +100,7 @@ def comparison(place) -> None:
         st.caption(f"No real record counts as provision for {place.theme_label.lower()} in any of these places: "
                    "nothing to compare yet.")
         return
-    st.plotly_chart(charts.comparison_bars(table, value=value, label="Place", title=title, marked=place.short_name),
-                    width="stretch", config=CHART_CONFIG, key="compare-chart")
+    _svg(svg_charts.comparison_bars(table, value=value, label="Place", title=title, marked=place.short_name))
 
 
 def _maturity_peers(place, summary: pd.DataFrame) -> list[str]:
@@ -138,9 +144,8 @@ def maturity_section(place, context: PageContext) -> None:
     if view == "Radar":
         st.plotly_chart(charts.maturity_radar(profile, series, colours), width="stretch", config=CHART_CONFIG,
                         key="overview-radar")
-    elif view == "Bars":
-        st.plotly_chart(charts.maturity_bars(profile, series, colours), width="stretch", config=CHART_CONFIG,
-                        key="overview-bars")
+    elif view == "Bars":  # light SVG: the view everyone sees first never loads plotly.js
+        _svg(svg_charts.maturity_bars(profile, series, colours))
     else:
         past = maturity.history(inputs.maturity_assessments, icb)
         if past.empty:
@@ -159,10 +164,9 @@ def need_and_provision(place) -> None:
                 f"{len(table)} {kind}, so every area would sit at 0: the gap ranking shows need alone. Import a "
                 "directory on the Data page, or choose All themes to count the real venues.", icon=":material/info:")
         return
-    st.plotly_chart(charts.need_provision_scatter(
+    _svg(svg_charts.need_provision_scatter(
         table, x="assets_per_10k", y="need", x_title="Real provision per 10,000 residents",
-        y_title=f"Need: {place.measure.name}", highlight=highlight), width="stretch", config=CHART_CONFIG,
-        key="overview-scatter")
+        y_title=f"Need: {place.measure.name}", highlight=highlight))
     marked = "the place is marked" if highlight else "choose an ICB or local authority to mark it"
     gap = place.figure("gap")
     st.caption(f"Every one of England's {len(table)} {kind}; {marked}. {gap.label}: {gap.text} ({gap.note}).")

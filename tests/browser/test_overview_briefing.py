@@ -62,16 +62,14 @@ def _cell(tab, text: str):
     return tab.page.locator("td[role='gridcell']", has_text=re.compile(rf"^{re.escape(text)}$"))
 
 
+def _svg_charts(tab):
+    """The Overview's light SVG charts (ecology/reports/svg_charts.py)."""
+    return tab.page.locator("div.svg-chart svg[role='img']")
+
+
 def _drawn_charts(tab):
     """The plotly charts on the page that have drawn at least one trace."""
     return tab.page.locator(f"{PLOTLY}:has(.main-svg .trace)")
-
-
-def _chart_identity(chart) -> tuple[str, str]:
-    """A chart's element key (its ``st-key-`` class) and title: two draws of one chart match."""
-    key = chart.evaluate("el => { const k = el.closest('[class*=\"st-key-\"]');"
-                         " return k ? k.className.match(/st-key-\\S+/)[0] : ''; }")
-    return key, " ".join(chart.locator(".gtitle").all_text_contents())
 
 
 def _pick(tab, group: str, option: str, url_part: str) -> None:
@@ -141,20 +139,26 @@ def test_overview_draws_headline_figures_comparison_table_and_charts_with_no_out
                (row.locator("td").first.inner_text() for row in peers.all())), table.inner_text()
     expect(peers.filter(has=_cell(tab, WEST_YORKSHIRE))).to_have_count(0)
 
-    # On load: the comparison bars, the maturity bars and the need-provision scatter.
-    drawn = _drawn_charts(tab)
-    expect(drawn).to_have_count(3)
-    seen = {_chart_identity(chart) for chart in drawn.all()}
-    # The other charts are one click away ("Compare on" and "Maturity view" show one at a time).
-    _pick(tab, "Compare on", "Provision", "compare=Provision")
-    _pick(tab, "Maturity view", "Radar", "maturity=Radar")
-    expect(drawn).to_have_count(3)
-    seen |= {_chart_identity(chart) for chart in drawn.all()}
-    assert len(seen) >= 4, seen  # at least 4 different plotly charts drew, each with a trace
-    for chart in drawn.all():
-        expect(chart).to_be_visible()
+    # On load: the comparison bars, the maturity bars and the need-provision scatter, as light SVG
+    # charts: the landing page never fetches plotly.js (4.7 MB).
+    svg_charts = _svg_charts(tab)
+    expect(svg_charts).to_have_count(3)
+    labels = [chart.get_attribute("aria-label") for chart in svg_charts.all()]
+    assert any("against" in label for label in labels) and any("maturity" in label for label in labels), labels
+    for chart in svg_charts.all():
         box = chart.bounding_box()
-        assert box["width"] > 200 and box["height"] > 200, box
+        assert box["width"] > 200 and box["height"] > 100, box
+    expect(svg_charts.first.locator("rect title").first).to_have_text(re.compile(r": "))  # a hover text per bar
+    expect(tab.page.locator(PLOTLY)).to_have_count(0)
+    assert not [url for url in requests if "PlotlyChart" in url]
+    # Another measure redraws the SVG; the radar and the history are interactive plotly charts.
+    _pick(tab, "Compare on", "Provision", "compare=Provision")
+    expect(svg_charts.first).to_have_attribute("aria-label", re.compile("provision", re.IGNORECASE))
+    _pick(tab, "Maturity view", "Radar", "maturity=Radar")
+    drawn = _drawn_charts(tab)
+    expect(drawn).to_have_count(1)
+    box = drawn.first.bounding_box()
+    assert box["width"] > 200 and box["height"] > 200, box
 
     # Wait for the map to draw, so its requests are recorded too.
     expect(tab.map_shapes()).to_have_count(ICB_COUNT + WEST_YORKSHIRE_LADS)
@@ -283,7 +287,10 @@ def test_overview_at_phone_width_has_no_horizontal_overflow_and_shows_headline_f
         assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], box
     # Let the map and charts draw before measuring the page's width.
     expect(tab.map_shapes()).to_have_count(ICB_COUNT + WEST_YORKSHIRE_LADS)
-    expect(_drawn_charts(tab)).to_have_count(3)
+    expect(_svg_charts(tab)).to_have_count(3)
+    for chart in _svg_charts(tab).all():
+        box = chart.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], box  # the charts shrink to fit
     limit = PHONE["width"] + PHONE_SLACK_PX
     width = tab.page.evaluate("document.documentElement.scrollWidth")
     assert width <= limit, f"the document is {width} px wide on a {PHONE['width']} px screen"
@@ -301,6 +308,6 @@ def test_overview_for_a_theme_nothing_provides_says_so_instead_of_drawing_every_
     expect(tab.page.get_by_text("No real record counts as provision for dementia in any of England's 42 ICBs")
            ).to_be_visible()
     # The comparison and the maturity profile still draw; the degenerate scatter does not.
-    expect(_drawn_charts(tab)).to_have_count(2)
+    expect(_svg_charts(tab)).to_have_count(2)
     expect(_metric_value(tab, "Gap rank")).to_have_text(re.compile(r"^\d+ of 42$"))
     tab.assert_clean()
