@@ -11,7 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from ecology import text
-from ecology.analysis import filters
+from ecology.analysis import asset_list, filters
 from ecology.register import export, freshness
 from ecology.ui import loaders
 from ecology.ui.shell import PageContext
@@ -54,15 +54,20 @@ def show(context: PageContext, editor: str | None, as_of: pd.Timestamp) -> None:
     # otherwise land on rows that moved into the ticked rows' places (records never chosen).
     generation = st.session_state.get(GENERATION, 0)
     list_key = f"stale-list-{generation}-{context.place_code}-{int(months)}"
+    # The list shows the first rows (the download has them all): 100,000 stale rows would be 16 MB to the browser.
+    shown = checking.head(asset_list.LIST_LIMIT)
+    if len(checking) > len(shown):
+        st.caption(f"The list shows the first {len(shown):,} of {len(checking):,} records to check (by place and name); "
+                   "the download has every one. Choose a smaller place to list the rest.")
     picked = st.dataframe(
-        checking, hide_index=True, width="stretch", height=min(460, 40 + 35 * len(checking)),
+        shown, hide_index=True, width="stretch", height=min(460, 40 + 35 * len(shown)),
         key=list_key, on_select="rerun" if editor else "ignore", selection_mode="multi-row",
         column_config={"Sample": st.column_config.CheckboxColumn(),
                        "Months since": st.column_config.NumberColumn(format="%d")})
     by_id = stale.set_index("asset_id")
-    drawn = {"key": list_key, "ids": checking["Record id"].tolist(),
-             "versions": [int(v) for v in by_id.loc[checking["Record id"], "version"]],
-             "names": checking["Name"].tolist()}
+    drawn = {"key": list_key, "ids": shown["Record id"].tolist(),
+             "versions": [int(v) for v in by_id.loc[shown["Record id"], "version"]],
+             "names": shown["Name"].tolist()}
     # The selection refers to the list as the editor saw it on the last run; this run re-read
     # the register, and a record someone changed meanwhile must be checked at the version seen.
     seen = st.session_state.get(SHOWN)

@@ -257,3 +257,17 @@ def test_a_file_that_cannot_be_read_gets_a_clear_message_and_changes_nothing(dat
     assert any(expected.lower() in m.lower() for m in messages), messages
     assert not [b for b in at.button if b.label.startswith("Write")]
     assert startup.open_register(database).revision() == before
+
+
+def test_the_checking_list_shows_at_most_2000_rows_and_says_the_download_has_every_one(database):
+    import re
+
+    at = _signed_in()
+    stale = next(m.value for m in at.markdown if "records** in England were last verified before" in m.value)
+    total = int(re.search(r"\*\*([\d,]+) of [\d,]+ records\*\*", stale.replace("\\", "")).group(1).replace(",", ""))
+    listed = next(d for d in at.dataframe if (d.key or "").startswith("stale-list-"))
+    assert total > 2000  # England's seeded register: the long list is the case under test
+    assert len(listed.value) == 2000
+    said = [c.value for c in at.caption if "The list shows the first" in c.value]
+    assert said == ([f"The list shows the first 2,000 of {total:,} records to check (by place and name); the "
+                     "download has every one. Choose a smaller place to list the rest."] if total > 2000 else [])
