@@ -22,6 +22,8 @@ from ecology.maps.palette import HIGHLIGHT, OKABE_ITO
 FONT = "Source Sans, Source Sans Pro, Arial, Helvetica, sans-serif"
 INK, GRID, MUTED, STRONG = "#31333F", "#DDDDDD", "#BBBBBB", OKABE_ITO[4]
 WIDTH = 640
+# Narrower than this the text would shrink below 11 px: on a phone the chart scrolls sideways in its box.
+MIN_WIDTH = 520
 
 
 def _number(value: float) -> str:
@@ -37,7 +39,7 @@ def _text(x: float, y: float, words: str, *, anchor: str = "start", size: int = 
 def _svg(height: float, title: str, body: list[str]) -> str:
     return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height:.0f}" width="100%" '
             f'role="img" aria-label="{html.escape(title, quote=True)}" font-family="{FONT}" '
-            f'style="max-width:{WIDTH * 1.4:.0f}px;height:auto">{"".join(body)}</svg>')
+            f'style="max-width:{WIDTH * 1.4:.0f}px;min-width:{MIN_WIDTH}px;height:auto">{"".join(body)}</svg>')
 
 
 def _ticks(low: float, high: float, count: int = 5) -> list[float]:

@@ -68,7 +68,7 @@ def _svg(chart: str) -> None:
     """Draw an SVG chart of ``ecology.reports.svg_charts`` (every text in it already escaped).
 
     Through Markdown's raw HTML: ``st.html`` sanitises SVG away."""
-    st.markdown(f"<div class='svg-chart'>{chart}</div>", unsafe_allow_html=True)
+    st.markdown(f"<div class='svg-chart' style='overflow-x:auto'>{chart}</div>", unsafe_allow_html=True)
 
 
 def comparison(place) -> None:
