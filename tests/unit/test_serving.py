@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import gzip
+import threading
 
 import pytest
 from hypothesis import given, settings, strategies as st
@@ -33,6 +34,24 @@ class FileServer:
             await send({"type": "http.response.body", "body": part, "more_body": i < len(parts) - 1})
 
 
+def _run(coroutine) -> None:
+    """Run a coroutine to the end on its own loop in its own thread (an earlier test in the same
+    process may have left an event loop running in this one)."""
+    failure = []
+
+    def target() -> None:
+        try:
+            asyncio.run(coroutine)
+        except BaseException as error:  # noqa: BLE001 (re-raised below, in the test's thread)
+            failure.append(error)
+
+    worker = threading.Thread(target=target)
+    worker.start()
+    worker.join()
+    if failure:
+        raise failure[0]
+
+
 def fetch(app, path: str, *, encoding: str | None = "gzip, deflate, br", method: str = "GET",
           extra_headers: tuple = (), kind: str = "http") -> tuple[int, dict, bytes]:
     """Send one request through ``app``; return status, headers (lower-case names) and the body sent."""
@@ -46,7 +65,7 @@ def fetch(app, path: str, *, encoding: str | None = "gzip, deflate, br", method:
     async def send(message):
         sent.append(message)
 
-    asyncio.run(app(scope, receive, send))
+    _run(app(scope, receive, send))
     start = next(m for m in sent if m["type"] == "http.response.start")
     body = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
     return start["status"], {k.decode().lower(): v.decode() for k, v in start["headers"]}, body
@@ -101,8 +120,7 @@ def test_a_websocket_is_left_to_streamlit():
     async def inner(scope, receive, send):
         seen.append(scope["type"])
 
-    asyncio.run(serving.CompressOnce(inner)({"type": "websocket", "path": "/_stcore/stream", "headers": []},
-                                            None, None))
+    _run(serving.CompressOnce(inner)({"type": "websocket", "path": "/_stcore/stream", "headers": []}, None, None))
     assert seen == ["websocket"]
 
 
