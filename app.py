@@ -27,7 +27,8 @@ with shell.errors_reported():
         # The map is the same for every place; the place's authorities and extent change in place.
         mapview.show_map(leaflet.overview_map(icbs), key="overview-map", height=480,
                          layers=[leaflet.focus_layer(focus_lads)],
-                         view=leaflet.view_of(leaflet.bounds_of(focus_lads) if focus_lads else None))
+                         view=leaflet.view_of(leaflet.bounds_of(focus_lads) if focus_lads else None),
+                         base_key="overview", layers_key=("focus", code))
         mapview.legend("NHS regions", leaflet.legend_items(icbs))
     with list_column:
         sections.sub_areas(tree, code, level)

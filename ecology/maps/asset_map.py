@@ -216,4 +216,4 @@ def asset_map(assets: pd.DataFrame, colour_field: str, place_outline: dict | Non
     FastMarkerCluster(rows, name="Assets", callback=callback, options=options).add_to(points)
     layers.append(points)
     view = leaflet.view_of(leaflet.bounds_of(place_outline) if place_outline else None, height_px=520)
-    return AssetMap(leaflet.LayeredMap(base_map(), layers, view), pairs, mode)
+    return AssetMap(leaflet.LayeredMap(base_map(), layers, view, base_key="assets"), pairs, mode)

@@ -191,6 +191,10 @@ class LayeredMap:
     base: folium.Map
     layers: list[folium.FeatureGroup]
     view: MapView
+    # Names the base when it is the same for every place and setting (so it is rendered once), and
+    # sums up what the layers were drawn from (so the same inputs are rendered once); None: render.
+    base_key: str | None = None
+    layers_key: tuple | None = None
 
     def whole(self) -> folium.Map:
         """Return the base with every layer added (one map to render, for tests and benchmarks)."""
@@ -248,7 +252,9 @@ def category_map(areas: dict, fills: dict[str, tuple[str, str]], value_title: st
         tooltip=folium.GeoJsonTooltip(fields=["name", "value"], aliases=[
             {"icb": "ICS", "lad": "Local authority", "region": "NHS region"}[level], escape_for_map(value_title)]),
     ).add_to(group)
-    return LayeredMap(base_map(), [group], view_of(None, height_px=560))
+    layers_key = ("areas", level, value_title, highlight, tuple(sorted(fills.items())), tuple(sorted(dashed)))
+    return LayeredMap(base_map(), [group], view_of(None, height_px=560), base_key="england",
+                      layers_key=layers_key)
 
 
 def cluster_map(outlines: dict, centres: list[tuple[float, float, str, str]],
@@ -281,7 +287,9 @@ def cluster_map(outlines: dict, centres: list[tuple[float, float, str, str]],
             fill=True, fill_color=OKABE_ITO[5], fill_opacity=0.7,
             tooltip=folium.Tooltip(escape_for_map(label)),
         ).add_to(group)
-    return LayeredMap(fmap, [group], view_of(bounds, height_px=540))
+    # The base holds the ICB lines or nothing: the same for every radius and place.
+    return LayeredMap(fmap, [group], view_of(bounds, height_px=540),
+                      base_key="clusters-icb" if context is not None else "england")
 
 
 def legend_items(icbs: dict) -> list[tuple[str, str]]:

@@ -1,35 +1,106 @@
-"""Showing a folium map in a page, and its legend."""
+"""Showing a folium map in a page, and its legend.
+
+A map is drawn by streamlit-folium's component. ``st_folium`` renders the whole folium map to
+HTML and JavaScript on every rerun: for the Overview's 42 ICBs that is about 70 ms, and a layer
+of 296 local authorities about 115 ms, each time, for text that does not change. Here the base
+map (the same whatever the page's settings) is rendered once per data build and kept, and a
+layer is kept by a key its maker gives (the inputs it was drawn from); the component then gets
+exactly the arguments ``st_folium`` would give it (``tests/unit/test_map_frames.py`` checks that).
+"""
 
 from __future__ import annotations
 
 import html
+from collections.abc import Hashable
+from dataclasses import dataclass
 
 import folium
 import streamlit as st
-from streamlit_folium import st_folium
+import streamlit_folium
 
+from ecology.maps import leaflet
 from ecology.maps.leaflet import LayeredMap, MapView
+from ecology.ui import loaders
+
+
+@dataclass(frozen=True)
+class BaseFrame:
+    """A base map rendered for the component: its script, page parts, id and asset links."""
+
+    script: str
+    header: str
+    html: str
+    map_id: str
+    css_links: tuple[str, ...]
+    js_links: tuple[str, ...]
+
+
+def render_base(fmap: folium.Map) -> BaseFrame:
+    """Return ``fmap`` rendered as streamlit-folium's component receives it (``st_folium``'s own steps)."""
+    fmap.render()
+    page_html = streamlit_folium._get_html(fmap)  # before the script: rendering the script alters the map
+    header = streamlit_folium._get_header(fmap)
+    script = streamlit_folium._get_map_string(fmap)
+    css, js = [], []
+    for element in _elements(fmap):
+        css.extend(href for _, href in getattr(element, "default_css", []))
+        js.extend(src for _, src in getattr(element, "default_js", []))
+    return BaseFrame(script, header, page_html, streamlit_folium.get_full_id(fmap),
+                     tuple(dict.fromkeys(css)), tuple(dict.fromkeys(js)))
+
+
+def _elements(element):
+    yield element
+    for child in getattr(element, "_children", {}).values():
+        yield from _elements(child)
+
+
+def render_layers(layers: list[folium.FeatureGroup]) -> str:
+    """Return the JavaScript that adds ``layers`` to a drawn map (what ``feature_group_to_add`` sends)."""
+    host = leaflet.base_map()  # the layers' parent while rendering; its name becomes "map_div", as in st_folium
+    return "".join(streamlit_folium._get_feature_group_string(layer, map=host, idx=index)
+                   for index, layer in enumerate(layers))
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _kept_base(base_key: str, build_key: str, tiles: tuple[str, str], _fmap: folium.Map) -> BaseFrame:
+    return render_base(_fmap)
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _kept_layers(layers_key: Hashable, build_key: str, tiles: tuple[str, str], _layers: list) -> str:
+    return render_layers(_layers)
 
 
 def show_map(fmap: folium.Map, key: str, height: int = 560, *, layers: list[folium.FeatureGroup] | None = None,
-             view: MapView | None = None) -> None:
+             view: MapView | None = None, base_key: str | None = None, layers_key: Hashable | None = None) -> None:
     """Render a map at the container's width. Pans and zooms do not rerun the page.
 
     ``layers`` and ``view`` change a map already drawn in place: the browser keeps the map (its
     HTML, so its key, is the same) and only swaps those layers and moves to the view.
+    ``base_key`` names a base that is the same for every rerun of every session (rendered once
+    per data build); ``layers_key`` is a hashable summary of everything the layers were drawn
+    from (rendered once per key). Without them the map is rendered on this rerun.
     """
-    # render=False: st_folium renders the map itself once more either way; its first, whole-page
-    # render gave the same HTML here (checked for folium 0.20 / streamlit-folium 0.27) and cost ~50 ms.
-    # An empty list, not None, so the frontend removes the previous place's layers.
-    st_folium(fmap, key=key, height=height, width=None, returned_objects=[], render=False,
-              feature_group_to_add=[layer for layer in (layers or []) if layer is not None] if layers is not None
-              else None,
-              center=view.center if view else None, zoom=view.zoom if view else None)
+    stamp, tiles = loaders.build_key(), leaflet.tile_setting()
+    base = _kept_base(base_key, stamp, tiles, fmap) if base_key else render_base(fmap)
+    shown = [layer for layer in (layers or []) if layer is not None]
+    layer_script = None
+    if layers is not None:  # an empty string, not None, so the frontend removes the last place's layers
+        layer_script = _kept_layers(layers_key, stamp, tiles, shown) if layers_key is not None else \
+            render_layers(shown)
+    streamlit_folium._component_func(
+        script=base.script, header=base.header, html=base.html, id=base.map_id,
+        key=streamlit_folium.generate_js_hash(base.script, key, False), height=height, width=None,
+        returned_objects=[], default={}, zoom=view.zoom if view else None, center=view.center if view else None,
+        feature_group=layer_script, return_on_hover=False, layer_control=None, pixelated=False,
+        css_links=list(base.css_links), js_links=list(base.js_links), on_change=None, wrap_longitude=False)
 
 
 def show_layered(drawn: LayeredMap, key: str, height: int = 560) -> None:
     """Render a layered map: its base once, its layers and view changed in place on later reruns."""
-    show_map(drawn.base, key=key, height=height, layers=drawn.layers, view=drawn.view)
+    show_map(drawn.base, key=key, height=height, layers=drawn.layers, view=drawn.view, base_key=drawn.base_key,
+             layers_key=drawn.layers_key)
 
 
 def legend(title: str, items: list[tuple[str, str]]) -> None:
