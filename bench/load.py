@@ -1,18 +1,17 @@
-"""Many users at once: browser sessions using every page of one app server on 127.0.0.1.
+"""Many users at once: 25 users using every page of one app server on 127.0.0.1 for two minutes.
 
-One ``streamlit run`` server (its own SQLite register, seeded first) and one headless Chromium;
-SESSIONS browser contexts each loop for DURATION_S over every page with a different place each
-time (a full page load, then a place change inside the page), timing each until the app is idle
-again (the script has run and the page is drawn; what a user waits for). Errors counted: an
-exception box on a page, a page (JavaScript) error, a failed response. The server's resident
-memory is sampled every half second. Baseline, in the same run: one session alone doing the same
-for BASELINE_S. Figures go to the results table; ``bench/RESULTS.md`` records a run.
-
-Users arrive one by one over RAMP_S (60 s), as a morning's users do, then all use it together for
-DURATION_S. Each user pauses THINK_S (a random 3-8 s) between actions, as people read a page before the next
-click. The browsers share the machine with the server; so that the figures are the server's and
-not the renderers', the server runs at a higher CPU priority (nice -10, when the benchmark may set
-it), which stands in for the browsers being on other machines.
+One server as ``make run`` serves it (``serve.py``, its own SQLite register, seeded first, its
+script runs timed inside it by ``bench/timed_server.py``). Users arrive one by one over RAMP_S, as
+a morning's users do, then all use the app together for DURATION_S. BROWSERS of them are tabs of
+one headless Chromium; the rest speak Streamlit's WebSocket protocol (``bench/protocol_session.py``):
+the same messages a tab sends, nothing drawn, because on a small machine 25 renderers would take
+the CPU the server needs. Each user opens a random page at a random place, then, pausing THINK_S
+(a random 3-8 s, reading the page) between actions, switches page in the sidebar or picks another
+place; each action is timed until it is done (a tab: until the app is idle and drawn). Errors
+counted: an action not done within ACTION_TIMEOUT_MS, an exception on a page, a page (JavaScript)
+error, an HTTP 5xx, a lost connection. The server's resident memory is sampled every half second
+and the CPU split between the server and everything else is reported. Baselines, in the same run:
+one browser user alone, then one WebSocket user alone, each for BASELINE_S.
 """
 
 from __future__ import annotations
@@ -30,7 +29,7 @@ from pathlib import Path
 
 from bench.common import PROJECT_ROOT, Result, free_port, venv_python
 
-TITLE = "load: 25 browser sessions using every page of one server for two minutes, vs one session alone"
+TITLE = "25 users (a few in real browser tabs, the rest over the WebSocket) on one server for two minutes, vs one alone"
 SESSIONS = int(os.environ.get("BENCH_LOAD_SESSIONS", "25"))
 BROWSERS = int(os.environ.get("BENCH_LOAD_BROWSERS", "3"))  # of the sessions, those in a real browser
 DURATION_S = float(os.environ.get("BENCH_LOAD_SECONDS", "120"))
