@@ -42,8 +42,10 @@ with shell.errors_reported():
             ("Open Referral UK", "oruk.json", "application/json", lambda: json.dumps(oruk_api.service_list(exported))),
             ("Per PCN", "per-pcn.csv", "text/csv", lambda: export.table_to_csv(pcn.per_pcn_table(
                 found, loaders.pcns(), loaders.pcn_practices(), pcn.PER_PCN_KM)).encode("utf-8-sig")))):
+        # A download changes nothing on the page, so the click does not rerun it.
         column.download_button(label, data=make, file_name=f"{stem}.{suffix}", mime=mime, icon=":material/download:",
-                               key=f"download-{suffix}", help=f"Exactly the {len(found):,} rows shown, with attribution")
+                               key=f"download-{suffix}", on_click="ignore",
+                               help=f"Exactly the {len(found):,} rows shown, with attribution")
     list_column, map_column = st.columns([1, 1])
     # The map is produced first so its frame starts loading sooner; the list keeps the
     # first column, which is also what comes first on a narrow screen.

@@ -47,7 +47,7 @@ def show(context: PageContext, editor: str | None, as_of: pd.Timestamp) -> None:
     st.download_button("Download the checking list (CSV)", icon=":material/download:",
                        data=lambda: export.table_to_csv(checking).encode("utf-8-sig"),
                        file_name=f"checking-list-{context.place_label.lower().replace(' ', '-')}-{as_of:%Y-%m-%d}.csv",
-                       mime="text/csv", key="download-checking")
+                       mime="text/csv", key="download-checking", on_click="ignore")
     with st.expander("Stale records by local authority"):
         st.dataframe(freshness.by_place(stale, context.tree), hide_index=True, width="stretch")
     # A new key after each marking, and for each place and threshold: an old selection would

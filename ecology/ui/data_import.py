@@ -80,10 +80,10 @@ def _report(prepared: ingest.Prepared, stem: str) -> None:
     left, right = st.columns(2)
     left.download_button("Download the report (CSV)", icon=":material/download:", key="report-csv",
                          data=lambda: export.table_to_csv(report).encode("utf-8-sig"),
-                         file_name=f"{stem}-report.csv", mime="text/csv")
+                         file_name=f"{stem}-report.csv", mime="text/csv", on_click="ignore")
     right.download_button("Download the report (JSON)", icon=":material/download:", key="report-json",
                           data=lambda: json.dumps(prepared.report_json(), indent=1, default=str),
-                          file_name=f"{stem}-report.json", mime="application/json")
+                          file_name=f"{stem}-report.json", mime="application/json", on_click="ignore")
     in_store = prepared.duplicates[prepared.duplicates["existing_id"].fillna("") != ""]
     if len(in_store):
         st.markdown(f"**{len(in_store):,} rows match records already in the register:**")

@@ -98,7 +98,7 @@ def table_section(table: pd.DataFrame, highlight: str | None, stem: str) -> None
                                 "High need, low provision": st.column_config.CheckboxColumn()})
     st.download_button("Download the table (CSV)", icon=":material/download:",
                        data=lambda: export.table_to_csv(gaps.display(table)).encode("utf-8-sig"),
-                       file_name=f"{stem}.csv", mime="text/csv", key="download-gaps")
+                       file_name=f"{stem}.csv", mime="text/csv", key="download-gaps", on_click="ignore")
 
 
 def what_if_section(inputs, provision: pd.DataFrame, table: pd.DataFrame, choices: GapChoices,

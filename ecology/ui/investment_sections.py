@@ -49,7 +49,8 @@ def show(inputs, chosen: gaps_sections.GapChoices, context, highlight: str | Non
                  column_config={"Chosen": st.column_config.CheckboxColumn(width="small")})
     st.download_button("Download the table (CSV)", icon=":material/download:", key="download-investment",
                        data=lambda: export.table_to_csv(investment.display(table)).encode("utf-8-sig"),
-                       file_name=f"arts-investment-{chosen.level}.csv", mime="text/csv")
+                       file_name=f"arts-investment-{chosen.level}.csv", mime="text/csv",
+                       on_click="ignore")
     with st.expander(f"Health-related project grants ({int(table['health_grants'].sum()):,}): the keyword rule"):
         st.markdown(text.escape_markdown(investment.keyword_rule()))
         lads = None if context.tree.get(context.place_code)["level"] == "england" else context.tree.lads_within(

@@ -144,7 +144,8 @@ def table_section(table: pd.DataFrame) -> None:
                  on_select="ignore")
     st.download_button("Download all 42 (CSV)", icon=":material/download:",
                        data=lambda: export.table_to_csv(shown).encode("utf-8-sig"),
-                       file_name="ics-creative-health-maturity.csv", mime="text/csv", key="download-maturity")
+                       file_name="ics-creative-health-maturity.csv", mime="text/csv", key="download-maturity",
+                       on_click="ignore")
 
 
 def self_assessment_section(chosen: str, name: str, editor: str) -> None:

@@ -48,10 +48,10 @@ def profile_section(view: clusters.ClusterView, radius: float, min_size: int) ->
     left, right = st.columns(2)
     left.download_button("Cluster profiles (CSV)", icon=":material/download:", key="download-clusters-csv",
                          data=lambda: export.table_to_csv(table).encode("utf-8-sig"), file_name=f"{stem}.csv",
-                         mime="text/csv")
+                         mime="text/csv", on_click="ignore")
     right.download_button("Cluster outlines (GeoJSON)", icon=":material/download:", key="download-clusters-geojson",
                           data=lambda: json.dumps(view.geojson()), file_name=f"{stem}.geojson",
-                          mime="application/geo+json")
+                          mime="application/geo+json", on_click="ignore")
 
 
 def support_section(view: clusters.ClusterView, context: PageContext) -> None:

@@ -21,7 +21,11 @@ MAP_DRAWN_JS = """() => {
 
 
 def save_download(tab, button, target: Path, *, timeout_ms: int = DOWNLOAD_TIMEOUT_MS) -> Path:
-    """Click a download ``button`` (a locator) and save what it sends to ``target``."""
+    """Click a download ``button`` (a locator) and save what it sends to ``target``.
+
+    It waits for the app to be idle first: a button drawn by a run that is being replaced holds a
+    file id the server is about to drop."""
+    tab.wait_idle()
     expect(button).to_be_enabled()
     with tab.page.expect_download(timeout=timeout_ms) as info:
         button.click()
