@@ -25,7 +25,7 @@ with shell.errors_reported():
 
     map_column, table_column = st.columns([1, 1])
     with map_column:
-        sections.map_section(view, context)
+        sections.map_section(view, context, radius, min_size)
     with table_column:
         st.subheader("Cluster profiles")
         sections.profile_section(view, radius, min_size)

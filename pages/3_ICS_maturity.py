@@ -13,11 +13,7 @@ with shell.errors_reported():
         auth.sign_in_panel()
     editor = auth.current_editor()
 
-    icbs = loaders.icb_table()
-    evidence = loaders.maturity_evidence()
-    assessments = maturity.all_assessments(maturity.evidence_scores(evidence), loaders.self_assessments())
-    current = maturity.current_scores(assessments)
-    table = maturity.summary(current, icbs, evidence)
+    evidence, assessments, current, table = loaders.maturity_parts()
     names = dict(zip(table["icb_code"], table["ICB"]))
 
     st.title("ICS maturity")
@@ -43,14 +39,16 @@ with shell.errors_reported():
         sections.map_section(table, chosen)
     with profile_column:
         sections.overall_line(table, chosen)
-        sections.profile_section(current, table, chosen)
         sections.domain_section(current, chosen)
+    # Full width: the chart's labels stay readable (a column is about 350 px on a laptop).
+    st.subheader("Profile by criterion")
+    sections.profile_section(current, table, chosen)
 
     st.subheader("Evidence")
-    sections.evidence_section(current, evidence, chosen)
+    sections.evidence_section(current, chosen)
     st.subheader("Over time")
-    sections.history_section(assessments, chosen)
-    sections.historic_section(evidence, chosen)
+    sections.history_section(chosen)
+    sections.historic_section(chosen)
     st.subheader("All 42 ICSs")
     sections.table_section(table)
 

@@ -7,6 +7,9 @@ OKABE_ITO = ("#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "
 HIGHLIGHT = "#1a1a1a"
 CHOSEN = OKABE_ITO[4]  # the place or ICS the user chose: blue
 MEDIAN = OKABE_ITO[-1]  # the England median: grey
+# Colours for series without a colour of their own: the yellow (weak on white) and the grey last.
+CYCLE = (OKABE_ITO[0], OKABE_ITO[1], OKABE_ITO[2], OKABE_ITO[5], OKABE_ITO[6], OKABE_ITO[4], OKABE_ITO[3],
+         OKABE_ITO[7])
 
 
 # Peers in colours far from the chosen blue (sky blue, next to it, left out).

@@ -8,6 +8,7 @@ name says otherwise.
 
 from __future__ import annotations
 
+import functools
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -148,8 +149,14 @@ class PlaceTree:
         column = "region_code" if place["level"] == "region" else "icb_code"
         return lads.index[lads[column] == code].tolist()
 
+    @functools.cached_property
+    def _labels(self) -> dict[str, str]:
+        return dict(zip(self.places.index, self.places["label"]))
+
     def label(self, code: str) -> str:
-        return self.places.at[code, "label"]
+        """Return a place's label as the place picker shows it (KeyError if unknown)."""
+        # A dict: the picker asks for all 356 labels on every rerun.
+        return self._labels[code]
 
     def code_for_label(self, label: str) -> str | None:
         hits = self.places.index[self.places["label"] == label]

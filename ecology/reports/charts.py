@@ -1,30 +1,23 @@
 """Chart builders: plotly figures for ``st.plotly_chart`` (plotly.js ships in Streamlit's frontend).
 
-Pure functions, no Streamlit: each takes a table and returns a ``plotly.graph_objects.Figure``
-drawn in the Okabe-Ito colours on a plain white background, legend at the bottom, with no
+Only a view the user opens by choice uses them (the Arts Council investment scatter on Coverage
+gaps); every chart a page shows on arrival is light SVG (``svg_charts``), so no page loads plotly.js
+until asked. Pure functions, no Streamlit: each takes a table and returns a ``go.Figure`` drawn in the Okabe-Ito colours on a plain white background, legend at the bottom, with no
 external fonts, tiles or map styles, so a figure looks the same offline and in any config.
 """
 
 from __future__ import annotations
 
 import math
-import textwrap
 
 import pandas as pd
 import plotly.graph_objects as go
 
-from ecology.analysis import maturity
-from ecology.maps.palette import HIGHLIGHT, OKABE_ITO
+from ecology.maps.palette import CYCLE, HIGHLIGHT, OKABE_ITO
 
 # Streamlit's own face first (its frontend bundles it), then faces every system has: nothing fetched.
 FONT = {"family": "Source Sans, Source Sans Pro, Arial, Helvetica, sans-serif", "size": 14, "color": "#31333F"}
-STAGE_TICKS = [0, 1, 2, 3, 4]
 ST_CONFIG = {"displaylogo": False}  # the plotly.js config the pages pass to st.plotly_chart
-STRONG = OKABE_ITO[4]  # blue: the chosen ICS or area
-MUTED = "#BBBBBB"  # grey: every other bar
-# Colours for series without a colour of their own: the yellow (weak on white) and the grey last.
-CYCLE = (OKABE_ITO[0], OKABE_ITO[1], OKABE_ITO[2], OKABE_ITO[5], OKABE_ITO[6], OKABE_ITO[4], OKABE_ITO[3],
-         OKABE_ITO[7])
 
 
 # ---------------------------------------------------------------- shared
@@ -59,110 +52,17 @@ def _figure(traces: list[dict], layout: dict, *, height: int, title: str | None 
     return go.Figure(data=traces, layout=_merged(house, layout))
 
 
-def _values(column: pd.Series) -> list[float | None]:
-    """Return a column as floats, None where missing (a gap in plotly, never a zero)."""
-    return [None if pd.isna(v) else float(v) for v in column]
 
 
-def _criteria_order(criteria: pd.Series) -> list[str]:
-    """Return the framework's criterion labels in order, then any other label the table has."""
-    order = [maturity.criterion_label(c) for c in maturity.criterion_ids()]
-    return order + [c for c in dict.fromkeys(criteria) if c not in order]
 
 
-def _stages(profile: pd.DataFrame, name: str, order: list[str]) -> list[float | None]:
-    """Return one series' stage for each criterion of ``order`` (None when not assessed or absent)."""
-    mine = profile[profile["Series"] == name].drop_duplicates("Criterion").set_index("Criterion")["Stage"]
-    return _values(mine.reindex(order))
 
 
-def _rgba(colour: str, alpha: float) -> str:
-    red, green, blue = (int(colour.lstrip("#")[i:i + 2], 16) for i in (0, 2, 4))
-    return f"rgba({red}, {green}, {blue}, {alpha})"
 
 
 def _number(value: float) -> str:
     """Return a value as printed on a chart: thousands separated, three significant figures below 100."""
     return f"{value:,.0f}" if abs(value) >= 100 else f"{value:.3g}"
-
-
-# ---------------------------------------------------------------- maturity
-
-
-def maturity_bars(profile: pd.DataFrame, series: list[str], colours: list[str]) -> go.Figure:
-    """Draw horizontal bars of stage (0-4) per criterion, grouped by series (an ICS, its peers, the
-    England median), criteria top to bottom in framework order. A criterion not assessed keeps its
-    place on the axis with no bar."""
-    order = _criteria_order(profile["Criterion"])
-    traces = []
-    for name, colour in zip(series, colours):
-        stages = _stages(profile, name, order)
-        traces.append(dict(type="bar", name=name, y=order, x=stages, orientation="h", marker={"color": colour},
-                           customdata=[maturity.stage_label(s) for s in stages],
-                           hovertemplate="<b>%{fullData.name}</b><br>%{y}: %{customdata}<extra></extra>"))
-    bar = 14 if len(series) <= 2 else 9
-    layout = {"barmode": "group", "bargap": 0.25, "bargroupgap": 0.05,
-              "xaxis": {"range": [0, 4], "tickvals": STAGE_TICKS, "title": {"text": "Stage"}, "showgrid": True,
-                        "zeroline": False},
-              # Reversed: the first criterion (and the first series within a group) at the top.
-              "yaxis": {"categoryorder": "array", "categoryarray": order, "range": [len(order) - 0.5, -0.5],
-                        "automargin": True}}
-    return _figure(traces, layout, height=140 + len(order) * (12 + bar * len(series)))
-
-
-def maturity_radar(profile: pd.DataFrame, series: list[str], colours: list[str]) -> go.Figure:
-    """Draw each series' stage (0-4) round the criteria as a closed line, the first series filled and
-    drawn on top; a criterion not assessed is a gap in its line, never a zero."""
-    order = _criteria_order(profile["Criterion"])
-    traces = []
-    # Added last to first so the first series is drawn over the others; the legend is reversed back.
-    for index, (name, colour) in reversed(list(enumerate(zip(series, colours)))):
-        stages = _stages(profile, name, order)
-        traces.append(dict(
-            type="scatterpolar", name=name, theta=[*order, order[0]], r=[*stages, stages[0]], mode="lines+markers",
-            connectgaps=False, line={"color": colour, "width": 3 if index == 0 else 2},
-            marker={"color": colour, "size": 7}, fill="toself" if index == 0 else "none",
-            fillcolor=_rgba(colour, 0.15) if index == 0 else None,
-            customdata=[maturity.stage_label(s) for s in [*stages, stages[0]]],
-            hovertemplate="<b>%{fullData.name}</b><br>%{theta}: %{customdata}<extra></extra>"))
-    half_step = 180 / len(order)  # the stage labels sit between the first two criteria, clear of the lines
-    layout = {"polar": {
-        "radialaxis": {"range": [0, 4], "tickvals": STAGE_TICKS, "angle": 90 - half_step, "tickangle": 90 - half_step,
-                       "gridcolor": "#DDDDDD", "tickfont": {"size": 12, "color": "#777777"}},
-        "angularaxis": {"direction": "clockwise", "rotation": 90, "categoryorder": "array", "categoryarray": order,
-                        "tickvals": order, "ticktext": [_wrap(c) for c in order], "gridcolor": "#DDDDDD"}},
-        "legend": {"traceorder": "reversed"}, "margin": {"l": 70, "r": 70, "t": 50, "b": 130}}
-    return _figure(traces, layout, height=600)
-
-
-def _wrap(label: str, width: int = 18) -> str:
-    """Return a long axis label broken over lines (plotly's ``<br>``)."""
-    return "<br>".join(textwrap.wrap(label, width)) or label
-
-
-def maturity_history(history: pd.DataFrame) -> go.Figure:
-    """Draw one ICS's dated scores (``maturity.history``): a line with markers per criterion, stage
-    0-4 over time; a withdrawn score ("not assessed") is a gap in its line."""
-    order = _criteria_order(history["Criterion"])
-    frame = history.assign(Date=pd.to_datetime(history["Date"]))
-    traces = []
-    for index, criterion in enumerate(order):
-        rows = frame[frame["Criterion"] == criterion]
-        if rows.empty:
-            continue
-        stages = _values(rows["Stage"])
-        traces.append(dict(
-            type="scatter", name=criterion, x=rows["Date"], y=stages, mode="lines+markers", connectgaps=False,
-            # Ten criteria, eight colours: the line's dash tells apart those that share a colour.
-            line={"color": CYCLE[index % len(CYCLE)], "width": 2, "dash": "solid" if index < len(CYCLE) else "dash"},
-            marker={"size": 8},
-            customdata=list(zip([maturity.stage_label(s) for s in stages], rows["Kind"].fillna(""),
-                                rows["By"].fillna(""), rows["Change"].fillna(""))),
-            hovertemplate=("<b>%{fullData.name}</b><br>%{x|%d %b %Y}: %{customdata[0]}<br>"
-                           "%{customdata[1]} by %{customdata[2]} (%{customdata[3]})<extra></extra>")))
-    layout = {"xaxis": {"tickformat": "%b %Y"},
-              "yaxis": {"range": [-0.2, 4.2], "tickvals": STAGE_TICKS, "title": {"text": "Stage"}, "zeroline": False}}
-    return _figure(traces, layout, height=460)
 
 
 # ---------------------------------------------------------------- areas
@@ -229,26 +129,3 @@ def need_provision_scatter(table: pd.DataFrame, *, x: str, y: str, x_title: str,
 def _shown(value: object) -> str:
     """Return a value for a hover line ("no data" when missing)."""
     return "no data" if pd.isna(value) else _number(float(value))
-
-
-def comparison_bars(frame: pd.DataFrame, *, value: str, label: str, title: str, marked: str | None,
-                    unit: str = "") -> go.Figure:
-    """Draw one horizontal bar per row of ``frame`` (top to bottom in its order), named by ``label``,
-    its ``value`` printed at the bar's end followed by ``unit`` (e.g. "%", " per head"); the row
-    named ``marked`` in a strong blue, the others grey. A missing value is no bar."""
-    labels = [str(v) for v in frame[label]]
-    values = _values(frame[value])
-    colours = [STRONG if name == marked else MUTED for name in labels]
-    printed = ["" if v is None else f"{_number(v)}{unit}" for v in values]
-    labels = [_wrap(name, 28) for name in labels]  # long ICB names over two lines, so a phone keeps room for bars
-    bars = dict(type="bar", y=labels, x=values, orientation="h", marker={"color": colours}, text=printed,
-                textposition="outside", cliponaxis=False, textfont={"color": FONT["color"]},
-                hovertemplate="<b>%{y}</b>: %{text}<extra></extra>")
-    known = [v for v in values if v is not None] + [0]
-    layout = {  # room past the longest bar for its printed value
-        "xaxis": {"range": [min(known) * 1.15, max(known) * 1.15 or 1], "showgrid": True, "zeroline": True,
-                  "zerolinecolor": "#888888"},
-        "yaxis": {"categoryorder": "array", "categoryarray": labels, "range": [len(labels) - 0.5, -0.5],
-                  "automargin": True}}
-    lines = sum(label.count("<br>") + 1 for label in labels)
-    return _figure([bars], layout, height=110 + 20 * lines + 12 * len(labels), title=title, legend=False)

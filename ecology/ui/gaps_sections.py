@@ -110,9 +110,8 @@ def what_if_section(inputs, provision: pd.DataFrame, table: pd.DataFrame, choice
     left, right = st.columns([3, 1])
     code = left.selectbox("Area", codes, index=codes.index(default), format_func=names.get, key="whatif-area")
     added = right.number_input("Add assets", min_value=0, max_value=1000, value=5, step=1, key="whatif-n")
+    # Rank, score and rate depend on need and assets only, so the practitioner counts are left out.
     after = gaps.gap_table(inputs, provision, choices.level, choices.theme, extra={code: int(added)},
-                           practitioners=gaps.counted_practitioners(loaders.practitioners(),
-                                                                    include_sample=choices.include_sample),
                            use_imd=choices.use_imd)
     old, new = table.set_index("area_code").loc[code], after.set_index("area_code").loc[code]
     st.markdown(
@@ -141,9 +140,8 @@ def need_line(measure) -> None:
 def assets_view(inputs, chosen: GapChoices, context: PageContext, highlight: str | None) -> None:
     """Draw need against creative health assets: the ranking line, notices, map, table, what if."""
     provision = loaders.provision(chosen.theme, chosen.activity, chosen.include_sample, chosen.include_venues)
-    practitioners = gaps.counted_practitioners(loaders.practitioners(), include_sample=chosen.include_sample)
-    table = gaps.gap_table(inputs, provision, chosen.level, chosen.theme, practitioners=practitioners,
-                           use_imd=chosen.use_imd)
+    table = loaders.gap_table(chosen.level, chosen.theme, chosen.activity, include_sample=chosen.include_sample,
+                              include_venues=chosen.include_venues, use_imd=chosen.use_imd)
     measure = gaps.measure_of(table)
     need_line(measure)
     band = gaps.AGE_BAND_LABELS[gaps.age_band(chosen.theme)]

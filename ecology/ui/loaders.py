@@ -34,8 +34,16 @@ def _place_table(key: str) -> pd.DataFrame:
     return geography.place_table()
 
 
+# A resource: every rerun of every page asks for the tree, several times; a copy each time (what
+# cache_data gives) cost more than the lookups made in it. Nothing changes it.
+@st.cache_resource(show_spinner=False)
+def _place_tree(key: str) -> geography.PlaceTree:
+    return geography.PlaceTree.from_table(_place_table(key))
+
+
 def place_tree() -> geography.PlaceTree:
-    return geography.PlaceTree.from_table(_place_table(build_key()))
+    """Return the place hierarchy (England, regions, ICBs, local authorities); read-only."""
+    return _place_tree(build_key())
 
 
 # A resource, not data: map builders only read it, and copying 400 KB of
@@ -127,22 +135,6 @@ def maturity_baseline() -> pd.DataFrame:
     return _maturity_baseline(build_key(), path.stat().st_mtime_ns)
 
 
-@st.cache_data(show_spinner=False)
-def _maturity_evidence(key: str, stamp: tuple[int, ...]) -> pd.DataFrame:
-    from ecology.analysis import maturity
-
-    places = _place_table(key)
-    return maturity.load_evidence(icb_codes=set(places.loc[places["level"] == "icb", "code"]))
-
-
-def maturity_evidence() -> pd.DataFrame:
-    """Return every piece of maturity evidence, seed and reviewed web (``maturity.load_evidence``)."""
-    folder = paths.authored_data_dir()
-    stamp = tuple((folder / name).stat().st_mtime_ns for name in
-                  ("maturity_baseline.csv", "maturity_evidence.csv", "maturity_framework.json"))
-    return _maturity_evidence(build_key(), stamp)
-
-
 @st.cache_data(show_spinner=False, max_entries=4)
 def _self_assessments(revision: str) -> pd.DataFrame:
     return the_register().assessments()
@@ -151,13 +143,6 @@ def _self_assessments(revision: str) -> pd.DataFrame:
 def self_assessments() -> pd.DataFrame:
     """Return every ICS self-assessment in the register (append-only), oldest first."""
     return _self_assessments(the_register().revision())
-
-
-def icb_table() -> pd.DataFrame:
-    """Return the 42 ICBs: icb_code, icb_short_name, region_name (name order)."""
-    from ecology.analysis import maturity
-
-    return maturity.icb_table(_place_table(build_key()))
 
 
 @st.cache_resource(show_spinner=False)
@@ -194,6 +179,26 @@ def practitioners() -> pd.DataFrame:
     return _practitioners(the_register().revision())
 
 
+# A resource: the page only reads the table, and it is the same for every viewer with the same
+# choices, so a place change (which only moves the highlight) recomputes nothing.
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _gap_table(revision: str, build: str, level: str, theme: str | None, activity: tuple[str, ...], sample: bool,
+               venues: bool, use_imd: bool) -> pd.DataFrame:
+    from ecology.analysis import gaps
+
+    counted = gaps.counted_practitioners(_practitioners(revision), include_sample=sample)
+    return gaps.gap_table(_gap_inputs(build), _provision(revision, theme, activity, sample, venues), level, theme,
+                          practitioners=counted, use_imd=use_imd)
+
+
+def gap_table(level: str, theme: str | None, activity: tuple[str, ...], *, include_sample: bool,
+              include_venues: bool, use_imd: bool) -> pd.DataFrame:
+    """Return the ranked gap table for these choices (``gaps.gap_table``, practitioners counted as
+    provision is: real only unless sample records are included); read-only."""
+    return _gap_table(the_register().revision(), build_key(), level, theme, tuple(activity), include_sample,
+                      include_venues, use_imd)
+
+
 @st.cache_resource(show_spinner=False, max_entries=32)
 def _clustering(revision: str, radius_km: float, min_size: int):
     from ecology.analysis import clusters
@@ -204,7 +209,12 @@ def _clustering(revision: str, radius_km: float, min_size: int):
 def clustering(radius_km: float, min_size: int):
     """Return the published clusters (``clusters.ClusterView``) for these settings; repeated
     settings come from the cache."""
-    return _clustering(the_register().revision(), float(radius_km), int(min_size))
+    return _clustering(*clustering_key(radius_km, min_size))
+
+
+def clustering_key(radius_km: float, min_size: int) -> tuple[str, float, int]:
+    """Return what the clusters at these settings are computed from: (register revision, radius, size)."""
+    return the_register().revision(), float(radius_km), int(min_size)
 
 
 @st.cache_resource(show_spinner=False)
@@ -288,6 +298,29 @@ def _maturity_parts(key: str, revision: str, stamp: tuple[int, ...]):
     from ecology.analysis import place_profile
 
     return place_profile.maturity_parts(_place_table(key), self_assessments())
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _ics_detail(key: str, revision: str, stamp: tuple[int, ...], icb_code: str):
+    from ecology.analysis import maturity
+
+    evidence, assessments, current, _summary = _maturity_parts(key, revision, stamp)
+    every = maturity.evidence_pieces(evidence, icb_code)
+    return (maturity.evidence_pieces(evidence, icb_code, current), every[every["Status"].str.startswith("historic")],
+            maturity.history(assessments, icb_code))
+
+
+def ics_detail(icb_code: str) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Return one ICS's (evidence pieces with its current self-assessments first, historic pieces,
+    dated scores) from ``maturity.evidence_pieces`` and ``maturity.history``; read-only."""
+    return _ics_detail(build_key(), the_register().revision(), _evidence_stamp(), icb_code)
+
+
+def maturity_parts():
+    """Return (evidence, assessments, current scores, summary of all 42) from
+    ``place_profile.maturity_parts``, once per data build, evidence files and register revision;
+    read-only."""
+    return _maturity_parts(build_key(), the_register().revision(), _evidence_stamp())
 
 
 # The place-independent tables of a theme: a place change on the Overview reuses them.

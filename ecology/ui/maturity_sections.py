@@ -9,8 +9,8 @@ from ecology import text
 from ecology.analysis import maturity
 from ecology.maps import leaflet, palette
 from ecology.register import export, store
-from ecology.reports import charts
-from ecology.ui import loaders, mapview
+from ecology.reports import svg_charts
+from ecology.ui import loaders, mapview, svg
 from ecology.ui.shell import PageContext
 
 SAVED = "maturity-saved"  # session state: the confirmation shown after the rerun a save causes
@@ -61,11 +61,13 @@ def profile_section(current: pd.DataFrame, table: pd.DataFrame, chosen: str) -> 
     # The chosen ICS in blue, the England median in grey, peers in other Okabe-Ito colours.
     series = [names[chosen], *(names[p] for p in peers), maturity.MEDIAN_SERIES]
     colours = palette.series_colours(len(peers))
-    bars, radar = st.tabs(["Bars", "Radar"])
-    with bars:
-        st.plotly_chart(charts.maturity_bars(shown, series, colours), width="stretch", config=charts.ST_CONFIG)
-    with radar:
-        st.plotly_chart(charts.maturity_radar(shown, series, colours), width="stretch", config=charts.ST_CONFIG)
+    # Bars first: a criterion not assessed is plainly an empty row there, where a radar breaks its line.
+    view = st.segmented_control("Profile view", ["Bars", "Radar"], default="Bars", key="profile-view",
+                                bind="query-params", label_visibility="collapsed") or "Bars"
+    if view == "Radar":
+        svg.show(svg_charts.maturity_radar(shown, series, colours))
+    else:
+        svg.show(svg_charts.maturity_bars(shown, series, colours))
     missing = shown[(shown["Series"] == names[chosen]) & shown["Stage"].isna()]["Criterion"].tolist()
     if missing:
         st.caption("Not assessed (no bar, a gap in the radar; not a low score): " + ", ".join(missing) + ".")
@@ -77,9 +79,9 @@ def web_count(evidence: pd.DataFrame) -> int:
     return int(web["url"].nunique())
 
 
-def evidence_section(current: pd.DataFrame, evidence: pd.DataFrame, chosen: str) -> None:
+def evidence_section(current: pd.DataFrame, chosen: str) -> None:
     """Draw the ICS's evidence grouped by criterion, its count of sources, and what is not assessed."""
-    pieces = maturity.evidence_pieces(evidence, chosen, current)
+    pieces, _historic, _history = loaders.ics_detail(chosen)
     sources = pieces["Source"].nunique()
     missing = maturity.not_assessed(current, chosen)
     st.markdown(f"**{len(pieces)}** piece(s) of evidence from **{sources}** source(s)."
@@ -114,10 +116,9 @@ def domain_section(current: pd.DataFrame, chosen: str) -> None:
     st.caption(maturity_domains.DOMAIN_RULE)
 
 
-def historic_section(evidence: pd.DataFrame, chosen: str) -> None:
+def historic_section(chosen: str) -> None:
     """List the ICS's historic evidence: kept and shown, never setting the current stage."""
-    pieces = maturity.evidence_pieces(evidence, chosen)
-    old = pieces[pieces["Status"].str.startswith("historic")]
+    _pieces, old, _history = loaders.ics_detail(chosen)
     if len(old):
         st.markdown(f"**Historic evidence** ({len(old)}): from before ICBs existed (July 2022) or about a "
                     "service that has ended; kept here, not counted in the current stage.")
@@ -125,12 +126,13 @@ def historic_section(evidence: pd.DataFrame, chosen: str) -> None:
                      width="stretch")
 
 
-def history_section(assessments: pd.DataFrame, chosen: str) -> None:
-    history = maturity.history(assessments, chosen)
+def history_section(chosen: str) -> None:
+    """Draw the ICS's dated scores as a chart and a table (every version kept)."""
+    _pieces, _historic, history = loaders.ics_detail(chosen)
     if history.empty:
         st.caption("No scores yet: nothing to show over time.")
         return
-    st.plotly_chart(charts.maturity_history(history), width="stretch", config=charts.ST_CONFIG)
+    svg.show(svg_charts.maturity_history(history))
     falls = int((history["Change"] == "fall").sum())
     if falls:
         st.caption(f"{falls} score(s) went down over time: scores can fall, and every version is kept.")

@@ -8,13 +8,12 @@ import streamlit as st
 from ecology import text
 from ecology.analysis import maturity, overview, place_profile
 from ecology.maps import palette
-from ecology.reports import charts, svg_charts
+from ecology.reports import svg_charts
 from ecology.places.geography import PlaceTree
 from ecology.site import PAGES
-from ecology.ui import loaders
+from ecology.ui import loaders, svg
 from ecology.ui.shell import PageContext, link_params
 
-CHART_CONFIG = charts.ST_CONFIG
 ORIGIN_BADGE = {"real": ":green-badge[Real]", "sample": ":orange-badge[Sample]"}
 
 
@@ -64,13 +63,6 @@ def sub_areas(tree: PlaceTree, code: str, level: str) -> None:
         })
 
 
-def _svg(chart: str) -> None:
-    """Draw an SVG chart of ``ecology.reports.svg_charts`` (every text in it already escaped).
-
-    Through Markdown's raw HTML: ``st.html`` sanitises SVG away."""
-    st.markdown(f"<div class='svg-chart' style='overflow-x:auto'>{chart}</div>", unsafe_allow_html=True)
-
-
 def comparison(place) -> None:
     """Draw the place beside its region, England and its nearest peers: a table and bar charts."""
     table = place.comparison
@@ -100,7 +92,7 @@ def comparison(place) -> None:
         st.caption(f"No real record counts as provision for {place.theme_label.lower()} in any of these places: "
                    "nothing to compare yet.")
         return
-    _svg(svg_charts.comparison_bars(table, value=value, label="Place", title=title, marked=place.short_name))
+    svg.show(svg_charts.comparison_bars(table, value=value, label="Place", title=title, marked=place.short_name))
 
 
 def _maturity_peers(place, summary: pd.DataFrame) -> list[str]:
@@ -142,17 +134,15 @@ def maturity_section(place, context: PageContext) -> None:
     view = st.segmented_control("Maturity view", ["Bars", "Radar", "Over time"], default="Bars", key="maturity",
                                 bind="query-params", label_visibility="collapsed") or "Bars"
     if view == "Radar":
-        st.plotly_chart(charts.maturity_radar(profile, series, colours), width="stretch", config=CHART_CONFIG,
-                        key="overview-radar")
-    elif view == "Bars":  # light SVG: the view everyone sees first never loads plotly.js
-        _svg(svg_charts.maturity_bars(profile, series, colours))
+        svg.show(svg_charts.maturity_radar(profile, series, colours))
+    elif view == "Bars":
+        svg.show(svg_charts.maturity_bars(profile, series, colours))
     else:
         past = maturity.history(inputs.maturity_assessments, icb)
         if past.empty:
             st.caption("No scores yet: nothing to show over time.")
         else:
-            st.plotly_chart(charts.maturity_history(past), width="stretch", config=CHART_CONFIG,
-                            key="overview-history")
+            svg.show(svg_charts.maturity_history(past))
 
 
 def need_and_provision(place) -> None:
@@ -164,7 +154,7 @@ def need_and_provision(place) -> None:
                 f"{len(table)} {kind}, so every area would sit at 0: the gap ranking shows need alone. Import a "
                 "directory on the Data page, or choose All themes to count the real venues.", icon=":material/info:")
         return
-    _svg(svg_charts.need_provision_scatter(
+    svg.show(svg_charts.need_provision_scatter(
         table, x="assets_per_10k", y="need", x_title="Real provision per 10,000 residents",
         y_title=f"Need: {place.measure.name}", highlight=highlight))
     marked = "the place is marked" if highlight else "choose an ICB or local authority to mark it"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import pandas as pd
@@ -28,14 +29,17 @@ def controls() -> tuple[float, int]:
     return float(radius), int(min_size)
 
 
-def map_section(view: clusters.ClusterView, context: PageContext) -> None:
+def map_section(view: clusters.ClusterView, context: PageContext, radius: float, min_size: int) -> None:
     level = context.tree.get(context.place_code)["level"]
     bounds = None
     if level != "england":
         outline = leaflet.outline(loaders.web_layer(leaflet.LEVEL_LAYERS[level][0]), level, context.place_code)
         bounds = leaflet.bounds_of(outline)
-    drawn = leaflet.cluster_map(view.shapes, view.circles, bounds, context=loaders.web_layer("icb"))
-    mapview.show_layered(drawn, key="clusters-map", height=540)
+    # The clusters depend on the register and the two settings only; the place moves the view.
+    drawn = mapview.kept(("clusters", loaders.clustering_key(radius, min_size)), lambda: leaflet.cluster_map(
+        view.shapes, view.circles, context=loaders.web_layer("icb")))
+    mapview.show_layered(dataclasses.replace(drawn, view=leaflet.view_of(bounds, height_px=540)), key="clusters-map",
+                         height=540)
     st.caption("Circles sit at the middle of each cluster's postcode districts, sized by its rounded count of "
                "practitioners; the blue lines outline the area those districts span. No individual is placed on "
                "the map.")

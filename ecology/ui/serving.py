@@ -146,8 +146,9 @@ def warm_up(*, report: Callable[[str], None] = _LOG.info) -> float:
     # Streamlit warns about each cache call outside a script run; here that is the point.
     context_log = logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context")
     context_log.setLevel(logging.ERROR)
-    import folium  # noqa: F401  (the maps' library, imported by every page with a map)
-    import plotly.graph_objects  # noqa: F401
+    # The maps' library, imported by every page with a map. Not plotly: only a view the user asks
+    # for (the investment scatter) uses it, and its import would compete with the first page.
+    import folium  # noqa: F401
 
     from ecology.places import geography
     from ecology.ui import loaders, overview_sections

@@ -67,11 +67,6 @@ def _svg_charts(tab):
     return tab.page.locator("div.svg-chart svg[role='img']")
 
 
-def _drawn_charts(tab):
-    """The plotly charts on the page that have drawn at least one trace."""
-    return tab.page.locator(f"{PLOTLY}:has(.main-svg .trace)")
-
-
 def _pick(tab, group: str, option: str, url_part: str) -> None:
     """Choose an option of a segmented control (a radiogroup) and wait for the rerun."""
     tab.page.get_by_role("radiogroup", name=group).get_by_role("radio", name=option, exact=True).click()
@@ -151,14 +146,16 @@ def test_overview_draws_headline_figures_comparison_table_and_charts_with_no_out
     expect(svg_charts.first.locator("rect title").first).to_have_text(re.compile(r": "))  # a hover text per bar
     expect(tab.page.locator(PLOTLY)).to_have_count(0)
     assert not [url for url in requests if "PlotlyChart" in url]
-    # Another measure redraws the SVG; the radar and the history are interactive plotly charts.
+    # Another measure redraws the SVG; the radar is SVG too, with a point per assessed criterion.
     _pick(tab, "Compare on", "Provision", "compare=Provision")
     expect(svg_charts.first).to_have_attribute("aria-label", re.compile("provision", re.IGNORECASE))
     _pick(tab, "Maturity view", "Radar", "maturity=Radar")
-    drawn = _drawn_charts(tab)
-    expect(drawn).to_have_count(1)
-    box = drawn.first.bounding_box()
+    radar = tab.page.locator("div.svg-chart svg[aria-label*='round the criteria']")
+    expect(radar).to_have_count(1)
+    box = radar.bounding_box()
     assert box["width"] > 200 and box["height"] > 200, box
+    expect(radar.locator("circle title").last).to_have_text(re.compile(r"ICB, .+: \d "))  # the ICS, drawn on top
+    expect(tab.page.locator(PLOTLY)).to_have_count(0)
 
     # Wait for the map to draw, so its requests are recorded too.
     expect(tab.map_shapes()).to_have_count(ICB_COUNT + WEST_YORKSHIRE_LADS)

@@ -53,7 +53,13 @@ def test_choosing_an_ics_shows_its_profile_and_evidence(database):
     assert "Data, digital & interoperability" not in set(evidence["Criterion"])
     line = next(m.value for m in at.markdown if "piece(s) of evidence from" in m.value)
     assert "Not assessed" in line and "Data, digital & interoperability" in line.replace("\\", "")
-    assert len(at.get("plotly_chart")) >= 3  # the profile's bars and radar (two tabs), and the history
+    # Light SVG charts, so the page never loads plotly.js: the profile as bars, and the history.
+    assert at.get("plotly_chart") == []
+    charts = [m.value for m in at.markdown if "<svg" in m.value]
+    assert [c for c in charts if "ICS maturity by criterion" in c] and [c for c in charts if "Stage over time" in c]
+    at.segmented_control(key="profile-view").set_value("Radar").run()
+    assert [m for m in at.markdown if "ICS maturity round the criteria" in m.value]
+    assert not [m for m in at.markdown if "ICS maturity by criterion" in m.value]
 
 
 def test_the_sidebar_place_chooses_the_ics_and_a_local_authority_picks_its_icb(database):
