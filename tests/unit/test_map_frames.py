@@ -96,6 +96,25 @@ def test_a_kept_base_is_rendered_once_and_layers_once_per_key(sent, monkeypatch)
     assert rendered == {"base": 1, "layers": 2}
 
 
+def test_a_kept_map_is_built_once_per_key_and_its_layers_kept_by_that_key(monkeypatch):
+    monkeypatch.setattr("ecology.ui.loaders.build_key", lambda: "a build")
+    mapview._kept_map.clear()
+    built = []
+
+    def make(name):
+        def build():
+            built.append(name)
+            fmap, layers, view = _clusters()
+            return leaflet.LayeredMap(fmap, layers, view, base_key="england")
+        return build
+
+    first = mapview.kept(("clusters", "r1", 10.0, 5), make("first"))
+    again = mapview.kept(("clusters", "r1", 10.0, 5), make("again"))
+    other = mapview.kept(("clusters", "r1", 15.0, 5), make("other"))
+    assert built == ["first", "other"] and again is first and other is not first
+    assert first.layers_key == ("clusters", "r1", 10.0, 5)  # so mapview keeps its rendered layers too
+
+
 def test_the_asset_map_keeps_its_marker_plugin_in_the_base():
     fmap = asset_map.base_map()
     frame = mapview.render_base(fmap)
