@@ -14,7 +14,7 @@ from urllib.parse import urlencode, urlsplit
 
 import streamlit as st
 
-from ecology import links, settings, taxonomy
+from ecology import links, settings, taxonomy, text
 from ecology.maps import leaflet
 from ecology.places import geography
 from ecology.register import store
@@ -114,15 +114,20 @@ def current_link(page: PageInfo) -> str:
 
 
 def share_panel(context: PageContext, page: PageInfo) -> None:
-    """Draw the sidebar's "share" block: the link to this view (with a copy button) and the place
+    """Draw the sidebar's "share" block: the link to this view (to copy) and the place
     briefing as HTML or PDF, made on the click."""
     st.divider()
     st.markdown("**Share this view**")
-    st.code(current_link(page), language=None, wrap_lines=True)  # its copy button copies the link
-    st.caption("Copy the link (the button at its right): it opens this page with the same place, theme and settings.")
+    # A plain link, not st.code: its copy button made every page fetch a 1.5 MB syntax highlighter.
+    shared = current_link(page)
+    st.html("<style>.st-key-share-link a{word-break:break-all}</style>")
+    with st.container(key="share-link"):
+        st.markdown(f"[{text.escape_markdown(shared)}]({shared})")
+    st.caption("Copy this link (right-click it, or press and hold on a phone): it opens this page with the same "
+               "place, theme and settings.")
     theme = None if context.theme == ALL_THEMES else context.theme
     stem = f"briefing-{context.place_code}" + (f"-{theme}" if theme else "")
-    link = current_link(page)  # made now: inside the deferred download, the browser's address is not known
+    link = shared  # made now: inside the deferred download, the browser's address is not known
     st.download_button("Place briefing (HTML)", width="stretch", icon=":material/description:", key="briefing-html",
                        data=lambda: _briefing_download(context, theme, link, "html"),
                          file_name=f"{stem}.html", mime="text/html", on_click="ignore",

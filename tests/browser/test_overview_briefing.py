@@ -102,8 +102,8 @@ def _download(tab, label: str, target: Path) -> Path:
 
 
 def _share_link(tab):
-    """The sidebar's "Share this view" link (the st.code block's text)."""
-    return tab.sidebar().get_by_test_id("stCode").locator("code")
+    """The sidebar's "Share this view" link (its text is its address)."""
+    return tab.sidebar().locator(".st-key-share-link a")
 
 
 # --- 1. The Overview ---------------------------------------------------------------------------
@@ -224,6 +224,7 @@ def test_share_link_on_coverage_gaps_restores_place_theme_and_compare_level(app_
     link = _share_link(first)
     expect(link).to_be_visible()
     shared = link.inner_text().strip()
+    assert link.get_attribute("href") == shared  # the link goes where its text says
     assert shared.startswith(f"{app_server.url}/Coverage_gaps?"), shared
     for part in ("place=Bradford", "theme=Dementia", "level=Integrated+care+boards+%2842%29"):
         assert part in shared, f"{part!r} not in the share link {shared!r}"
