@@ -38,6 +38,7 @@ from bench.common import PROJECT_ROOT, Result, body_sizes, free_port, local_only
 TITLE = "streamlit run -> Overview fully rendered in Chromium, vs a one-line script"
 TARGET_S = 4.0
 TARGET_RATIO = 1.3  # first full render, ours / the one-line script
+WARM_BEYOND_SERVER_S = 0.3  # a place change in the browser, less the server's script run
 N_ICBS = 42
 WARM_LOADS = 3
 # Manchester (local authority), North West (region), NHS Greater Manchester ICB, England.
@@ -146,9 +147,17 @@ PLACE_READY = """([label, paths]) => {
 }""" % MAP_IFRAME
 
 
-def _place_changes(browser, url: str, changes: list[tuple[str, int]]) -> dict:
+def _server_runs(run_log: Path | None) -> list[float]:
+    """Return the wall seconds of every script run the server has logged so far (bench.timed_server)."""
+    if run_log is None or not run_log.exists():
+        return []
+    return [float(line.split()[0]) for line in run_log.read_text().splitlines() if line.strip()]
+
+
+def _place_changes(browser, url: str, changes: list[tuple[str, int]], run_log: Path | None = None) -> dict:
     """Pick places in the sidebar's Place box; time each from the click on the
-    option to the new title and map (42 ICBs + the place's local authorities) drawn."""
+    option to the new title and map (42 ICBs + the place's local authorities) drawn,
+    and the server's own script runs for it (when ``run_log`` is given)."""
     context = browser.new_context(viewport={"width": 1400, "height": 900})
     # No route() here: routing turns the HTTP cache off, and a user changing
     # place has Leaflet and the component's script cached. Outside requests are
@@ -164,21 +173,57 @@ def _place_changes(browser, url: str, changes: list[tuple[str, int]]) -> dict:
         page.goto(url)
         page.wait_for_function(PLACE_READY, arg=["England", N_ICBS], polling="raf", timeout=60_000)
         box = page.locator("[data-testid='stSidebar'] [data-testid='stSelectbox']").filter(has_text="Place")
-        times = []
+        times, server = [], []
         loads_before = len(component_loads)
         for label, paths in changes:
             box.locator("input").click()
             box.locator("input").fill(label)
             option = page.get_by_role("option", name=label, exact=True)
             option.wait_for()
+            runs_before = len(_server_runs(run_log))
             started = time.perf_counter()
             option.click()
             page.wait_for_function(PLACE_READY, arg=[label, paths], polling="raf", timeout=60_000)
             times.append(time.perf_counter() - started)
+            server.append(sum(_server_runs(run_log)[runs_before:]))
         remounts = len(component_loads) - loads_before
     finally:
         context.close()
-    return {"times": times, "component_index_loads": remounts, "aborted": outside}
+    return {"times": times, "server": server, "component_index_loads": remounts, "aborted": outside}
+
+
+PAGE_READY = """(title) => {
+  if (!document.querySelector("[data-testid='stApp'][data-test-script-state='notRunning']")) return false;
+  const heading = document.querySelector("[data-testid='stMain'] h1");
+  if (!heading || heading.innerText.trim() !== title) return false;
+  const frame = document.querySelector('%s');
+  if (!frame) return true;
+  return !!frame.contentDocument && frame.contentDocument.querySelectorAll('path.leaflet-interactive').length > 0;
+}""" % MAP_IFRAME
+# Sidebar link -> the page's title; from the Overview at England and back to it.
+PAGE_SWITCHES = (("Coverage gaps", "Coverage gaps"), ("ICS maturity", "ICS maturity"),
+                 ("Practitioners", "Practitioners"), ("Overview", "England"))
+
+
+def _page_switches(browser, url: str, run_log: Path | None) -> dict:
+    """Switch pages with the sidebar's links; time each from the click to the new page's title,
+    idle, and its map drawn (when it has one), and the server's own script runs for it."""
+    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    page = context.new_page()
+    times, server = [], []
+    try:
+        page.goto(url)
+        page.wait_for_function(PAGE_READY, arg="England", polling="raf", timeout=60_000)
+        for link, title in PAGE_SWITCHES:
+            runs_before = len(_server_runs(run_log))
+            started = time.perf_counter()
+            page.get_by_test_id("stSidebar").get_by_role("link", name=link, exact=True).click()
+            page.wait_for_function(PAGE_READY, arg=title, polling="raf", timeout=60_000)
+            times.append(time.perf_counter() - started)
+            server.append(sum(_server_runs(run_log)[runs_before:]))
+    finally:
+        context.close()
+    return {"times": times, "server": server}
 
 
 def _measure(browser, cwd: Path, script: str, ready_js: str, extra: list[str],
@@ -186,7 +231,10 @@ def _measure(browser, cwd: Path, script: str, ready_js: str, extra: list[str],
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     log = Path(tempfile.mkstemp(prefix="bench-streamlit-", suffix=".log")[1])
-    command = [venv_python(), "-m", "streamlit", "run", script, "--server.headless", "true",
+    # With place changes to time, the server logs its own script runs (one patched method).
+    run_log = Path(tempfile.mkstemp(prefix="bench-runs-", suffix=".log")[1]) if changes else None
+    launcher = ["-m", "bench.timed_server", str(run_log)] if run_log else ["-m", "streamlit"]
+    command = [venv_python(), *launcher, "run", script, "--server.headless", "true",
                "--server.address", "127.0.0.1", "--server.port", str(port), *extra]
     with open(log, "w") as out:
         t0 = time.perf_counter()
@@ -196,7 +244,8 @@ def _measure(browser, cwd: Path, script: str, ready_js: str, extra: list[str],
         healthy = _wait_healthy(url, process, log) - t0
         first = _load(browser, url, ready_js)
         warm = [_load(browser, url, ready_js) for _ in range(WARM_LOADS)]
-        places = _place_changes(browser, url, changes) if changes else None
+        places = _place_changes(browser, url, changes, run_log) if changes else None
+        switches = _page_switches(browser, url, run_log) if changes else None
     finally:
         process.terminate()
         try:
@@ -205,9 +254,11 @@ def _measure(browser, cwd: Path, script: str, ready_js: str, extra: list[str],
             process.kill()
             process.wait()
         log.unlink(missing_ok=True)
+        if run_log:
+            run_log.unlink(missing_ok=True)
     return {"health": healthy, "first_render": first["ready"] - t0, "first": first, "warm": warm,
             "second": warm[0]["seconds"], "warm_median": statistics.median(w["seconds"] for w in warm),
-            "places": places}
+            "places": places, "switches": switches}
 
 
 def run(result: Result) -> None:
@@ -268,8 +319,22 @@ def run(result: Result) -> None:
     result.add("place change in browser", statistics.median(places["times"]), "s",
                note=f"click on option -> title and map redrawn; {[round(t, 3) for t in places['times']]} "
                     f"for {[label for label, _ in changes]}")
+    result.add("  server script run for it", statistics.median(places["server"]), "s",
+               note=f"the server's own runs (bench.timed_server): {[round(t, 3) for t in places['server']]}")
+    after_server = [total - server for total, server in zip(places["times"], places["server"])]
+    result.add("  browser time beyond the server run", statistics.median(after_server), "s",
+               target=WARM_BEYOND_SERVER_S, note=f"{[round(t, 3) for t in after_server]}")
+    switches = app["switches"]
+    result.add("page switch in browser", statistics.median(switches["times"]), "s",
+               note=f"sidebar link -> title, idle, map drawn; {[round(t, 3) for t in switches['times']]} for "
+                    f"{[link for link, _ in PAGE_SWITCHES]}")
+    result.add("  server script run for it", statistics.median(switches["server"]), "s",
+               note=f"{[round(t, 3) for t in switches['server']]}")
+    beyond = [total - server for total, server in zip(switches["times"], switches["server"])]
+    result.add("  browser time beyond the server run", statistics.median(beyond), "s", target=WARM_BEYOND_SERVER_S,
+               note=f"{[round(t, 3) for t in beyond]}")
     result.note(f"place changes: the map component's index.html was fetched {places['component_index_loads']} "
-                f"times for {len(changes)} changes (the map iframe is re-created on every change)")
+                f"times for {len(changes)} changes (0: the map iframe is kept and its layers swapped)")
     ms = app["first"]["milestones"]
     result.note("first load milestones, ms after opening the page (opened "
                 f"{app['first_render'] - app['first']['seconds']:.2f} s after process start): {ms}")
