@@ -4,7 +4,7 @@ import streamlit as st
 
 from ecology import about
 from ecology.sources import catalogue
-from ecology.ui import loaders, shell
+from ecology.ui import loaders, shell, tables
 
 shell.setup("pages/6_About_and_sources.py")
 with shell.errors_reported():
@@ -14,8 +14,7 @@ with shell.errors_reported():
     st.header("Data sources")
     st.caption("Every dataset the app reads, with its publisher, vintage, licence and the attribution it requires. "
                "Files are checked against the sha256 in the project's manifest before each build.")
-    st.dataframe(about.sources_table(catalogue.load_manifest()), hide_index=True, width="stretch",
-                 column_config={"Publisher page": st.column_config.LinkColumn("Publisher page")})
+    tables.show(about.sources_table(catalogue.load_manifest()), links={"Publisher page"}, label="Data sources")
     for item in catalogue.load_manifest():
         with st.expander(f"{item.title} — {item.publisher}"):
             st.markdown(about.dataset_details(item))
@@ -27,4 +26,4 @@ with shell.errors_reported():
     st.markdown(about.METHODS)
 
     st.header("This build")
-    st.dataframe(about.build_table(loaders.build_info()), hide_index=True, width="stretch")
+    tables.show(about.build_table(loaders.build_info()), label="This build", formats={"Seconds": "%.1f"})

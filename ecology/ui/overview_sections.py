@@ -11,7 +11,7 @@ from ecology.maps import palette
 from ecology.reports import svg_charts
 from ecology.places.geography import PlaceTree
 from ecology.site import PAGES
-from ecology.ui import loaders, svg
+from ecology.ui import loaders, svg, tables
 from ecology.ui.shell import PageContext, link_params
 
 ORIGIN_BADGE = {"real": ":green-badge[Real]", "sample": ":orange-badge[Sample]"}
@@ -52,15 +52,11 @@ def sub_areas(tree: PlaceTree, code: str, level: str) -> None:
                "icb": "Local authorities", "lad": "This local authority"}[level]
     st.subheader(heading)
     table = overview.sub_areas(tree, loaders.gap_inputs(), code)
-    st.dataframe(
-        table.drop(columns=["code"]), hide_index=True, width="stretch", height=min(420, 40 + 35 * len(table)),
-        column_config={
-            "name": "Name", "local_authorities": "Local authorities",
-            "population": st.column_config.NumberColumn("Population", format="localized"),
-            "imd2025_average_score": st.column_config.NumberColumn("IMD 2025", format="%.1f",
-                                                                   help="Average score; higher = more deprived"),
-            "share_65_plus": st.column_config.NumberColumn("Aged 65+", format="percent"),
-        })
+    tables.show(table.drop(columns=["code"]), max_height=420, label=heading,
+                headers={"name": "Name", "local_authorities": "Local authorities", "population": "Population",
+                         "imd2025_average_score": "IMD 2025", "share_65_plus": "Aged 65+"},
+                formats={"population": "localized", "imd2025_average_score": "%.1f", "share_65_plus": "percent"},
+                tips={"imd2025_average_score": "Average score; higher = more deprived"})
 
 
 def comparison(place) -> None:
@@ -71,13 +67,9 @@ def comparison(place) -> None:
     need_label = f"Need: {place.measure.name}"
     order = ["Place", "role", "Need", "Assets per 10,000", "£ per head", "ICS maturity", "Residents", "Aged 65+",
              "IMD 2025 score"]
-    st.dataframe(table[order].rename(columns={"Need": need_label, "role": "Compared as"}),
-                 hide_index=True, width="stretch", key="comparison-table",
-                 column_config={"Residents": st.column_config.NumberColumn(format="localized"),
-                                "Aged 65+": st.column_config.NumberColumn(format="percent"),
-                                need_label: st.column_config.NumberColumn(format="%.2f"),
-                                "Assets per 10,000": st.column_config.NumberColumn(format="%.2f"),
-                                "£ per head": st.column_config.NumberColumn(format="£%.2f")})
+    tables.show(table[order], label="How it compares", headers={"Need": need_label, "role": "Compared as"},
+                formats={"Residents": "localized", "Aged 65+": "percent", "Need": "%.2f",
+                         "Assets per 10,000": "%.2f", "£ per head": "£%.2f", "IMD 2025 score": "%.1f"})
     st.caption(place_profile.PEER_METHOD)
     # One chart at a time; the choice is in the URL.
     measures = {"Need": ("Need", need_label), "Provision": ("Assets per 10,000", "Real provision per 10,000 residents"),
@@ -111,8 +103,8 @@ def maturity_section(place, context: PageContext) -> None:
     icb = place.maturity_icb
     if icb is None:
         shown = summary if place.level == "england" else summary[summary["NHS region"] == place.short_name]
-        st.dataframe(shown[["ICB", "Overall", "Assessed", "Evidence", "Newest evidence"]], hide_index=True,
-                     width="stretch", height=300)
+        tables.show(shown[["ICB", "Overall", "Assessed", "Evidence", "Newest evidence"]], max_height=300,
+                    label="ICS maturity")
         return
     names = dict(zip(summary["icb_code"], summary["ICB"]))
     peers = _maturity_peers(place, summary)
@@ -168,14 +160,12 @@ def top_gaps(place) -> None:
     if gaps_here.empty:
         st.caption("No gap ranking applies here.")
         return
-    st.dataframe(gaps_here[["gap_rank", "area", "gap_score", "need", "assets_per_10k", "high_need_low_provision"]],
-                 hide_index=True, width="stretch",
-                 column_config={"gap_rank": "Gap rank", "area": "Area",
-                                "gap_score": st.column_config.NumberColumn("Gap score", format="%+.1f"),
-                                "need": st.column_config.NumberColumn(f"Need: {place.measure.name}", format="%.2f"),
-                                "assets_per_10k": st.column_config.NumberColumn("Provision per 10,000",
-                                                                                format="%.2f"),
-                                "high_need_low_provision": st.column_config.CheckboxColumn("High need, low provision")})
+    tables.show(gaps_here[["gap_rank", "area", "gap_score", "need", "assets_per_10k", "high_need_low_provision"]],
+                label=f"Largest gaps in and around {place.short_name}",
+                headers={"gap_rank": "Gap rank", "area": "Area", "gap_score": "Gap score",
+                         "need": f"Need: {place.measure.name}", "assets_per_10k": "Provision per 10,000",
+                         "high_need_low_provision": "High need, low provision"},
+                formats={"gap_score": "%+.1f", "need": "%.2f", "assets_per_10k": "%.2f"})
 
 
 def page_links(context: PageContext, place) -> None:

@@ -47,19 +47,12 @@ def _metric_value(tab, label: str):
 
 
 def _comparison_table(tab):
-    """The comparison dataframe (the only one with a "Compared as" column).
-
-    Its key ("comparison-table") is not rendered as an ``st-key-`` class by Streamlit 1.67
-    when selections are off, so it is found by its header. The grid draws on a canvas; its
-    rows are read from the accessible table Streamlit keeps beside it (visually hidden, so
-    located by CSS, not by role).
-    """
-    header = tab.page.locator("th[role='columnheader']", has_text=re.compile(r"^Compared as$"))
-    return tab.page.get_by_test_id("stDataFrame").filter(has=header)
+    """The comparison table (a static HTML table named "How it compares")."""
+    return tab.page.get_by_role("table", name="How it compares", exact=True)
 
 
 def _cell(tab, text: str):
-    return tab.page.locator("td[role='gridcell']", has_text=re.compile(rf"^{re.escape(text)}$"))
+    return tab.page.locator("td", has_text=re.compile(rf"^{re.escape(text)}$"))
 
 
 def _svg_charts(tab):
@@ -124,7 +117,7 @@ def test_overview_draws_headline_figures_comparison_table_and_charts_with_no_out
 
     table = _comparison_table(tab)
     expect(table).to_have_count(1)
-    rows = table.locator("tbody tr[role='row']")
+    rows = table.locator("tbody tr")
     expect(rows.filter(has=_cell(tab, WEST_YORKSHIRE)).filter(has=_cell(tab, "this"))).to_have_count(1)
     expect(rows.filter(has=_cell(tab, "North East and Yorkshire")).filter(has=_cell(tab, "region"))).to_have_count(1)
     expect(rows.filter(has=_cell(tab, "England")).filter(has=_cell(tab, "England"))).to_have_count(1)

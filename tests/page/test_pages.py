@@ -8,6 +8,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from ecology.site import PAGES
+from tests.html_tables import page_table
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.usefixtures("built")
@@ -51,8 +52,8 @@ def test_overview_follows_the_place_in_the_url():
 def test_overview_for_an_icb_lists_its_local_authorities():
     app = run_page("app.py", place="NHS Greater Manchester ICB")
     assert app.title[0].value == "NHS Greater Manchester ICB"
-    table = app.dataframe[0].value
-    assert len(table) == 10 and "Manchester" in set(table["name"])
+    table = page_table(app, "Local authorities")
+    assert len(table) == 10 and "Manchester" in set(table["Name"])
 
 
 def test_the_overview_names_the_criteria_its_ics_is_not_assessed_on_and_badges_provision_once():
@@ -68,7 +69,7 @@ def test_changing_place_reruns_the_overview():
     app = run_page("app.py")
     app.selectbox(key="place").set_value("E40000003").run()
     assert app.title[0].value == "London (NHS region)"
-    assert len(app.dataframe[0].value) == 5  # London's five ICBs
+    assert len(page_table(app, "Integrated care boards")) == 5  # London's five ICBs
 
 
 def test_unknown_place_in_url_falls_back_to_england():
@@ -89,7 +90,7 @@ def test_about_lists_every_source():
     from ecology.sources.catalogue import load_manifest
 
     app = run_page("pages/6_About_and_sources.py")
-    table = app.dataframe[0].value
+    table = page_table(app, "Data sources")
     assert list(table["Dataset"]) == [d.title for d in load_manifest()]
     assert table["Attribution"].str.len().min() > 20
     assert "Royal Mail" in " ".join(table["Attribution"])

@@ -8,6 +8,7 @@ import re
 from contextlib import redirect_stdout
 
 import pytest
+from tests.html_tables import page_table, page_tables
 from tests.page.page_runner import open_page
 from streamlit.testing.v1 import AppTest
 
@@ -26,7 +27,7 @@ def _cluster_count(at: AppTest) -> int:
 
 
 def _profiles(at: AppTest):
-    return next(d.value for d in at.dataframe if "Safeguarding training" in d.value.columns)
+    return page_table(at, "Cluster profiles")
 
 
 def test_changing_the_radius_changes_the_number_of_clusters():
@@ -78,7 +79,7 @@ def test_every_count_on_the_page_is_rounded_to_5_and_the_method_is_stated():
     counts = [int(n.replace(",", "")) for n in re.findall(r"\*\*([\d,]+)\*\* (?:of|are)", summary)]
     counts += [int(n.replace(",", "")) for n in re.findall(r"of ([\d,]+) practitioners", summary)]
     assert len(counts) == 3 and all(n % 5 == 0 for n in counts), summary
-    frames = [d.value for d in at.dataframe]
+    frames = page_tables(at)
     shown = [cell for frame in frames for column in ("Practitioners", "Outside any cluster") if column in frame
              for cell in frame[column]]
     assert shown and all(cell == "fewer than 5" or int(cell.replace(",", "")) % 5 == 0 for cell in shown)

@@ -1,0 +1,70 @@
+"""Reading the static HTML tables the pages draw (``ecology.reports.html_table``) back as text."""
+
+from __future__ import annotations
+
+from html.parser import HTMLParser
+
+import pandas as pd
+
+from ecology.reports import html_table
+
+
+class _TableReader(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tables: list[pd.DataFrame] = []
+        self._label = ""
+        self._head: list[str] = []
+        self._rows: list[list[str]] = []
+        self._cell: list[str] | None = None
+        self._spanning = False
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "table":
+            self._label, self._head, self._rows = dict(attrs).get("aria-label", ""), [], []
+        elif tag == "tr":
+            self._rows.append([])
+        elif tag in ("th", "td"):
+            self._cell = []
+            self._spanning = "colspan" in dict(attrs)  # the one cell of a table with no rows
+
+    def handle_data(self, data):
+        if self._cell is not None:
+            self._cell.append(data)
+
+    def handle_endtag(self, tag):
+        if tag in ("th", "td") and self._cell is not None:
+            words = "".join(self._cell)
+            if tag == "th":
+                self._head.append(words)
+            elif self._spanning:
+                self._rows.pop()
+            else:
+                self._rows[-1].append(words)
+            self._cell = None
+        elif tag == "table":
+            rows = [r for r in self._rows if r]
+            frame = pd.DataFrame(rows, columns=self._head) if rows else pd.DataFrame(columns=self._head)
+            frame.attrs["label"] = self._label
+            self.tables.append(frame)
+
+
+def read_tables(markup: str) -> list[pd.DataFrame]:
+    """Return every ``<table>`` in ``markup`` as a frame of the cell texts (header row as columns,
+    the table's aria-label in ``frame.attrs["label"]``; a "No rows" table is empty)."""
+    reader = _TableReader()
+    reader.feed(markup)
+    return reader.tables
+
+
+def page_tables(app) -> list[pd.DataFrame]:
+    """Return every static table an AppTest run drew, in page order."""
+    return [t for element in app.get("html") if html_table.CSS_CLASS in element.proto.body
+            for t in read_tables(element.proto.body)]
+
+
+def page_table(app, label: str) -> pd.DataFrame:
+    """Return the static table whose accessible name is ``label``."""
+    found = [t for t in page_tables(app) if t.attrs["label"] == label]
+    assert found, f"no table {label!r} among {[t.attrs['label'] for t in page_tables(app)]}"
+    return found[0]
