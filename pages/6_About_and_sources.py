@@ -4,7 +4,7 @@ import streamlit as st
 
 from ecology import about
 from ecology.sources import catalogue
-from ecology.ui import loaders, shell, tables
+from ecology.ui import loaders, shell, static_html
 
 shell.setup("pages/6_About_and_sources.py")
 with shell.errors_reported():
@@ -14,7 +14,7 @@ with shell.errors_reported():
     st.header("Data sources")
     st.caption("Every dataset the app reads, with its publisher, vintage, licence and the attribution it requires. "
                "Files are checked against the sha256 in the project's manifest before each build.")
-    tables.show(about.sources_table(catalogue.load_manifest()), links={"Publisher page"}, label="Data sources")
+    static_html.table(about.sources_table(catalogue.load_manifest()), links={"Publisher page"}, label="Data sources")
     for item in catalogue.load_manifest():
         with st.expander(f"{item.title} — {item.publisher}"):
             st.markdown(about.dataset_details(item))
@@ -26,4 +26,4 @@ with shell.errors_reported():
     st.markdown(about.METHODS)
 
     st.header("This build")
-    tables.show(about.build_table(loaders.build_info()), label="This build", formats={"Seconds": "%.1f"})
+    static_html.table(about.build_table(loaders.build_info()), label="This build", formats={"Seconds": "%.1f"})

@@ -11,10 +11,8 @@ from ecology.maps import palette
 from ecology.reports import svg_charts
 from ecology.places.geography import PlaceTree
 from ecology.site import PAGES
-from ecology.ui import loaders, svg, tables
+from ecology.ui import loaders, static_html, svg
 from ecology.ui.shell import PageContext, link_params
-
-ORIGIN_BADGE = {"real": ":green-badge[Real]", "sample": ":orange-badge[Sample]"}
 
 
 def profile_of(code: str, theme: str | None) -> place_profile.PlaceProfile:
@@ -23,22 +21,8 @@ def profile_of(code: str, theme: str | None) -> place_profile.PlaceProfile:
 
 
 def headline_figures(place) -> None:
-    """Draw every headline figure with its vintage and a real / sample badge, five to a row."""
-    figures = list(place.figures)
-    # Streamlit's metric value is 2.25rem: "2 Developing" would be cut in a card a fifth of the page wide.
-    st.html("<style>.st-key-headline [data-testid='stMetricValue']{font-size:1.6rem}</style>")
-    with st.container(key="headline"):
-        _figure_rows(figures)
-
-
-def _figure_rows(figures: list) -> None:
-    for start in range(0, len(figures), 5):
-        columns = st.columns(5)
-        for column, figure in zip(columns, figures[start:start + 5]):
-            with column.container(border=True):
-                st.metric(figure.label, figure.text, help=f"{figure.note}. Source: {figure.vintage}.")
-                st.caption(f"{ORIGIN_BADGE[figure.origin]} {text.escape_markdown(figure.note)}  \n"
-                           f"*{text.escape_markdown(figure.vintage)}*")
+    """Draw every headline figure with its vintage and a real / sample badge."""
+    static_html.figures(place.figures)
 
 
 def notes(place) -> None:
@@ -52,11 +36,11 @@ def sub_areas(tree: PlaceTree, code: str, level: str) -> None:
                "icb": "Local authorities", "lad": "This local authority"}[level]
     st.subheader(heading)
     table = overview.sub_areas(tree, loaders.gap_inputs(), code)
-    tables.show(table.drop(columns=["code"]), max_height=420, label=heading,
-                headers={"name": "Name", "local_authorities": "Local authorities", "population": "Population",
-                         "imd2025_average_score": "IMD 2025", "share_65_plus": "Aged 65+"},
-                formats={"population": "localized", "imd2025_average_score": "%.1f", "share_65_plus": "percent"},
-                tips={"imd2025_average_score": "Average score; higher = more deprived"})
+    static_html.table(table.drop(columns=["code"]), max_height=420, label=heading,
+                      headers={"name": "Name", "local_authorities": "Local authorities", "population": "Population",
+                               "imd2025_average_score": "IMD 2025", "share_65_plus": "Aged 65+"},
+                      formats={"population": "localized", "imd2025_average_score": "%.1f", "share_65_plus": "percent"},
+                      tips={"imd2025_average_score": "Average score; higher = more deprived"})
 
 
 def comparison(place) -> None:
@@ -67,9 +51,9 @@ def comparison(place) -> None:
     need_label = f"Need: {place.measure.name}"
     order = ["Place", "role", "Need", "Assets per 10,000", "£ per head", "ICS maturity", "Residents", "Aged 65+",
              "IMD 2025 score"]
-    tables.show(table[order], label="How it compares", headers={"Need": need_label, "role": "Compared as"},
-                formats={"Residents": "localized", "Aged 65+": "percent", "Need": "%.2f",
-                         "Assets per 10,000": "%.2f", "£ per head": "£%.2f", "IMD 2025 score": "%.1f"})
+    static_html.table(table[order], label="How it compares", headers={"Need": need_label, "role": "Compared as"},
+                      formats={"Residents": "localized", "Aged 65+": "percent", "Need": "%.2f",
+                               "Assets per 10,000": "%.2f", "£ per head": "£%.2f", "IMD 2025 score": "%.1f"})
     st.caption(place_profile.PEER_METHOD)
     # One chart at a time; the choice is in the URL.
     measures = {"Need": ("Need", need_label), "Provision": ("Assets per 10,000", "Real provision per 10,000 residents"),
@@ -103,8 +87,8 @@ def maturity_section(place, context: PageContext) -> None:
     icb = place.maturity_icb
     if icb is None:
         shown = summary if place.level == "england" else summary[summary["NHS region"] == place.short_name]
-        tables.show(shown[["ICB", "Overall", "Assessed", "Evidence", "Newest evidence"]], max_height=300,
-                    label="ICS maturity")
+        static_html.table(shown[["ICB", "Overall", "Assessed", "Evidence", "Newest evidence"]], max_height=300,
+                          label="ICS maturity")
         return
     names = dict(zip(summary["icb_code"], summary["ICB"]))
     peers = _maturity_peers(place, summary)
@@ -160,12 +144,12 @@ def top_gaps(place) -> None:
     if gaps_here.empty:
         st.caption("No gap ranking applies here.")
         return
-    tables.show(gaps_here[["gap_rank", "area", "gap_score", "need", "assets_per_10k", "high_need_low_provision"]],
-                label=f"Largest gaps in and around {place.short_name}",
-                headers={"gap_rank": "Gap rank", "area": "Area", "gap_score": "Gap score",
-                         "need": f"Need: {place.measure.name}", "assets_per_10k": "Provision per 10,000",
-                         "high_need_low_provision": "High need, low provision"},
-                formats={"gap_score": "%+.1f", "need": "%.2f", "assets_per_10k": "%.2f"})
+    static_html.table(gaps_here[["gap_rank", "area", "gap_score", "need", "assets_per_10k", "high_need_low_provision"]],
+                      label=f"Largest gaps in and around {place.short_name}",
+                      headers={"gap_rank": "Gap rank", "area": "Area", "gap_score": "Gap score",
+                               "need": f"Need: {place.measure.name}", "assets_per_10k": "Provision per 10,000",
+                               "high_need_low_provision": "High need, low provision"},
+                      formats={"gap_score": "%+.1f", "need": "%.2f", "assets_per_10k": "%.2f"})
 
 
 def page_links(context: PageContext, place) -> None:

@@ -11,7 +11,7 @@ import streamlit as st
 from ecology.analysis import clusters, privacy
 from ecology.maps import leaflet
 from ecology.register import export
-from ecology.ui import loaders, mapview, tables
+from ecology.ui import loaders, mapview, static_html
 from ecology.ui.shell import PageContext
 
 
@@ -48,7 +48,8 @@ def map_section(view: clusters.ClusterView, context: PageContext, radius: float,
 def profile_section(view: clusters.ClusterView, radius: float, min_size: int) -> None:
     table = view.table
     # Lists of places and disciplines run long: one line each, the whole list in the tooltip and the CSV.
-    tables.show(table, max_height=420, label="Cluster profiles", clipped=[c for c in table.columns if c != "Cluster"])
+    static_html.table(table, max_height=420, label="Cluster profiles",
+                      clipped=[c for c in table.columns if c != "Cluster"])
     stem = f"practitioner-clusters-{int(radius)}km-min{min_size}"
     left, right = st.columns(2)
     left.download_button("Cluster profiles (CSV)", icon=":material/download:", key="download-clusters-csv",
@@ -66,14 +67,15 @@ def support_section(view: clusters.ClusterView, context: PageContext) -> None:
         st.markdown("**Local authorities with the most practitioners outside any cluster**")
         if context.tree.get(context.place_code)["level"] != "england":
             isolated = isolated[isolated["lad_code"].isin(context.tree.lads_within(context.place_code))]
-        tables.show(isolated.drop(columns=["lad_code"]).head(25), max_height=420,
-                    label="Local authorities with the most practitioners outside any cluster")
+        static_html.table(isolated.drop(columns=["lad_code"]).head(25), max_height=420,
+                          label="Local authorities with the most practitioners outside any cluster")
     with right:
         st.markdown("**Clusters where training or supervision is thinnest**")
         gaps = clusters.support_gaps(view.raw)
-        tables.show(gaps.head(25), max_height=420, label="Clusters where training or supervision is thinnest",
-                    formats={"Lowest training share": "percent", "Supervision": "percent"},
-                    clipped={"Local authorities"})
+        static_html.table(gaps.head(25), max_height=420,
+                          label="Clusters where training or supervision is thinnest",
+                          formats={"Lowest training share": "percent", "Supervision": "percent"},
+                          clipped={"Local authorities"})
         st.caption("Shares are shown only where at least 5 practitioners said yes and 5 did not, in 10% steps.")
 
 

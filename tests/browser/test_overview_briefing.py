@@ -35,15 +35,19 @@ PLOTLY = '[data-testid="stPlotlyChart"]'
 NO_HOST_SCHEMES = ("data", "blob", "about")
 
 
+def _cards(tab):
+    """The headline figures' cards (ecology/reports/headline_cards.py)."""
+    return tab.page.get_by_role("list", name="Headline figures").locator("li")
+
+
 def _metric(tab, label: str):
-    """The st.metric whose label is exactly ``label``."""
+    """The headline card whose label is exactly ``label``."""
     label_re = re.compile(rf"^\s*{re.escape(label)}\s*$")
-    return tab.page.get_by_test_id("stMetric").filter(
-        has=tab.page.get_by_test_id("stMetricLabel").filter(has_text=label_re))
+    return _cards(tab).filter(has=tab.page.locator(".label", has_text=label_re))
 
 
 def _metric_value(tab, label: str):
-    return _metric(tab, label).get_by_test_id("stMetricValue")
+    return _metric(tab, label).locator(".value")
 
 
 def _comparison_table(tab):
@@ -105,13 +109,11 @@ def test_overview_draws_headline_figures_comparison_table_and_charts_with_no_out
     tab = open_tab(viewport=DESKTOP)
     requests = _open_overview(tab, app_server.url)
 
-    metrics = tab.page.get_by_test_id("stMetric")
-    expect(metrics).to_have_count(HEADLINE_COUNT)
+    cards = _cards(tab)
+    expect(cards).to_have_count(HEADLINE_COUNT)
     expect(_metric_value(tab, "ICS maturity")).to_have_text("2 Developing")
     expect(_metric_value(tab, "Residents")).to_have_text("2,402,438")
     # Every figure carries its origin badge.
-    cards = metrics.locator("xpath=ancestor::*[@data-testid='stVerticalBlock'][1]")
-    expect(cards).to_have_count(HEADLINE_COUNT)
     for figure in cards.all():
         expect(figure.get_by_text(re.compile(r"^(Real|Sample)$"))).to_have_count(1)
 
@@ -267,7 +269,7 @@ def test_share_link_on_practitioners_follows_a_moved_radius_slider(app_server, o
 def test_overview_at_phone_width_has_no_horizontal_overflow_and_shows_headline_figures(app_server, open_tab):
     tab = open_tab(viewport=PHONE)
     _open_overview(tab, app_server.url)
-    metrics = tab.page.get_by_test_id("stMetric")
+    metrics = _cards(tab)
     expect(metrics).to_have_count(HEADLINE_COUNT)
     expect(_metric_value(tab, "Residents")).to_have_text("2,402,438")
     first = metrics.first

@@ -8,7 +8,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from ecology.site import PAGES
-from tests.html_tables import page_table
+from tests.static_html import page_cards, page_figures, page_table
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.usefixtures("built")
@@ -41,11 +41,11 @@ def test_overview_follows_the_place_in_the_url():
     assert app.selectbox(key="place").value == "E08000003"
     assert app.selectbox(key="theme").value == "dementia"
     assert app.title[0].value == "Manchester"
-    metrics = {m.label: m.value for m in app.metric}
+    metrics = page_figures(app)
     assert metrics["Residents"] == "551,888"
     assert metrics["Need"] == "0.44%"  # dementia prevalence (QOF 2019/20), the theme's own measure: a young city
     captions = " ".join(c.value for c in app.caption).replace("\\", "")  # shown escaped as Markdown
-    assert "rank 4 of 296 (1 = most deprived)" in captions
+    assert "rank 4 of 296 (1 = most deprived)" in " ".join(card["note"] for card in page_cards(app))
     assert "Greater Manchester combined authority" in app.caption[0].value
 
 
@@ -61,8 +61,9 @@ def test_the_overview_names_the_criteria_its_ics_is_not_assessed_on_and_badges_p
     captions = " ".join(c.value for c in app.caption).replace("\\", "")
     assert "Not assessed for NHS West Yorkshire ICB (no bar, not a low score): " in captions
     assert "Data, digital & interoperability" in captions
-    assert "Real] real records" not in captions and "[Real] for dementia" in captions
-    assert "libraries December 2023, cinemas February 2026" in captions
+    provision = next(card for card in page_cards(app) if card["key"] == "provision")
+    assert provision["origin"] == "real" and provision["note"].startswith("for dementia")  # badged once, not "real records"
+    assert "libraries December 2023, cinemas February 2026" in " ".join(card["vintage"] for card in page_cards(app))
 
 
 def test_changing_place_reruns_the_overview():

@@ -8,7 +8,7 @@ import re
 from contextlib import redirect_stdout
 
 import pytest
-from tests.html_tables import page_table, page_tables
+from tests.static_html import page_table, page_tables
 from tests.page.page_runner import open_page
 from streamlit.testing.v1 import AppTest
 

@@ -10,7 +10,7 @@ import pandas as pd
 from hypothesis import given, settings, strategies as st
 
 from ecology.reports import html_table
-from tests.html_tables import read_tables
+from tests.static_html import read_tables
 
 
 def _one(markup: str) -> pd.DataFrame:

@@ -1,4 +1,4 @@
-"""Reading the static HTML tables the pages draw (``ecology.reports.html_table``) back as text."""
+"""Reading the static HTML the pages draw (``ecology.reports``: tables, headline cards) back as text."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from html.parser import HTMLParser
 
 import pandas as pd
 
-from ecology.reports import html_table
+from ecology.reports import headline_cards, html_table
 
 
 class _TableReader(HTMLParser):
@@ -68,3 +68,51 @@ def page_table(app, label: str) -> pd.DataFrame:
     found = [t for t in page_tables(app) if t.attrs["label"] == label]
     assert found, f"no table {label!r} among {[t.attrs['label'] for t in page_tables(app)]}"
     return found[0]
+
+
+class _CardReader(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.cards: list[dict[str, str]] = []
+        self._field: str | None = None
+
+    def handle_starttag(self, tag, attrs):
+        found = dict(attrs)
+        if tag == "li":
+            self.cards.append({"key": found.get("data-key", ""), "label": "", "value": "", "origin": "",
+                               "note": "", "vintage": ""})
+        elif tag == "span" and self.cards:
+            classes = (found.get("class") or "").split()
+            if "badge" in classes:
+                self.cards[-1]["origin"] = classes[-1]
+                self._field = "badge"
+            else:
+                self._field = next((c for c in classes if c in ("label", "value", "note", "vintage")), self._field)
+
+    def handle_endtag(self, tag):
+        if tag == "span" and self._field in ("badge", "vintage", "label", "value"):
+            self._field = "note" if self._field == "badge" else None
+
+    def handle_data(self, data):
+        if self.cards and self._field in ("label", "value", "note", "vintage"):
+            self.cards[-1][self._field] += data
+
+
+def read_figures(markup: str) -> list[dict[str, str]]:
+    """Return each headline card in ``markup`` as {key, label, value, origin, note, vintage}."""
+    reader = _CardReader()
+    reader.feed(markup)
+    for card in reader.cards:
+        card["note"] = card["note"].strip()
+    return reader.cards
+
+
+def page_cards(app) -> list[dict[str, str]]:
+    """Return the headline cards an AppTest run drew (as ``read_figures``)."""
+    return [card for element in app.get("html") if headline_cards.CSS_CLASS in element.proto.body
+            for card in read_figures(element.proto.body)]
+
+
+def page_figures(app) -> dict[str, str]:
+    """Return the headline figures an AppTest run drew, as {label: value}."""
+    return {card["label"]: card["value"] for card in page_cards(app)}
