@@ -16,6 +16,7 @@ need that receives the least.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -34,6 +35,11 @@ DEFINITION = ("Investment gap = need percentile minus the percentile of Investme
 class ArtsInputs:
     investment: pd.DataFrame  # ace_investment.parquet: one row per organisation
     grants: pd.DataFrame  # ace_grants.parquet: one row per award
+
+    @functools.cached_property
+    def lads(self) -> pd.DataFrame:
+        """``by_lad`` of these tables, made once (every level and theme starts from it)."""
+        return by_lad(self)
 
 
 def load(build=None) -> ArtsInputs:
@@ -62,7 +68,7 @@ def area_money(inputs: gaps.GapInputs, arts: ArtsInputs, level: str) -> pd.DataF
     """Return one row per area of ``level``: Arts Council counts and GBP (``COUNTS``), Census 2021
     residents and the Priority Place / Levelling Up for Culture Place flags. The same for every
     theme, so a theme change can reuse it (``investment_table(money=...)``)."""
-    lads = inputs.lads[["lad_code", *areas.POPULATIONS]].merge(by_lad(arts), on="lad_code", how="left")
+    lads = inputs.lads[["lad_code", *areas.POPULATIONS]].merge(arts.lads, on="lad_code", how="left")
     for column in COUNTS:
         lads[column] = lads[column].fillna(0.0)
     flags = lads[["lad_code", "priority_place", "lucp"]]
@@ -79,6 +85,12 @@ def area_money(inputs: gaps.GapInputs, arts: ArtsInputs, level: str) -> pd.DataF
     return money
 
 
+def funding_per_head(money: pd.DataFrame) -> pd.Series:
+    """Return Arts Council Investment Programme GBP a year per Census 2021 resident, to the penny
+    (missing where an area has no residents)."""
+    return (money["funding_2023_26"] / money["pop21_total"].where(money["pop21_total"] > 0)).round(2)
+
+
 def investment_table(inputs: gaps.GapInputs, arts: ArtsInputs, level: str, theme: str | None = None, *,
                      use_imd: bool = False, money: pd.DataFrame | None = None) -> pd.DataFrame:
     """Return one row per area of ``level``: the theme's need, Arts Council investment (counts,
@@ -93,8 +105,7 @@ def investment_table(inputs: gaps.GapInputs, arts: ArtsInputs, level: str, theme
     table.insert(1, "area", table["area_code"].map(inputs.names))
     table["need_measure"] = measure.name
     table["need"] = need.need_values(table, measure)
-    table["funding_per_head"] = (table["funding_2023_26"] / table["pop21_total"].where(table["pop21_total"] > 0)
-                                 ).round(2)
+    table["funding_per_head"] = funding_per_head(table)
     need_pct, money_pct = need.percentile(table["need"]), need.percentile(table["funding_per_head"])
     table["need_percentile"], table["investment_percentile"] = need_pct.round(1), money_pct.round(1)
     table["need_tercile"], table["provision_tercile"] = gaps.tercile(need_pct), gaps.tercile(money_pct)

@@ -199,8 +199,8 @@ def _level_table(inputs: PlaceInputs, provision: pd.DataFrame, level: str, theme
     counts = provision[key].value_counts() if key else pd.Series({table["area_code"].iloc[0]: len(provision)})
     table["assets"] = table["area_code"].map(counts).fillna(0).astype(int)
     table["assets_per_10k"] = gaps.per_10k(table["assets"], table[band])
-    money = investment.investment_table(inputs.gap_inputs, inputs.arts, level, theme)
-    table["funding_per_head"] = table["area_code"].map(money.set_index("area_code")["funding_per_head"])
+    money = investment.area_money(inputs.gap_inputs, inputs.arts, level)  # the same for every theme
+    table["funding_per_head"] = table["area_code"].map(investment.funding_per_head(money.set_index("area_code")))
     table["share_65_plus"] = table["pop21_65_plus"] / table["pop21_total"].where(table["pop21_total"] > 0)
     return table
 
