@@ -156,6 +156,9 @@ def test_overview_draws_headline_figures_comparison_table_and_charts_with_no_out
     expect(tab.map_shapes()).to_have_count(ICB_COUNT + WEST_YORKSHIRE_LADS)
     assert requests, "no request recorded"
     assert _hosts_other_than_local(requests) == []
+    # Its tables and figures are static HTML: the landing page never fetches the data grid (1.6 MB).
+    expect(tab.page.get_by_test_id("stDataFrame")).to_have_count(0)
+    assert not [url for url in requests if "/static/js/DataFrame." in url or "arrowFormatUtils" in url], requests
     tab.assert_clean()
 
 
