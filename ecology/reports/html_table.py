@@ -36,6 +36,7 @@ CSS = (f".{CSS_CLASS}{{overflow:auto;border:1px solid rgba(49,51,63,.15);border-
        f".{CSS_CLASS} .num{{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}}"
        f".{CSS_CLASS} .missing{{color:rgba(49,51,63,.45)}}"
        f".{CSS_CLASS} .clip{{max-width:16rem;white-space:nowrap;overflow:hidden;text-overflow:ellipsis}}"
+       f".{CSS_CLASS} .wide{{min-width:22rem}}"
        f".{CSS_CLASS} abbr{{text-decoration:underline dotted;cursor:help}}")
 
 
@@ -73,7 +74,7 @@ def _host(address: str) -> str:
         return address
 
 
-def _cell(value, *, pattern: str | None, link: bool, clip: bool) -> str:
+def _cell(value, *, pattern: str | None, link: bool, clip: bool, wide: bool) -> str:
     if _is_missing(value):
         return f'<td class="missing">{MISSING}</td>'
     if isinstance(value, (bool,)) or type(value).__name__ == "bool_":
@@ -90,7 +91,7 @@ def _cell(value, *, pattern: str | None, link: bool, clip: bool) -> str:
                 "</td>")
     if clip:
         return f'<td class="clip" title="{html.escape(words, quote=True)}">{html.escape(words)}</td>'
-    return f"<td>{html.escape(words)}</td>"
+    return f'<td class="wide">{html.escape(words)}</td>' if wide else f"<td>{html.escape(words)}</td>"
 
 
 def _header(name: str, shown: str, tip: str | None, numeric: bool) -> str:
@@ -102,21 +103,23 @@ def _header(name: str, shown: str, tip: str | None, numeric: bool) -> str:
 
 def table_html(frame: pd.DataFrame, *, headers: Mapping[str, str] | None = None,
                formats: Mapping[str, str] | None = None, tips: Mapping[str, str] | None = None,
-               links: Collection[str] = (), clipped: Collection[str] = (), max_height: int | None = None,
-               label: str | None = None) -> str:
+               links: Collection[str] = (), clipped: Collection[str] = (), wide: Collection[str] = (),
+               max_height: int | None = None, label: str | None = None) -> str:
     """Return ``frame`` as one line of HTML: a ``<table>`` in a scrolling ``div`` (its header row
     stays in view when ``max_height``, in CSS pixels, cuts the rows off).
 
     ``headers`` renames columns for display; ``formats`` and ``tips`` are keyed by the frame's own
     column names; text in a ``clipped`` column stays on one line, cut short with its whole text
-    in the cell's tooltip; ``label`` is the table's accessible name. The index is not shown."""
+    in the cell's tooltip; a ``wide`` column keeps room for long text (a quote reads as lines, not
+    as a column of words); ``label`` is the table's accessible name. The index is not shown."""
     headers, formats, tips = headers or {}, formats or {}, tips or {}
     columns = list(frame.columns)
     numeric = {c: pd.api.types.is_numeric_dtype(frame[c]) and not pd.api.types.is_bool_dtype(frame[c])
                for c in columns}
     head = "".join(_header(c, headers.get(c, str(c)), tips.get(c), numeric[c]) for c in columns)
     body = "".join(
-        "<tr>" + "".join(_cell(value, pattern=formats.get(c), link=c in links, clip=c in clipped)
+        "<tr>" + "".join(_cell(value, pattern=formats.get(c), link=c in links, clip=c in clipped,
+                               wide=c in wide)
                          for c, value in zip(columns, row)) + "</tr>"
         for row in frame.itertuples(index=False, name=None))
     if not body:

@@ -10,7 +10,7 @@ from ecology.analysis import maturity
 from ecology.maps import leaflet, palette
 from ecology.register import export, store
 from ecology.reports import svg_charts
-from ecology.ui import loaders, mapview, svg
+from ecology.ui import loaders, mapview, static_html, svg
 from ecology.ui.shell import PageContext
 
 SAVED = "maturity-saved"  # session state: the confirmation shown after the rerun a save causes
@@ -91,9 +91,8 @@ def evidence_section(current: pd.DataFrame, chosen: str) -> None:
         st.info("No public evidence about creative health in this ICS is known to this project, so it is not "
                 "assessed: that is not a low score.", icon=":material/info:")
         return
-    st.dataframe(pieces, hide_index=True, width="stretch", height=min(520, 40 + 35 * len(pieces)),
-                 column_config={"Evidence": st.column_config.TextColumn(width="large"),
-                                "Link": st.column_config.LinkColumn("Link")})
+    # Static HTML: each quote is read whole, where a grid cut it to one line.
+    static_html.table(pieces, links={"Link"}, wide={"Evidence"}, max_height=520, label="Evidence")
 
 
 def accept_code_in_url(names: dict[str, str]) -> None:
@@ -111,8 +110,8 @@ def domain_section(current: pd.DataFrame, chosen: str) -> None:
     st.markdown("**By domain** (NHS England social prescribing maturity matrix, as the NCCH Creative Health "
                 "Toolkit uses it)")
     rollup = maturity_domains.icb_rollup(current, chosen)
-    st.dataframe(rollup[["Domain", "Stage label", "Assessed", "Criteria"]].rename(columns={"Stage label": "Stage"}),
-                 hide_index=True, width="stretch")
+    static_html.table(rollup[["Domain", "Stage label", "Assessed", "Criteria"]], headers={"Stage label": "Stage"},
+                      label="By domain")
     st.caption(maturity_domains.DOMAIN_RULE)
 
 
@@ -122,8 +121,8 @@ def historic_section(chosen: str) -> None:
     if len(old):
         st.markdown(f"**Historic evidence** ({len(old)}): from before ICBs existed (July 2022) or about a "
                     "service that has ended; kept here, not counted in the current stage.")
-        st.dataframe(old[["Criterion", "Stage", "Evidence", "Source", "Dated", "Review"]], hide_index=True,
-                     width="stretch")
+        static_html.table(old[["Criterion", "Stage", "Evidence", "Source", "Dated", "Review"]], max_height=420,
+                          wide={"Evidence"}, label="Historic evidence")
 
 
 def history_section(chosen: str) -> None:
@@ -136,7 +135,7 @@ def history_section(chosen: str) -> None:
     falls = int((history["Change"] == "fall").sum())
     if falls:
         st.caption(f"{falls} score(s) went down over time: scores can fall, and every version is kept.")
-    st.dataframe(history, hide_index=True, width="stretch", height=min(320, 40 + 35 * len(history)))
+    static_html.table(history, max_height=320, label="Scores over time")
 
 
 def table_section(table: pd.DataFrame) -> None:
@@ -189,7 +188,8 @@ def calibration_section(assessments: pd.DataFrame, names: dict[str, str], chosen
         st.caption("No self-assessment disagrees with the baseline.")
         return
     split.insert(0, "ICS", split.pop("icb_code").map(names))
-    st.dataframe(split.sort_values("ICS", key=lambda s: s != names[chosen]), hide_index=True, width="stretch")
+    static_html.table(split.sort_values("ICS", key=lambda s: s != names[chosen]),
+                      label="Self-assessments against the baseline")
 
 
 def sources_line() -> str:

@@ -91,3 +91,8 @@ def test_the_style_sheet_has_balanced_rules():
     rules = [rule for rule in html_table.CSS.split("}") if rule]
     assert html_table.CSS.count("{") == len(rules) == html_table.CSS.count("}")
     assert all(rule.startswith(f".{html_table.CSS_CLASS}") and rule.count("{") == 1 for rule in rules)  # scoped
+
+
+def test_a_wide_column_marks_its_cells_and_keeps_their_text():
+    markup = html_table.table_html(pd.DataFrame({"Evidence": ["A long quote"], "Stage": ["3"]}), wide={"Evidence"})
+    assert '<td class="wide">A long quote</td>' in markup and "<td>3</td>" in markup
