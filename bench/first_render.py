@@ -226,6 +226,17 @@ def _page_switches(browser, url: str, run_log: Path | None) -> dict:
     return {"times": times, "server": server}
 
 
+def _add_timed_actions(result: Result, name: str, timed: dict, note: str, *, server_note: str = "") -> None:
+    """Add an action's browser time (median), the server's script run for it, and the browser time
+    beyond that run (against ``WARM_BEYOND_SERVER_S``); ``timed`` holds "times" and "server" in s."""
+    result.add(name, statistics.median(timed["times"]), "s", note=note)
+    result.add("  server script run for it", statistics.median(timed["server"]), "s",
+               note=f"{server_note}{[round(t, 3) for t in timed['server']]}")
+    beyond = [total - server for total, server in zip(timed["times"], timed["server"])]
+    result.add("  browser time beyond the server run", statistics.median(beyond), "s", target=WARM_BEYOND_SERVER_S,
+               note=f"{[round(t, 3) for t in beyond]}")
+
+
 def _measure(browser, cwd: Path, script: str, ready_js: str, extra: list[str],
              changes: list[tuple[str, int]] | None = None) -> dict:
     port = free_port()
@@ -316,23 +327,14 @@ def run(result: Result) -> None:
                baseline_label="one-line script",
                note=f"runs {[round(w['seconds'], 2) for w in app['warm']]}")
     places = app["places"]
-    result.add("place change in browser", statistics.median(places["times"]), "s",
-               note=f"click on option -> title and map redrawn; {[round(t, 3) for t in places['times']]} "
-                    f"for {[label for label, _ in changes]}")
-    result.add("  server script run for it", statistics.median(places["server"]), "s",
-               note=f"the server's own runs (bench.timed_server): {[round(t, 3) for t in places['server']]}")
-    after_server = [total - server for total, server in zip(places["times"], places["server"])]
-    result.add("  browser time beyond the server run", statistics.median(after_server), "s",
-               target=WARM_BEYOND_SERVER_S, note=f"{[round(t, 3) for t in after_server]}")
+    _add_timed_actions(result, "place change in browser", places,
+                       f"click on option -> title and map redrawn; {[round(t, 3) for t in places['times']]} "
+                       f"for {[label for label, _ in changes]}",
+                       server_note="the server's own runs (bench.timed_server): ")
     switches = app["switches"]
-    result.add("page switch in browser", statistics.median(switches["times"]), "s",
-               note=f"sidebar link -> title, idle, map drawn; {[round(t, 3) for t in switches['times']]} for "
-                    f"{[link for link, _ in PAGE_SWITCHES]}")
-    result.add("  server script run for it", statistics.median(switches["server"]), "s",
-               note=f"{[round(t, 3) for t in switches['server']]}")
-    beyond = [total - server for total, server in zip(switches["times"], switches["server"])]
-    result.add("  browser time beyond the server run", statistics.median(beyond), "s", target=WARM_BEYOND_SERVER_S,
-               note=f"{[round(t, 3) for t in beyond]}")
+    _add_timed_actions(result, "page switch in browser", switches,
+                       f"sidebar link -> title, idle, map drawn; {[round(t, 3) for t in switches['times']]} for "
+                       f"{[link for link, _ in PAGE_SWITCHES]}")
     result.note(f"place changes: the map component's index.html was fetched {places['component_index_loads']} "
                 f"times for {len(changes)} changes (0: the map iframe is kept and its layers swapped)")
     ms = app["first"]["milestones"]

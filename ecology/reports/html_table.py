@@ -21,6 +21,7 @@ import numbers
 from collections.abc import Collection, Mapping
 from urllib.parse import urlsplit
 
+import numpy as np
 import pandas as pd
 
 MISSING = "–"
@@ -77,7 +78,7 @@ def _host(address: str) -> str:
 def _cell(value, *, pattern: str | None, link: bool, clip: bool, wide: bool) -> str:
     if _is_missing(value):
         return f'<td class="missing">{MISSING}</td>'
-    if isinstance(value, (bool,)) or type(value).__name__ == "bool_":
+    if isinstance(value, (bool, np.bool_)):
         return f"<td>{'Yes' if value else 'No'}</td>"
     if isinstance(value, numbers.Number):
         return f'<td class="num">{html.escape(format_number(value, pattern))}</td>'
