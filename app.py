@@ -28,7 +28,8 @@ with shell.errors_reported():
         mapview.show_map(leaflet.overview_map(icbs), key="overview-map", height=480,
                          layers=[leaflet.focus_layer(focus_lads)],
                          view=leaflet.view_of(leaflet.bounds_of(focus_lads) if focus_lads else None),
-                         base_key="overview", layers_key=("focus", code))
+                         base_key=sections.MAP_BASE_KEY, layers_key=("focus", code),
+                         label="Map of the integrated care boards, coloured by NHS region")
         mapview.legend("NHS regions", leaflet.legend_items(icbs))
     with list_column:
         sections.sub_areas(tree, code, level)

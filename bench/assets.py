@@ -38,9 +38,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.common import (PROJECT_ROOT, Result, environment, free_port, local_only_context, median_time,
+from bench.common import (MAP_JS, PROJECT_ROOT, Result, environment, free_port, local_only_context, median_time,
                           timed, timed_app_run, venv_python)
-from bench.first_render import CHROMIUM, CHROMIUM_ARGS, MAP_IFRAME, _wait_healthy
+from bench.first_render import CHROMIUM, CHROMIUM_ARGS, _wait_healthy
 
 TITLE = "Assets page at 1k/10k/100k generated assets: filter rerun, map bytes, map drawn in Chromium"
 SIZES = (1_000, 10_000, 100_000)
@@ -58,30 +58,27 @@ BROWSER_SIZES = (100_000, 1_000)
 MEASURED_LOADS = 2
 SHARE_REPEAT = 3
 
-MAP_DRAWN = """() => {
-  const frame = document.querySelector('%s');
-  if (!frame || !frame.contentDocument) return false;
-  return frame.contentDocument.querySelector('.marker-cluster, path.leaflet-interactive') !== null;
-}""" % MAP_IFRAME
+MAP_DRAWN = """() => {%s
+  return mapShapes('.marker-cluster, path.leaflet-interactive') > 0;
+}""" % MAP_JS
 # Page-side milestones (ms since navigation start), recorded every animation frame.
 MILESTONES = """
 if (window.top === window) {
   window.__bench = {};
   const mark = (k, test) => { if (!(k in window.__bench) && test()) window.__bench[k] = Math.round(performance.now()); };
-  const map = () => document.querySelector('%s');
+%s
   const tick = () => {
     mark('title shown', () => document.querySelector('h1'));
     mark('list shown', () => document.querySelector("[data-testid='stDataFrame']"));
-    mark('map iframe', () => map());
-    mark('map drawn', () => { const f = map(); return f && f.contentDocument
-         && f.contentDocument.querySelector('.marker-cluster, path.leaflet-interactive'); });
+    mark('map element', () => mapElement());
+    mark('map drawn', () => mapShapes('.marker-cluster, path.leaflet-interactive') > 0);
     mark('script finished', () => ('title shown' in window.__bench)
          && document.querySelector("[data-testid='stApp'][data-test-script-state='notRunning']"));
     if (!('map drawn' in window.__bench && 'script finished' in window.__bench)) requestAnimationFrame(tick);
   };
   requestAnimationFrame(tick);
 }
-""" % MAP_IFRAME
+""" % MAP_JS
 
 
 # ---------------------------------------------------------------- test data
@@ -268,7 +265,7 @@ def _open(browser, url: str) -> dict:
         sizes = [len(f.encode() if isinstance(f, str) else f) for f in frames]
         map_bytes = sum(n for f, n in zip(frames, sizes)
                         if (b"L.map(" in f if isinstance(f, bytes) else "L.map(" in f))
-        drawn = page.frame_locator(MAP_IFRAME).locator(".marker-cluster, path.leaflet-interactive").count()
+        drawn = page.evaluate("() => {%s\nreturn mapShapes('.marker-cluster, path.leaflet-interactive'); }" % MAP_JS)
     finally:
         context.close()
     return {"seconds": seconds, "milestones": milestones, "ws_bytes": sum(sizes), "map_ws_bytes": map_bytes,

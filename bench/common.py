@@ -14,6 +14,27 @@ from typing import Callable, Iterator
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
 
+# Where Leaflet draws: the app's maps in the page itself (the .eco-map element of
+# ecology/ui/leaflet_map.js), the naive twins inside streamlit-folium's iframe. Two JavaScript
+# functions, to put inside a page-side test: how many elements matching ``selector`` a map has
+# drawn, and the map's element (or iframe) when there is one.
+MAP_JS = """
+function mapShapes(selector) {
+  const here = document.querySelectorAll('.eco-map ' + selector);
+  if (here.length) return here.length;
+  const frame = document.querySelector('iframe[title="streamlit_folium.st_folium"]');
+  return frame && frame.contentDocument ? frame.contentDocument.querySelectorAll(selector).length : 0;
+}
+function mapElement() { return document.querySelector('.eco-map, iframe[title="streamlit_folium.st_folium"]'); }
+"""
+# Counts the app's map elements created since the page opened (a rebuilt map is a new one).
+MAP_BUILDS_JS = """
+window.__mapBuilds = 0;
+new MutationObserver((changes) => { for (const change of changes) for (const node of change.addedNodes)
+  if (node.nodeType === 1 && node.classList.contains('eco-map')) window.__mapBuilds++; })
+  .observe(document, {childList: true, subtree: true});
+"""
+
 
 @dataclass
 class Figure:

@@ -2,7 +2,7 @@
 
 The clock starts when the server process is started (Chromium is launched
 before, so its own start-up is not counted). Steps: poll ``/_stcore/health``,
-open the page, stop when the app reports ``notRunning`` AND the map iframe holds
+open the page, stop when the app reports ``notRunning`` AND the map holds
 42 ``path.leaflet-interactive`` (every ICB drawn). Then more page loads on the
 warm server, each in a fresh browser context (a new user: empty browser cache).
 
@@ -33,7 +33,8 @@ import urllib.request
 from pathlib import Path
 from urllib.parse import urlparse
 
-from bench.common import PROJECT_ROOT, Result, body_sizes, free_port, local_only_context, venv_python
+from bench.common import (MAP_BUILDS_JS, MAP_JS, PROJECT_ROOT, Result, body_sizes, free_port, local_only_context,
+                          venv_python)
 
 TITLE = "streamlit run -> Overview fully rendered in Chromium, vs a one-line script"
 TARGET_S = 4.0
@@ -46,15 +47,12 @@ PLACE_CHANGES = ("E08000003", "E40000014", "E54000057", "E92000001")
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
-MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
 TRIVIAL_TEXT = "Hello from the baseline script"
 
-APP_READY = """() => {
+APP_READY = """() => {%s
   if (!document.querySelector("[data-testid='stApp'][data-test-script-state='notRunning']")) return false;
-  const frame = document.querySelector('%s');
-  if (!frame || !frame.contentDocument) return false;
-  return frame.contentDocument.querySelectorAll('path.leaflet-interactive').length === %d;
-}""" % (MAP_IFRAME, N_ICBS)
+  return mapShapes('path.leaflet-interactive') === %d;
+}""" % (MAP_JS, N_ICBS)
 TRIVIAL_READY = """() => !!document.querySelector("[data-testid='stApp'][data-test-script-state='notRunning']")
   && document.body.innerText.includes(%r)""" % TRIVIAL_TEXT
 
@@ -63,20 +61,19 @@ MILESTONES = """
 if (window.top === window) {
   window.__bench = {};
   const mark = (k, test) => { if (!(k in window.__bench) && test()) window.__bench[k] = Math.round(performance.now()); };
-  const map = () => document.querySelector('%s');
+%s
   const tick = () => {
     mark('script running', () => document.querySelector("[data-testid='stApp'][data-test-script-state='running']"));
     mark('title shown', () => document.querySelector("h1"));
     mark('script finished', () => document.querySelector("[data-testid='stApp'][data-test-script-state='notRunning']")
          && ('script running' in window.__bench));
-    mark('map iframe', () => map());
-    mark('leaflet drawn', () => { const f = map(); return f && f.contentDocument
-         && f.contentDocument.querySelectorAll('path.leaflet-interactive').length > 0; });
+    mark('map element', () => mapElement());
+    mark('leaflet drawn', () => mapShapes('path.leaflet-interactive') > 0);
     if (!('leaflet drawn' in window.__bench)) requestAnimationFrame(tick);
   };
   requestAnimationFrame(tick);
 }
-""" % MAP_IFRAME
+""" % MAP_JS
 
 
 def _wait_healthy(url: str, process: subprocess.Popen, log: Path, timeout: float = 60) -> float:
@@ -128,23 +125,20 @@ def _load(browser, url: str, ready_js: str) -> dict:
         sizes = [len(f.encode() if isinstance(f, str) else f) for f in frames]
         map_frames = [n for f, n in zip(frames, sizes)
                       if (b"L.map(" in f if isinstance(f, bytes) else "L.map(" in f)]
-        component_loads = sum(1 for r in responses if "/component/" in r.url and r.url.split("?")[0].endswith("index.html"))
     finally:
         context.close()
     return {"started": started, "ready": ready, "seconds": ready - started, "milestones": milestones,
             "http": by_category, "ws_bytes": sum(sizes), "ws_messages": len(sizes),
             "map_payload": sum(map_frames), "map_messages": len(map_frames), "aborted": aborted,
-            "component_index_loads": component_loads}
+}
 
 
-PLACE_READY = """([label, paths]) => {
+PLACE_READY = """([label, paths]) => {%s
   if (!document.querySelector("[data-testid='stApp'][data-test-script-state='notRunning']")) return false;
   const title = document.querySelector('h1');
   if (!title || title.innerText.trim() !== label) return false;
-  const frame = document.querySelector('%s');
-  if (!frame || !frame.contentDocument) return false;
-  return frame.contentDocument.querySelectorAll('path.leaflet-interactive').length === paths;
-}""" % MAP_IFRAME
+  return mapShapes('path.leaflet-interactive') === paths;
+}""" % MAP_JS
 
 
 def _server_runs(run_log: Path | None) -> list[float]:
@@ -160,21 +154,19 @@ def _place_changes(browser, url: str, changes: list[tuple[str, int]], run_log: P
     and the server's own script runs for it (when ``run_log`` is given)."""
     context = browser.new_context(viewport={"width": 1400, "height": 900})
     # No route() here: routing turns the HTTP cache off, and a user changing
-    # place has Leaflet and the component's script cached. Outside requests are
+    # place has Leaflet cached. Outside requests are
     # counted (in "outside requests aborted") rather than aborted.
     outside: list[str] = []
     page = context.new_page()
     page.on("request", lambda request: outside.append(request.url)
             if urlparse(request.url).hostname not in ("127.0.0.1", None) else None)
-    component_loads = []
-    page.on("request", lambda request: component_loads.append(request.url)
-            if "/component/" in request.url and request.url.split("?")[0].endswith("index.html") else None)
+    page.add_init_script(MAP_BUILDS_JS)
     try:
         page.goto(url)
         page.wait_for_function(PLACE_READY, arg=["England", N_ICBS], polling="raf", timeout=60_000)
         box = page.locator("[data-testid='stSidebar'] [data-testid='stSelectbox']").filter(has_text="Place")
         times, server = [], []
-        loads_before = len(component_loads)
+        builds_before = page.evaluate("() => window.__mapBuilds")
         for label, paths in changes:
             box.locator("input").click()
             box.locator("input").fill(label)
@@ -186,20 +178,18 @@ def _place_changes(browser, url: str, changes: list[tuple[str, int]], run_log: P
             page.wait_for_function(PLACE_READY, arg=[label, paths], polling="raf", timeout=60_000)
             times.append(time.perf_counter() - started)
             server.append(sum(_server_runs(run_log)[runs_before:]))
-        remounts = len(component_loads) - loads_before
+        rebuilds = page.evaluate("() => window.__mapBuilds") - builds_before
     finally:
         context.close()
-    return {"times": times, "server": server, "component_index_loads": remounts, "aborted": outside}
+    return {"times": times, "server": server, "map_rebuilds": rebuilds, "aborted": outside}
 
 
-PAGE_READY = """(title) => {
+PAGE_READY = """(title) => {%s
   if (!document.querySelector("[data-testid='stApp'][data-test-script-state='notRunning']")) return false;
   const heading = document.querySelector("[data-testid='stMain'] h1");
   if (!heading || heading.innerText.trim() !== title) return false;
-  const frame = document.querySelector('%s');
-  if (!frame) return true;
-  return !!frame.contentDocument && frame.contentDocument.querySelectorAll('path.leaflet-interactive').length > 0;
-}""" % MAP_IFRAME
+  return !mapElement() || mapShapes('path.leaflet-interactive') > 0;
+}""" % MAP_JS
 # Sidebar link -> the page's title; from the Overview at England and back to it.
 PAGE_SWITCHES = (("Coverage gaps", "Coverage gaps"), ("ICS maturity", "ICS maturity"),
                  ("Practitioners", "Practitioners"), ("Overview", "England"))
@@ -335,8 +325,8 @@ def run(result: Result) -> None:
     _add_timed_actions(result, "page switch in browser", switches,
                        f"sidebar link -> title, idle, map drawn; {[round(t, 3) for t in switches['times']]} for "
                        f"{[link for link, _ in PAGE_SWITCHES]}")
-    result.note(f"place changes: the map component's index.html was fetched {places['component_index_loads']} "
-                f"times for {len(changes)} changes (0: the map iframe is kept and its layers swapped)")
+    result.note(f"place changes: the map was built afresh {places['map_rebuilds']} times for {len(changes)} "
+                "changes (0: the map is kept and its layers swapped)")
     ms = app["first"]["milestones"]
     result.note("first load milestones, ms after opening the page (opened "
                 f"{app['first_render'] - app['first']['seconds']:.2f} s after process start): {ms}")
@@ -366,6 +356,3 @@ def run(result: Result) -> None:
     aborted = app["first"]["aborted"] + [u for w in app["warm"] for u in w["aborted"]] + app["places"]["aborted"]
     result.add("outside requests", len(aborted), "", note="aborted (counted only during place changes): "
                + ", ".join(aborted[:5]))
-    if app["first"]["component_index_loads"] > 1:
-        result.note(f"the map component's index.html was requested {app['first']['component_index_loads']} "
-                    "times on the first load (the iframe is created twice; only one main.js is fetched)")

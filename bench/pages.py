@@ -34,7 +34,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.common import (PROJECT_ROOT, Result, body_sizes, environment, free_port, local_only_context, timed,
+from bench.common import (MAP_JS, PROJECT_ROOT, Result, body_sizes, environment, free_port, local_only_context, timed,
                           timed_app_run, venv_python)
 from bench.first_render import CHROMIUM, CHROMIUM_ARGS, TRIVIAL_READY, TRIVIAL_TEXT, _wait_healthy
 
@@ -55,16 +55,12 @@ NAIVE_RATIO_TARGET = 0.1
 RESULTS_FILE = PROJECT_ROOT / "bench" / "RESULTS.md"
 MARKERS = ("<!-- pages: begin (written by python -m bench pages) -->", "<!-- pages: end -->")
 
-MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
-READY = """(needsMap) => {
+READY = """(needsMap) => {%s
   if (!document.querySelector("[data-testid='stApp'][data-test-script-state='notRunning']")) return false;
   if (!document.querySelector('h1')) return false;
   if (!needsMap) return true;
-  const frame = document.querySelector('%s');
-  if (!frame || !frame.contentDocument) return false;
-  const doc = frame.contentDocument;
-  return doc.querySelectorAll('path.leaflet-interactive, .marker-cluster, .leaflet-marker-icon').length > 0;
-}""" % MAP_FRAME
+  return mapShapes('path.leaflet-interactive, .marker-cluster, .leaflet-marker-icon') > 0;
+}""" % MAP_JS
 
 # page file -> (URL path, has a map, the filter a rerun changes: (widget kind, key, two values))
 PAGE_FILTERS = {

@@ -58,7 +58,7 @@ with shell.errors_reported():
             gps = filters.within_place(loaders.gp_practices(), tree, context.place_code)
         drawn = asset_map.asset_map(found, view.colour_field, outline, view.chosen.as_of, gps)
         # The base map never changes, so a filter or place change redraws the layers in place.
-        mapview.show_layered(drawn.map, key="asset-map", height=520)
+        mapview.show_layered(drawn.map, key="asset-map", height=520, label="Map of the assets")
         mapview.legend(asset_map.COLOUR_FIELDS[view.colour_field], drawn.legend)
         if drawn.mode != "detail":
             st.caption("Many assets match: " + ("popups show names only." if drawn.mode == "points" else

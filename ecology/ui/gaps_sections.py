@@ -84,7 +84,7 @@ def map_section(table: pd.DataFrame, level: str, highlight: str | None,
                 provision_label: str = "Provision (assets per 10,000)") -> None:
     drawn = leaflet.category_map(loaders.web_layer(level), gaps.bivariate_fills(table), "Need and provision",
                                  highlight=highlight, level=level)
-    mapview.show_layered(drawn, key=f"gaps-map-{level}", height=560)
+    mapview.show_layered(drawn, key=f"gaps-map-{level}", height=560, label="Map of need against provision")
     bivariate_legend(provision_label)
 
 

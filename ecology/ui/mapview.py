@@ -1,11 +1,15 @@
 """Showing a folium map in a page, and its legend.
 
-A map is drawn by streamlit-folium's component. ``st_folium`` renders the whole folium map to
-HTML and JavaScript on every rerun: for the Overview's 42 ICBs that is about 70 ms, and a layer
-of 296 local authorities about 115 ms, each time, for text that does not change. Here the base
-map (the same whatever the page's settings) is rendered once per data build and kept, and a
-layer is kept by a key its maker gives (the inputs it was drawn from); the component then gets
-exactly the arguments ``st_folium`` would give it (``tests/unit/test_map_frames.py`` checks that).
+folium renders a map to Leaflet JavaScript; ``leaflet_map.js``, a Streamlit v2 component, runs
+that script in the page itself (no iframe, unlike streamlit-folium's component). Leaflet's files
+load once per browser tab and stay loaded across page switches, and a map is built once per base
+script: a rerun that changes only its layers or view swaps those in place.
+
+Rendering is costly too (for the Overview's 42 ICBs about 70 ms, a layer of 296 local authorities
+about 115 ms, each time, for text that does not change), so the base map (the same whatever the
+page's settings) is rendered once per data build and kept, and a layer is kept by a key its maker
+gives (the inputs it was drawn from). The script and layers are exactly those streamlit-folium
+would send (``tests/unit/test_map_frames.py`` checks that).
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ import dataclasses
 import html
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
+from pathlib import Path
 
 import folium
 import streamlit as st
@@ -23,31 +28,42 @@ from ecology.maps import leaflet
 from ecology.maps.leaflet import LayeredMap, MapView
 from ecology.ui import loaders
 
+# Leaflet's own stylesheet does the rest; these keep Streamlit's page styles from reaching into the
+# map, and give folium's tooltips (a small table of name and value) a readable layout.
+_MAP_CSS = """
+.eco-map { position: relative; width: 100%; z-index: 0; }
+.eco-map.leaflet-container { font-size: 0.875rem; }
+.eco-map img { max-width: none; }
+.eco-map .foliumtooltip table { margin: auto; }
+.eco-map .foliumtooltip th, .eco-map .foliumtooltip td { padding: 2px 4px; text-align: left; border: none; }
+.eco-map .foliumtooltip tr { background: none; }
+"""
+
+# Declared once at import (a v2 component is registered again on whichever runtime mounts it).
+_map_component = st.components.v2.component(
+    "ecology.leaflet_map", js=(Path(__file__).with_name("leaflet_map.js")).read_text(encoding="utf-8"),
+    css=_MAP_CSS, isolate_styles=False)
+
 
 @dataclass(frozen=True)
 class BaseFrame:
-    """A base map rendered for the component: its script, page parts, id and asset links."""
+    """A base map rendered for the component: its Leaflet script and the files it needs (URLs)."""
 
     script: str
-    header: str
-    html: str
-    map_id: str
     css_links: tuple[str, ...]
     js_links: tuple[str, ...]
 
 
 def render_base(fmap: folium.Map) -> BaseFrame:
-    """Return ``fmap`` rendered as streamlit-folium's component receives it (``st_folium``'s own steps)."""
+    """Return ``fmap`` rendered as streamlit-folium renders a map for its component (its own steps)."""
     fmap.render()
-    page_html = streamlit_folium._get_html(fmap)  # before the script: rendering the script alters the map
-    header = streamlit_folium._get_header(fmap)
+    streamlit_folium._get_html(fmap)  # before the script, as st_folium does: rendering the page alters the map
     script = streamlit_folium._get_map_string(fmap)
     css, js = [], []
     for element in _elements(fmap):
         css.extend(href for _, href in getattr(element, "default_css", []))
         js.extend(src for _, src in getattr(element, "default_js", []))
-    return BaseFrame(script, header, page_html, streamlit_folium.get_full_id(fmap),
-                     tuple(dict.fromkeys(css)), tuple(dict.fromkeys(js)))
+    return BaseFrame(script, tuple(dict.fromkeys(css)), tuple(dict.fromkeys(js)))
 
 
 def _elements(element):
@@ -68,34 +84,46 @@ def _kept_base(base_key: str, build_key: str, tiles: tuple[str, str], _fmap: fol
     return render_base(_fmap)
 
 
+def keep_base(fmap: folium.Map, base_key: str) -> BaseFrame:
+    """Return ``fmap`` rendered, once per ``base_key`` (a name for a base that is the same for every
+    rerun of every session), data build and tile setting."""
+    return _kept_base(base_key, loaders.build_key(), leaflet.tile_setting(), fmap)
+
+
 @st.cache_resource(show_spinner=False, max_entries=64)
 def _kept_layers(layers_key: Hashable, build_key: str, tiles: tuple[str, str], _layers: list) -> str:
     return render_layers(_layers)
 
 
+def frame_data(base: BaseFrame, layer_script: str | None, view: MapView | None, *, height: int,
+               label: str) -> dict:
+    """Return what ``leaflet_map.js`` is sent for a map: scripts, file URLs, view (lat/lon degrees,
+    Leaflet zoom), height in px and the map's accessible name (JSON-ready)."""
+    return {"script": base.script, "layers": layer_script, "height": height, "label": label,
+            "center": list(view.center) if view else None, "zoom": view.zoom if view else None,
+            "css_links": list(base.css_links), "js_links": list(base.js_links)}
+
+
 def show_map(fmap: folium.Map, key: str, height: int = 560, *, layers: list[folium.FeatureGroup] | None = None,
-             view: MapView | None = None, base_key: str | None = None, layers_key: Hashable | None = None) -> None:
+             view: MapView | None = None, base_key: str | None = None, layers_key: Hashable | None = None,
+             label: str = "Map") -> None:
     """Render a map at the container's width. Pans and zooms do not rerun the page.
 
     ``layers`` and ``view`` change a map already drawn in place: the browser keeps the map (its
-    HTML, so its key, is the same) and only swaps those layers and moves to the view.
+    base script is the same) and only swaps those layers and moves to the view.
     ``base_key`` names a base that is the same for every rerun of every session (rendered once
     per data build); ``layers_key`` is a hashable summary of everything the layers were drawn
-    from (rendered once per key). Without them the map is rendered on this rerun.
+    from (rendered once per key). Without them the map is rendered on this rerun. ``label``
+    names the map for screen readers.
     """
     stamp, tiles = loaders.build_key(), leaflet.tile_setting()
-    base = _kept_base(base_key, stamp, tiles, fmap) if base_key else render_base(fmap)
+    base = keep_base(fmap, base_key) if base_key else render_base(fmap)
     shown = [layer for layer in (layers or []) if layer is not None]
     layer_script = None
-    if layers is not None:  # an empty string, not None, so the frontend removes the last place's layers
+    if layers is not None:  # an empty string, not None, so the browser removes the last place's layers
         layer_script = _kept_layers(layers_key, stamp, tiles, shown) if layers_key is not None else \
             render_layers(shown)
-    streamlit_folium._component_func(
-        script=base.script, header=base.header, html=base.html, id=base.map_id,
-        key=streamlit_folium.generate_js_hash(base.script, key, False), height=height, width=None,
-        returned_objects=[], default={}, zoom=view.zoom if view else None, center=view.center if view else None,
-        feature_group=layer_script, return_on_hover=False, layer_control=None, pixelated=False,
-        css_links=list(base.css_links), js_links=list(base.js_links), on_change=None, wrap_longitude=False)
+    _map_component(key=key, data=frame_data(base, layer_script, view, height=height, label=label))
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
@@ -113,10 +141,10 @@ def kept(map_key: Hashable, make: Callable[[], LayeredMap]) -> LayeredMap:
     return _kept_map(map_key, loaders.build_key(), leaflet.tile_setting(), make)
 
 
-def show_layered(drawn: LayeredMap, key: str, height: int = 560) -> None:
+def show_layered(drawn: LayeredMap, key: str, height: int = 560, *, label: str = "Map") -> None:
     """Render a layered map: its base once, its layers and view changed in place on later reruns."""
     show_map(drawn.base, key=key, height=height, layers=drawn.layers, view=drawn.view, base_key=drawn.base_key,
-             layers_key=drawn.layers_key)
+             layers_key=drawn.layers_key, label=label)
 
 
 def legend(title: str, items: list[tuple[str, str]]) -> None:

@@ -39,7 +39,7 @@ def map_section(table: pd.DataFrame, chosen: str) -> None:
     fills, dashed, legend = maturity.map_fills(table, colour_by or maturity.OVERALL)
     title = "Overall stage" if colour_by == maturity.OVERALL else maturity.criterion_label(colour_by)
     drawn = leaflet.category_map(loaders.web_layer("icb"), fills, title, dashed, highlight=chosen)
-    mapview.show_layered(drawn, key="maturity-map", height=560)
+    mapview.show_layered(drawn, key="maturity-map", height=560, label="Map of ICS maturity")
     mapview.legend(title, legend)
 
 

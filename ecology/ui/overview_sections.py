@@ -15,6 +15,10 @@ from ecology.ui import loaders, static_html, svg
 from ecology.ui.shell import PageContext, link_params
 
 
+# The Overview's map base is the same for every place and theme: rendered once (and by the warm start).
+MAP_BASE_KEY = "overview"
+
+
 def profile_of(code: str, theme: str | None) -> place_profile.PlaceProfile:
     """Return the profile of the place (the theme's tables come from the cache)."""
     return place_profile.profile(loaders.place_inputs(), code, theme, loaders.theme_tables(theme))

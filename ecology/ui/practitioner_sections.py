@@ -39,7 +39,7 @@ def map_section(view: clusters.ClusterView, context: PageContext, radius: float,
     drawn = mapview.kept(("clusters", loaders.clustering_key(radius, min_size)), lambda: leaflet.cluster_map(
         view.shapes, view.circles, context=loaders.web_layer("icb")))
     mapview.show_layered(dataclasses.replace(drawn, view=leaflet.view_of(bounds, height_px=540)), key="clusters-map",
-                         height=540)
+                         height=540, label="Map of practitioner clusters")
     st.caption("Circles sit at the middle of each cluster's postcode districts, sized by its rounded count of "
                "practitioners; the blue lines outline the area those districts span. No individual is placed on "
                "the map.")

@@ -9,12 +9,13 @@ Two things, both measured in ``bench/first_render.py``:
   reverse proxy that compresses (SECURITY.md) can leave it in: responses that are already encoded
   pass through untouched.
 * ``lifespan``: from the moment the server starts, a background thread imports what the pages
-  import and loads what the Overview reads, while the first visitor's browser is still loading
-  Streamlit's frontend. It never imports a module that declares a Streamlit component
-  (streamlit-folium): a component declared outside a script run is never registered, and its
-  iframe then answers "Component not found". When it is done it moves everything loaded so far
-  (imports, the place tree, the boundaries) out of the garbage collector's sight (``gc.freeze``):
-  they live as long as the server, and every later collection would walk them again.
+  import, loads what the Overview reads and renders its map, while the first visitor's browser is
+  still loading Streamlit's frontend. (The maps are a v2 component, registered again on whichever
+  runtime mounts them, so declaring it here, outside a script run, is safe; streamlit-folium's own
+  iframe component, which is not, is never used.) When it is done it moves everything loaded so
+  far (imports, the place tree, the boundaries) out of the garbage collector's sight
+  (``gc.freeze``): they live as long as the server, and every later collection would walk them
+  again.
 """
 
 from __future__ import annotations
@@ -137,10 +138,10 @@ class CompressOnce:
 
 
 def warm_up(*, report: Callable[[str], None] = _LOG.info) -> float:
-    """Import what the pages import and load what the Overview reads; return the seconds it took.
+    """Import what the pages import, load what the Overview reads and render its map's base; return
+    the seconds it took.
 
-    Runs outside any script run, so Streamlit's caches are filled for the first visitor. Never
-    imports streamlit-folium (see the module docstring).
+    Runs outside any script run, so Streamlit's caches are filled for the first visitor.
     """
     started = time.perf_counter()
     # Streamlit warns about each cache call outside a script run; here that is the point.
@@ -150,13 +151,16 @@ def warm_up(*, report: Callable[[str], None] = _LOG.info) -> float:
     # for (the investment scatter) uses it, and its import would compete with the first page.
     import folium  # noqa: F401
 
+    from ecology.maps import leaflet
     from ecology.places import geography
-    from ecology.ui import loaders, overview_sections
+    from ecology.ui import loaders, mapview, overview_sections
 
     loaders.the_register()
     loaders.place_tree()
     for level in ("icb", "lad"):
         loaders.web_layer(level)
+    leaflet.use_local_assets()  # as every page does first: the rendered base names the app's own Leaflet
+    mapview.keep_base(leaflet.overview_map(loaders.web_layer("icb")), overview_sections.MAP_BASE_KEY)
     loaders.gap_inputs()
     overview_sections.profile_of(geography.ENGLAND_CODE, None)
     gc.collect()

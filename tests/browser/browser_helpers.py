@@ -12,9 +12,9 @@ DOWNLOAD_TIMEOUT_MS = 60_000
 # circle markers (SVG paths). The place outline is not interactive, so it is not counted.
 # "moving": a zoom or cluster animation is under way (clusters split and merge during it).
 MAP_DRAWN_JS = """() => {
-    const clusters = [...document.querySelectorAll('.marker-cluster')]
+    const clusters = [...document.querySelectorAll('.eco-map .marker-cluster')]
         .map(el => parseInt(el.textContent.trim(), 10));
-    const singles = document.querySelectorAll('path.leaflet-interactive').length;
+    const singles = document.querySelectorAll('.eco-map path.leaflet-interactive').length;
     const moving = document.querySelector('.leaflet-cluster-anim, .leaflet-zoom-anim') !== null;
     return {clusters, singles, total: clusters.reduce((a, b) => a + b, 0) + singles, moving};
 }"""

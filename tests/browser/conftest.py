@@ -39,7 +39,7 @@ expect.set_options(timeout=EXPECT_TIMEOUT_MS)
 
 # Selectors shared by the tests.
 APP_IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
-MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
+MAP_AREA = ".eco-map"  # the element Leaflet draws in (ecology/ui/leaflet_map.js), in the page itself
 MAP_SHAPES = "path.leaflet-interactive"
 
 
@@ -197,13 +197,13 @@ class Tab:
         assert self.page_errors == []
         assert self.outside_requests == []
 
-    def map_frame(self):
-        """The st_folium iframe, where Leaflet draws."""
-        return self.page.frame_locator(MAP_IFRAME)
+    def map_area(self):
+        """The map's element, where Leaflet draws (the page's only map)."""
+        return self.page.locator(MAP_AREA)
 
     def map_shapes(self):
-        """Leaflet's vector shapes (one SVG path per polygon feature) inside the map iframe."""
-        return self.map_frame().locator(MAP_SHAPES)
+        """Leaflet's vector shapes (one SVG path per polygon feature) in the map."""
+        return self.map_area().locator(MAP_SHAPES)
 
     def heading(self):
         """The page's title (st.title renders the only h1)."""

@@ -16,7 +16,6 @@ from tests.browser.browser_helpers import MAP_DRAWN_JS
 
 pytestmark = pytest.mark.browser
 
-MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
 PHONE = {"width": 390, "height": 844}
 PHONE_SCREENSHOT = "/tmp/assets-phone.png"  # the list's end above the map
 PHONE_SCREENSHOT_TOP = "/tmp/assets-phone-top.png"  # the first screen
@@ -44,11 +43,9 @@ def _notice(tab):
 
 
 def _map_frame(tab):
-    """The map iframe as a Frame (for evaluating script inside it)."""
-    handle = tab.page.locator(MAP_IFRAME).element_handle()
-    frame = handle.content_frame()
-    assert frame is not None, "the map iframe has no content frame"
-    return frame
+    """The page the map is drawn in (for evaluating script there), once the map's element is in it."""
+    tab.map_area().wait_for(state="attached", timeout=MAP_WAIT_MS)
+    return tab.page
 
 
 def _wait_map_total(tab, expected: int, singles: int | None = None) -> dict:
@@ -189,7 +186,7 @@ def test_hostile_names_stay_text(injected_server, injected_build, open_tab, clos
 
     # The map: two single markers; each one's tooltip and popup hold the name as plain text.
     _wait_map_total(tab, len(names), singles=len(names))
-    frame = tab.map_frame()
+    frame = tab.map_area()
     tooltip, popup = frame.locator(".leaflet-tooltip"), frame.locator(".leaflet-popup-content")
     seen = []
     for i in range(len(names)):
@@ -222,8 +219,7 @@ def test_hostile_names_stay_text(injected_server, injected_build, open_tab, clos
 
     # Nothing ran: no dialog, no element made from the names, no error.
     no_img = "() => document.querySelectorAll('img[src=\"x\"]').length"
-    assert tab.page.evaluate(no_img) == 0
-    assert _map_frame(tab).evaluate(no_img) == 0
+    assert tab.page.evaluate(no_img) == 0  # the map is drawn in the page, so this covers it too
     assert dialogs == []
     assert tab.page_errors == []
     assert tab.outside_requests == []
@@ -235,11 +231,11 @@ def test_phone_puts_the_list_above_the_map(app_server, open_tab):
     tab = open_tab(viewport=PHONE)
     tab.open(f"{app_server.url}/Assets?place=Bradford")
     grid = tab.page.get_by_test_id("stDataFrame")
-    map_iframe = tab.page.locator(MAP_IFRAME)
+    drawn_map = tab.map_area()
     expect(grid).to_be_visible()
-    expect(map_iframe).to_be_attached()
+    expect(drawn_map).to_be_attached()
     _wait_map_total(tab, _shown_count(tab))
-    grid_box, map_box = grid.bounding_box(), map_iframe.bounding_box()
+    grid_box, map_box = grid.bounding_box(), drawn_map.bounding_box()
     assert grid_box["y"] + grid_box["height"] <= map_box["y"], f"list {grid_box} is not above map {map_box}"
     for box in (grid_box, map_box):
         assert 0 < box["width"] <= PHONE["width"], f"{box} does not fit a {PHONE['width']} px screen"
@@ -247,9 +243,9 @@ def test_phone_puts_the_list_above_the_map(app_server, open_tab):
     # What a phone user first sees, then the list's end with the map below it.
     tab.wait_uncovered(tab.heading())
     tab.page.screenshot(path=PHONE_SCREENSHOT_TOP)
-    map_iframe.evaluate("el => el.scrollIntoView({block: 'center'})")
-    expect(map_iframe).to_be_in_viewport()
-    tab.wait_uncovered(map_iframe)
+    drawn_map.evaluate("el => el.scrollIntoView({block: 'center'})")
+    expect(drawn_map).to_be_in_viewport()
+    tab.wait_uncovered(drawn_map)
     _wait_map_total(tab, _shown_count(tab))
     tab.page.screenshot(path=PHONE_SCREENSHOT)
     assert tab.outside_requests == []

@@ -19,10 +19,10 @@ def test_the_bivariate_map_draws_296_authorities_with_a_3x3_legend(app_server, o
     expect(legend).to_contain_text("Provision (assets per 10,000)")
     expect(legend.locator("div[style*='height: 34px']")).to_have_count(9)
     # Bradford is outlined; hovering it names its need and provision.
-    chosen = tab.map_frame().locator("path.leaflet-interactive[stroke-width='3.5']")
+    chosen = tab.map_area().locator("path.leaflet-interactive[stroke-width='3.5']")
     expect(chosen).to_have_count(1)
     chosen.hover()
-    tooltip = tab.map_frame().locator(".leaflet-tooltip")
+    tooltip = tab.map_area().locator(".leaflet-tooltip")
     expect(tooltip).to_contain_text("Bradford")
     expect(tooltip).to_contain_text("need,")
     tab.assert_clean("Coverage_gaps")

@@ -40,7 +40,6 @@ from tests.browser.browser_helpers import MAP_DRAWN_JS, save_download
 
 pytestmark = pytest.mark.browser
 
-MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
 MAP_WAIT_MS = 15_000
 PAGE_TIMEOUT_MS = 30_000
 SEARCH = "pwned"  # every poisoned name holds it; no real record's name or organisation does
@@ -142,10 +141,10 @@ def _assert_streamlit_ok(tab, url_path: str, where: str) -> None:
 
 
 def _wait_maps(tab) -> None:
-    """Wait until Leaflet has drawn in every map iframe on the page (data in the map is parsed then)."""
-    frames = tab.page.locator(MAP_IFRAME)
-    for i in range(frames.count()):
-        tab.page.frame_locator(MAP_IFRAME).nth(i).locator(".leaflet-container").wait_for(timeout=MAP_WAIT_MS)
+    """Wait until Leaflet has drawn every map on the page (data in the map is parsed then)."""
+    maps = tab.page.locator(".eco-map")
+    for i in range(maps.count()):
+        maps.nth(i).and_(tab.page.locator(".leaflet-container")).wait_for(timeout=MAP_WAIT_MS)
 
 
 # ---- what the page shows ---------------------------------------------------------------------
@@ -275,9 +274,9 @@ def test_every_page_runs_no_payload(poisoned_server, poisoned_register, open_tab
 # ---- 2. the Assets list, details view and map -------------------------------------------------
 
 def _marker_frame(tab):
-    frame = tab.page.locator(MAP_IFRAME).element_handle().content_frame()
-    assert frame is not None
-    return frame
+    """The page the map is drawn in, once Leaflet has drawn it."""
+    tab.map_area().and_(tab.page.locator(".leaflet-container")).wait_for(timeout=MAP_WAIT_MS)
+    return tab.page
 
 
 def test_assets_list_and_details_show_payloads_as_text(poisoned_server, poisoned_register, open_tab):
@@ -315,13 +314,14 @@ def test_assets_list_and_details_show_payloads_as_text(poisoned_server, poisoned
     _assert_streamlit_ok(tab, "Assets", "Assets details")
 
 
-# The Leaflet map folium made (a global "map_<id>"): its first view is kept, and put back after
-# each popup, because a popup this wide pans the map (autoPan) and can push the next marker
+# The Leaflet map (its element carries it as ``leafletMap``): its first view is kept, and put back
+# after each popup, because a popup this wide pans the map (autoPan) and can push the next marker
 # out of view.
 _KEEP_VIEW_JS = """() => {
-    const name = Object.keys(window).find(k => k.startsWith("map_") && window[k] instanceof L.Map);
-    if (!name) { return false; }
-    window.__firstView = {map: window[name], center: window[name].getCenter(), zoom: window[name].getZoom()};
+    const box = document.querySelector(".eco-map");
+    const map = box && box.leafletMap;
+    if (!(map instanceof L.Map)) { return false; }
+    window.__firstView = {map, center: map.getCenter(), zoom: map.getZoom()};
     return true;
 }"""
 _RESTORE_VIEW_JS = "() => { const v = window.__firstView; v.map.setView(v.center, v.zoom, {animate: false}); }"
@@ -341,11 +341,11 @@ def test_assets_map_tooltips_and_popups_show_payloads_as_text(poisoned_server, p
     frame.wait_for_selector(".leaflet-container", timeout=MAP_WAIT_MS)
     frame.wait_for_function(f"n => {{ const d = ({MAP_DRAWN_JS})(); return !d.moving && d.singles === n; }}",
                             arg=len(rows), timeout=MAP_WAIT_MS)
-    assert frame.evaluate(_KEEP_VIEW_JS), "the map iframe has no Leaflet map named map_..."
+    assert frame.evaluate(_KEEP_VIEW_JS), "the map element carries no Leaflet map"
     # Each marker's tooltip and popup hold the record's text as text.
-    markers = tab.map_frame().locator("path.leaflet-interactive")
+    markers = tab.map_area().locator("path.leaflet-interactive")
     expect(markers).to_have_count(len(rows), timeout=MAP_WAIT_MS)
-    tooltip, popup = tab.map_frame().locator(".leaflet-tooltip"), tab.map_frame().locator(".leaflet-popup-content")
+    tooltip, popup = tab.map_area().locator(".leaflet-tooltip"), tab.map_area().locator(".leaflet-popup-content")
     seen = []
     for i in range(len(rows)):
         markers.nth(i).hover()

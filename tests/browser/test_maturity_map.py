@@ -21,7 +21,7 @@ def test_the_map_draws_42_icss_with_a_legend_and_no_outside_requests(app_server,
         expect(legend).to_contain_text(label)
     # "Not assessed" is drawn dashed, never as a pale stage: the 13 ICSs with no current evidence
     # (the eight with none found, and five whose candidates were all rejected, historic or regional).
-    dashed = tab.map_frame().locator("path.leaflet-interactive[stroke-dasharray='4 3']")
+    dashed = tab.map_area().locator("path.leaflet-interactive[stroke-dasharray='4 3']")
     expect(dashed).to_have_count(13)
     tab.assert_clean("ICS_maturity")
 
@@ -34,9 +34,9 @@ def test_colouring_by_one_criterion_redraws_with_its_legend_and_hover_names_the_
     expect(legend).to_contain_text("Not assessed")
     expect(legend).not_to_contain_text("Insufficient evidence")
     # The chosen ICS is outlined thickly; hovering it names it and its stage.
-    chosen = tab.map_frame().locator("path.leaflet-interactive[stroke-width='3.5']")
+    chosen = tab.map_area().locator("path.leaflet-interactive[stroke-width='3.5']")
     expect(chosen).to_have_count(1)
     chosen.hover()
-    tooltip = tab.map_frame().locator(".leaflet-tooltip")
+    tooltip = tab.map_area().locator(".leaflet-tooltip")
     expect(tooltip).to_contain_text("West Yorkshire")
     expect(tooltip).to_contain_text("3 Established")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -35,7 +37,8 @@ def test_overview_map_draws_icbs_and_the_chosen_places_authorities(app_server, o
     tab = open_tab()
     tab.open(f"{app_server.url}/{query}")
     expect(tab.heading()).to_have_text(heading)
-    expect(tab.map_frame().locator(".leaflet-container")).to_be_visible()
+    expect(tab.map_area()).to_be_visible()
+    expect(tab.map_area()).to_have_class(re.compile(r"\bleaflet-container\b"))  # Leaflet has taken the element
     expect(tab.map_shapes()).to_have_count(shapes)
     assert tab.outside_requests == []
 
@@ -47,6 +50,6 @@ def test_hovering_a_shape_shows_its_name(app_server, open_tab):
     # The local authority layer is drawn last, so its outline is the last shape;
     # the map is fitted to it, so its centre lies inside.
     tab.map_shapes().last.hover()
-    tooltip = tab.map_frame().locator(".leaflet-tooltip")
+    tooltip = tab.map_area().locator(".leaflet-tooltip")
     expect(tooltip).to_contain_text("Local authority")
     expect(tooltip).to_contain_text("Manchester")

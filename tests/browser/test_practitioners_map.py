@@ -20,10 +20,10 @@ def test_the_map_draws_each_cluster_as_an_outline_and_a_circle_with_its_count(ap
     assert clusters > 5
     # One outline and one circle per cluster; never a marker per practitioner (3,000 of them).
     expect(tab.map_shapes()).to_have_count(2 * clusters)
-    circles = tab.map_frame().locator("path.leaflet-interactive[fill='#D55E00']")
+    circles = tab.map_area().locator("path.leaflet-interactive[fill='#D55E00']")
     expect(circles).to_have_count(clusters)
     circles.first.hover()
-    tooltip = tab.map_frame().locator(".leaflet-tooltip")
+    tooltip = tab.map_area().locator(".leaflet-tooltip")
     expect(tooltip).to_contain_text(re.compile(r"Cluster \d+: [\d,]+ practitioners"))
     tab.assert_clean("Practitioners")
 

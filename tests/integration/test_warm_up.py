@@ -1,4 +1,4 @@
-"""The warm start (ecology/ui/serving.warm_up) loads the Overview's data and never declares a component."""
+"""The warm start (ecology/ui/serving.warm_up) loads the Overview's data and renders its map."""
 
 from __future__ import annotations
 
@@ -12,13 +12,15 @@ from ecology.settings import PROJECT_ROOT
 pytestmark = pytest.mark.usefixtures("built")
 
 
-def test_warming_up_loads_the_overview_without_importing_streamlit_folium_and_freezes_what_it_loaded():
-    # A fresh process, as a server is: streamlit-folium imported outside a script run would declare its
-    # component unregistered, and every map would answer "Component not found". What it loaded is frozen,
-    # so that later garbage collections do not walk it again.
-    code = ("import sys; from ecology.ui import serving; seconds = serving.warm_up(report=lambda m: None); "
-            "import gc; print(seconds > 0, 'streamlit_folium' in sys.modules, 'folium' in sys.modules, "
-            "gc.get_freeze_count() > 100_000)")
+def test_warming_up_renders_the_overview_map_with_local_leaflet_and_freezes_what_it_loaded():
+    # A fresh process, as a server is. The Overview's base map is rendered (from the app's own Leaflet,
+    # never a CDN's); what was loaded is frozen, so that later garbage collections do not walk it again.
+    code = ("import sys; from ecology.ui import serving, mapview, loaders, overview_sections as o; "
+            "seconds = serving.warm_up(report=lambda m: None); import gc; "
+            "from ecology.maps import leaflet; "
+            "base = mapview.keep_base(None, o.MAP_BASE_KEY); "
+            "print(seconds > 0, base.js_links == ('/app/static/vendor/leaflet/leaflet.js',), "
+            "base.script.count('geo_json_') > 0, gc.get_freeze_count() > 100_000)")
     done = subprocess.run([sys.executable, "-c", code], cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
-    assert done.stdout.split() == ["True", "False", "True", "True"]
+    assert done.stdout.split() == ["True", "True", "True", "True"]

@@ -1,4 +1,4 @@
-"""Maps rendered once and kept (ecology/ui/mapview.py) reach the component exactly as st_folium sends them."""
+"""Maps rendered once and kept (ecology/ui/mapview.py) reach the page with the scripts st_folium would send."""
 
 from __future__ import annotations
 
@@ -46,6 +46,7 @@ def sent(monkeypatch):
     monkeypatch.setattr("ecology.ui.loaders.build_key", lambda: "a build")
     calls = []
     monkeypatch.setattr(streamlit_folium, "_component_func", lambda **kwargs: calls.append(kwargs))
+    monkeypatch.setattr(mapview, "_map_component", lambda **kwargs: calls.append(kwargs))
 
     def draw_both(make, *, base_key=None, layers_key=None):
         counter = itertools.count()
@@ -60,17 +61,20 @@ def sent(monkeypatch):
         mapview.show_map(fmap, key="a-map", height=400, layers=layers, view=view, base_key=base_key,
                          layers_key=layers_key)
         folium_args, ours = calls[-2], calls[-1]
-        folium_args.pop("on_change"), ours.pop("on_change")
-        return folium_args, ours
+        assert ours["key"] == "a-map"
+        return {"script": folium_args["script"], "layers": folium_args["feature_group"],
+                "center": list(folium_args["center"]), "zoom": folium_args["zoom"],
+                "css_links": folium_args["css_links"], "js_links": folium_args["js_links"]}, ours["data"]
 
     return draw_both
 
 
 @pytest.mark.parametrize("make", [_overview, _areas, _clusters], ids=["overview", "areas", "clusters"])
-def test_a_map_rendered_here_sends_the_component_what_st_folium_sends(sent, make):
+def test_a_map_rendered_here_sends_the_page_the_scripts_and_view_st_folium_sends(sent, make):
     folium_args, ours = sent(make)
-    assert ours == folium_args
-    assert "feature_group_feature_group_0" in ours["feature_group"] and ours["script"]
+    assert {name: ours[name] for name in folium_args} == folium_args
+    assert "feature_group_feature_group_0" in ours["layers"] and 'L.map(\n' in ours["script"]
+    assert ours["height"] == 400 and ours["label"] == "Map"
 
 
 def test_a_kept_base_and_kept_layers_send_the_same_as_rendering_them_afresh(sent):
@@ -78,7 +82,8 @@ def test_a_kept_base_and_kept_layers_send_the_same_as_rendering_them_afresh(sent
     mapview._kept_layers.clear()
     folium_args, first = sent(_overview, base_key="overview-test", layers_key=("focus", "both"))
     _, again = sent(_overview, base_key="overview-test", layers_key=("focus", "both"))
-    assert first == folium_args and again == folium_args
+    assert first == again
+    assert {name: first[name] for name in folium_args} == folium_args
 
 
 def test_a_kept_base_is_rendered_once_and_layers_once_per_key(sent, monkeypatch):
@@ -119,3 +124,16 @@ def test_the_asset_map_keeps_its_marker_plugin_in_the_base():
     fmap = asset_map.base_map()
     frame = mapview.render_base(fmap)
     assert any("markercluster" in link.lower() for link in frame.js_links)
+
+
+@pytest.mark.parametrize("make", [_overview, _areas, _clusters], ids=["overview", "areas", "clusters"])
+def test_the_scripts_have_the_hooks_the_page_component_relies_on(sent, make):
+    """leaflet_map.js builds the map on its own element where the script names "map_div", and
+    collects the layers the layer script pushes onto ``window.feature_group`` (to remove them later)."""
+    import re
+
+    _, ours = sent(make)
+    source = (mapview.Path(mapview.__file__).with_name("leaflet_map.js")).read_text(encoding="utf-8")
+    assert len(re.findall(r'L\.map\(\s*"map_div"', ours["script"])) == 1
+    assert 'L\\.map\\(\\s*"map_div"' in source
+    assert "window.feature_group.push(" in ours["layers"] and "feature_group: []" in source
