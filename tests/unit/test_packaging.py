@@ -44,3 +44,15 @@ def test_the_package_declares_the_same_pins_and_ships_its_data():
     shipped = project["tool"]["setuptools"]["package-data"]["ecology"]
     for data in (ROOT / "ecology" / "data").iterdir():
         assert any(Path(data.name).match(pattern.split("/")[-1]) for pattern in shipped if pattern.startswith("data/"))
+
+
+def test_the_package_ships_every_file_the_code_reads_beside_it():
+    # mapview reads leaflet_map.js from beside itself: an installed package without it draws no map.
+    shipped = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"][
+        "package-data"]["ecology"]
+    beside = [path.relative_to(ROOT / "ecology") for path in (ROOT / "ecology").rglob("*")
+              if path.is_file() and path.suffix not in (".py", ".pyc") and "data" not in path.parts
+              and "__pycache__" not in path.parts and "migrations" not in path.parts]
+    assert beside, "expected at least the map component's script"
+    for path in beside:
+        assert any(path.match(pattern) for pattern in shipped), f"{path} is not in the package data"
