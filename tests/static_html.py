@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from html.parser import HTMLParser
 
 import pandas as pd
@@ -116,3 +117,19 @@ def page_cards(app) -> list[dict[str, str]]:
 def page_figures(app) -> dict[str, str]:
     """Return the headline figures an AppTest run drew, as {label: value}."""
     return {card["label"]: card["value"] for card in page_cards(app)}
+
+
+def page_charts(app) -> list[str]:
+    """Return the SVG of every light chart a page draws (``ecology.ui.svg``'s component), in order."""
+    found: list[str] = []
+
+    def walk(node) -> None:
+        children = getattr(node, "children", None)
+        for child in children.values() if isinstance(children, dict) else []:
+            proto = getattr(child, "proto", None)
+            if getattr(child, "type", "") == "bidi_component" and proto.component_name == "ecology.svg_chart":
+                found.append(json.loads(proto.json)["svg"])
+            walk(child)
+
+    walk(app._tree)
+    return found

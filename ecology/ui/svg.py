@@ -1,13 +1,40 @@
-"""Drawing the light SVG charts of ``ecology.reports.svg_charts`` on a page."""
+"""Drawing the light SVG charts of ``ecology.reports.svg_charts`` on a page.
+
+Through a small v2 component that puts the chart's markup in the page as it is: ``st.html``
+sanitises SVG away, and Markdown's raw HTML (what drew them before) parses every element of a
+296-point scatter through its Markdown and HTML pipeline on each rerun. Every text in a chart is
+escaped where the chart is made (``svg_charts``), so the markup is trusted as it stands.
+"""
 
 from __future__ import annotations
 
+import hashlib
+
 import streamlit as st
 
+CSS_CLASS = "svg-chart"
 
-def show(chart: str) -> None:
+# The chart replaces the last one drawn in the same place; a rerun with the same chart leaves it.
+_JS = """
+export default function draw({data, parentElement}) {
+  let box = parentElement.querySelector(":scope > div.%s");
+  if (!box) {
+    box = document.createElement("div");
+    box.className = "%s";
+    box.style.overflowX = "auto";
+    parentElement.appendChild(box);
+  }
+  if (box.dataset.chart !== data.key) {
+    box.innerHTML = data.svg;
+    box.dataset.chart = data.key;
+  }
+}
+""" % (CSS_CLASS, CSS_CLASS)
+
+_chart_component = st.components.v2.component("ecology.svg_chart", js=_JS, isolate_styles=False)
+
+
+def show(chart: str, *, key: str | None = None) -> None:
     """Draw an SVG chart (every text in it already escaped), scrolling sideways when the column is
-    narrower than the chart's minimum width.
-
-    Through Markdown's raw HTML: ``st.html`` sanitises SVG away."""
-    st.markdown(f"<div class='svg-chart' style='overflow-x:auto'>{chart}</div>", unsafe_allow_html=True)
+    narrower than the chart's minimum width. ``key`` keeps the element across reruns."""
+    _chart_component(key=key, data={"svg": chart, "key": hashlib.sha1(chart.encode("utf-8")).hexdigest()})

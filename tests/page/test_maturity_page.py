@@ -9,7 +9,7 @@ from contextlib import redirect_stdout
 import pytest
 import streamlit as st
 from tests.page.page_runner import open_page
-from tests.static_html import page_table
+from tests.static_html import page_charts, page_table
 from streamlit.testing.v1 import AppTest
 
 from ecology import auth
@@ -57,11 +57,11 @@ def test_choosing_an_ics_shows_its_profile_and_evidence(database):
     assert "Not assessed" in line and "Data, digital & interoperability" in line.replace("\\", "")
     # Light SVG charts, so the page never loads plotly.js: the profile as bars, and the history.
     assert at.get("plotly_chart") == []
-    charts = [m.value for m in at.markdown if "<svg" in m.value]
+    charts = page_charts(at)
     assert [c for c in charts if "ICS maturity by criterion" in c] and [c for c in charts if "Stage over time" in c]
     at.segmented_control(key="profile-view").set_value("Radar").run()
-    assert [m for m in at.markdown if "ICS maturity round the criteria" in m.value]
-    assert not [m for m in at.markdown if "ICS maturity by criterion" in m.value]
+    assert [c for c in page_charts(at) if "ICS maturity round the criteria" in c]
+    assert not [c for c in page_charts(at) if "ICS maturity by criterion" in c]
 
 
 def test_the_sidebar_place_chooses_the_ics_and_a_local_authority_picks_its_icb(database):
