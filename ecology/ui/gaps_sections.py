@@ -65,19 +65,20 @@ def highlighted(context: PageContext, level: str) -> str | None:
 
 def bivariate_legend(provision_label: str = "Provision (assets per 10,000)") -> None:
     """Draw the 3x3 legend: need up the rows, provision along the columns, in plain words."""
+    third = {1: "low", 2: "middle", 3: "high"}
     cells = "".join(
-        f"<div style='background:{gaps.BIVARIATE[(need, provision)]};width:34px;height:34px;"
-        f"border:1px solid #fff'></div>"
+        f"<div title='Need {third[need]}, provision {third[provision]}' "
+        f"style='background:{gaps.BIVARIATE[(need, provision)]};width:34px;height:34px;border:1px solid #fff'></div>"
         for need in (3, 2, 1) for provision in (1, 2, 3))
-    st.markdown(
+    # st.html, not Markdown's raw HTML: a page with no raw-HTML Markdown never loads that parser.
+    st.html(
         "<div aria-label='Need and provision legend' style='display:flex;gap:10px;align-items:center;"
         "font-size:0.85rem'>"
         "<div style='writing-mode:vertical-rl;transform:rotate(180deg)'>Need &rarr;</div>"
         "<div><div style='display:grid;grid-template-columns:repeat(3,34px)'>" + cells + "</div>"
         f"<div>{html.escape(provision_label)} &rarr;</div></div>"
         "<div style='max-width:260px'><b>Top left (dark purple)</b>: high need, low provision, where a funder "
-        "may look first. <b>Bottom right (teal)</b>: low need, high provision. Grey: low on both.</div></div>",
-        unsafe_allow_html=True)
+        "may look first. <b>Bottom right (teal)</b>: low need, high provision. Grey: low on both.</div></div>")
 
 
 def map_section(table: pd.DataFrame, level: str, highlight: str | None,

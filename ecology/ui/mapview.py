@@ -155,5 +155,5 @@ def legend(title: str, items: list[tuple[str, str]]) -> None:
         f"margin-right:6px;border:1px solid #666'></span>{html.escape(label)}</span>"
         for colour, label in items
     )
-    st.markdown(f"<div aria-label='{html.escape(title)}'><b>{html.escape(title)}</b><br>{swatches}</div>",
-                unsafe_allow_html=True)
+    # st.html, not Markdown's raw HTML: a page with no raw-HTML Markdown never loads that parser.
+    st.html(f"<div aria-label='{html.escape(title)}'><b>{html.escape(title)}</b><br>{swatches}</div>")

@@ -17,7 +17,7 @@ def test_the_bivariate_map_draws_296_authorities_with_a_3x3_legend(app_server, o
     legend = tab.page.locator("[aria-label='Need and provision legend']")
     expect(legend).to_contain_text("Need")
     expect(legend).to_contain_text("Provision (assets per 10,000)")
-    expect(legend.locator("div[style*='height: 34px']")).to_have_count(9)
+    expect(legend.locator("div[title^='Need ']")).to_have_count(9)
     # Bradford is outlined; hovering it names its need and provision.
     chosen = tab.map_area().locator("path.leaflet-interactive[stroke-width='3.5']")
     expect(chosen).to_have_count(1)
@@ -41,7 +41,7 @@ def test_the_investment_view_draws_its_map_scatter_and_legend(app_server, open_t
     expect(tab.map_shapes()).to_have_count(42)
     legend = tab.page.locator("[aria-label='Need and provision legend']")
     expect(legend).to_contain_text("Investment (£ per head)")
-    expect(legend.locator("div[style*='height: 34px']")).to_have_count(9)
+    expect(legend.locator("div[title^='Need ']")).to_have_count(9)
     chart = tab.page.locator("[data-testid='stPlotlyChart']")
     expect(chart).to_have_count(1)
     expect(chart.locator("svg.main-svg").first).to_be_visible()
