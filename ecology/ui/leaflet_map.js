@@ -6,7 +6,7 @@
 // server from escaped text (ecology/maps/leaflet.py, escape_for_map).
 
 const loading = new Map(); // url -> Promise, shared by every map in the tab
-const drawn = new WeakMap(); // parentElement -> {base, map, layers, view, box}
+const drawn = new WeakMap(); // parentElement -> {base, map, layers, layerScript, view, box, wanted, calls}
 
 function loadScript(url) {
   if (!loading.has(url)) {
@@ -87,7 +87,7 @@ export default function draw({data, parentElement}) {
     box.setAttribute("aria-label", data.label);
     box.style.height = `${data.height}px`;
     parentElement.appendChild(box);
-    state = {base: data.script, map: null, layers: [], layerScript: null, view: null, box, wanted: data};
+    state = {base: data.script, map: null, layers: [], layerScript: null, view: null, box, calls: 0};
     drawn.set(parentElement, state);
     state.ready = loadAssets(data.js_links, data.css_links).then(() => {
       if (drawn.get(parentElement) !== state) return;
@@ -97,11 +97,10 @@ export default function draw({data, parentElement}) {
       // (a column, the sidebar opening) resizes the element without one.
       state.resized = new ResizeObserver(() => state.map.invalidateSize({pan: false}));
       state.resized.observe(box);
-      box.dataset.ready = "base";
     });
   }
   state.wanted = data;
-  const call = (state.calls = (state.calls || 0) + 1);
+  const call = ++state.calls;
   state.ready.then(() => {
     if (drawn.get(parentElement) !== state || state.wanted !== data) return; // a newer rerun applies
     const map = state.map;
@@ -116,7 +115,6 @@ export default function draw({data, parentElement}) {
       map.setView(view.center, view.zoom, {animate: state.view !== null});
       state.view = view;
     }
-    state.box.dataset.ready = "drawn";
   }).catch((error) => {
     state.box.textContent = `The map could not be drawn: ${error.message}`;
   });

@@ -117,7 +117,7 @@ def show_map(fmap: folium.Map, key: str, height: int = 560, *, layers: list[foli
     names the map for screen readers.
     """
     stamp, tiles = loaders.build_key(), leaflet.tile_setting()
-    base = keep_base(fmap, base_key) if base_key else render_base(fmap)
+    base = _kept_base(base_key, stamp, tiles, fmap) if base_key else render_base(fmap)
     shown = [layer for layer in (layers or []) if layer is not None]
     layer_script = None
     if layers is not None:  # an empty string, not None, so the browser removes the last place's layers

@@ -8,14 +8,14 @@ escaped where the chart is made (``svg_charts``), so the markup is trusted as it
 
 from __future__ import annotations
 
-import hashlib
-
 import streamlit as st
 
 CSS_CLASS = "svg-chart"
 
 # The chart replaces the last one drawn in the same place; a rerun with the same chart leaves it.
 _JS = """
+const shown = new WeakMap(); // the chart's box -> the markup drawn in it
+
 export default function draw({data, parentElement}) {
   let box = parentElement.querySelector(":scope > div.%s");
   if (!box) {
@@ -24,9 +24,9 @@ export default function draw({data, parentElement}) {
     box.style.overflowX = "auto";
     parentElement.appendChild(box);
   }
-  if (box.dataset.chart !== data.key) {
+  if (shown.get(box) !== data.svg) {
     box.innerHTML = data.svg;
-    box.dataset.chart = data.key;
+    shown.set(box, data.svg);
   }
 }
 """ % (CSS_CLASS, CSS_CLASS)
@@ -34,7 +34,7 @@ export default function draw({data, parentElement}) {
 _chart_component = st.components.v2.component("ecology.svg_chart", js=_JS, isolate_styles=False)
 
 
-def show(chart: str, *, key: str | None = None) -> None:
+def show(chart: str) -> None:
     """Draw an SVG chart (every text in it already escaped), scrolling sideways when the column is
-    narrower than the chart's minimum width. ``key`` keeps the element across reruns."""
-    _chart_component(key=key, data={"svg": chart, "key": hashlib.sha1(chart.encode("utf-8")).hexdigest()})
+    narrower than the chart's minimum width."""
+    _chart_component(data={"svg": chart})
