@@ -26,7 +26,7 @@ import gzip
 import logging
 import threading
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 
 from streamlit.logger import get_logger
 
@@ -35,8 +35,9 @@ _LOG = get_logger(__name__)  # Streamlit's handler and format, so the line shows
 # Paths whose responses are the same for every visitor (content-hashed bundles, the project's
 # static folder, component files): compressed once and kept.
 CACHED_PREFIXES = ("/static/", "/app/static/", "/component/")
-# The root page is small and the same for everyone too; other paths Streamlit compresses itself.
-ROOT_PATHS = ("", "/")
+# Paths that are never one of the app's pages (Streamlit serves its root page at "/" and at each
+# page's own path, such as "/assets").
+NOT_PAGE_PREFIXES = ("/_stcore/", "/static/", "/app/static/", "/component/", "/media/")
 COMPRESSIBLE_TYPES = ("text/", "application/javascript", "application/json", "image/svg+xml",
                       "application/manifest+json", "font/ttf", "application/wasm")
 MINIMUM_BYTES = 1024
@@ -48,6 +49,11 @@ def _header(scope: dict, name: bytes) -> bytes:
         if key.lower() == name:
             return value
     return b""
+
+
+def is_page_path(path: str) -> bool:
+    """Return whether a request path may be one of the app's pages (Streamlit's root page)."""
+    return not path.startswith(NOT_PAGE_PREFIXES)
 
 
 def accepts_gzip(scope: dict) -> bool:
@@ -74,8 +80,32 @@ def gzipped_headers(headers: list[tuple[bytes, bytes]], length: int) -> list[tup
     return [*kept, (b"content-encoding", b"gzip"), (b"content-length", str(length).encode()), (b"vary", vary_value)]
 
 
+async def call_with_whole_body(app, scope, receive, send, *, wanted: Callable[[dict], bool],
+                               respond: Callable[[dict, bytes], Awaitable[None]]) -> None:
+    """Call the ASGI ``app``: a response whose start message ``wanted`` accepts is collected whole
+    and handed to ``respond(start, body)``, which sends it; any other is passed on as it comes."""
+    start: dict = {}
+    chunks: list[bytes] = []
+
+    async def capture(message) -> None:
+        if message["type"] == "http.response.start":
+            start.update(message)
+            if not wanted(message):
+                start["passthrough"] = True
+                await send(message)
+            return
+        if start.get("passthrough"):
+            await send(message)
+            return
+        chunks.append(message.get("body", b""))
+        if not message.get("more_body"):
+            await respond(start, b"".join(chunks))
+
+    await app(scope, receive, capture)
+
+
 class CompressOnce:
-    """ASGI middleware: gzip the static files and root page Streamlit sends uncompressed; static ones once."""
+    """ASGI middleware: gzip the static files and pages Streamlit sends uncompressed; static ones once."""
 
     def __init__(self, app, *, cache_limit_bytes: int = CACHE_LIMIT_BYTES):
         self.app = app
@@ -87,7 +117,7 @@ class CompressOnce:
     async def __call__(self, scope, receive, send) -> None:
         path = scope.get("path", "") if scope["type"] == "http" else None
         cacheable = path is not None and path.startswith(CACHED_PREFIXES)
-        if (path is None or scope.get("method") not in ("GET", "HEAD") or not (cacheable or path in ROOT_PATHS)
+        if (path is None or scope.get("method") not in ("GET", "HEAD") or not (cacheable or is_page_path(path))
                 or not accepts_gzip(scope) or _header(scope, b"range")):
             await self.app(scope, receive, send)
             return
@@ -100,23 +130,10 @@ class CompressOnce:
         await self._compress(scope, receive, send, key if cacheable else None)
 
     async def _compress(self, scope, receive, send, key: bytes | None) -> None:
-        start: dict = {}
-        chunks: list[bytes] = []
+        def wanted(start: dict) -> bool:
+            return start["status"] == 200 and compressible(list(start.get("headers", ())))
 
-        async def capture(message) -> None:
-            if message["type"] == "http.response.start":
-                start.update(message)
-                if start["status"] != 200 or not compressible(list(start.get("headers", ()))):
-                    start["passthrough"] = True
-                    await send(message)
-                return
-            if start.get("passthrough"):
-                await send(message)
-                return
-            chunks.append(message.get("body", b""))
-            if message.get("more_body"):
-                return
-            body = b"".join(chunks)
+        async def respond(start: dict, body: bytes) -> None:
             if len(body) < MINIMUM_BYTES or scope["method"] == "HEAD":
                 await send({**start, "headers": list(start.get("headers", ()))})
                 await send({"type": "http.response.body", "body": body})
@@ -128,7 +145,7 @@ class CompressOnce:
             await send({"type": "http.response.start", "status": start["status"], "headers": headers})
             await send({"type": "http.response.body", "body": packed})
 
-        await self.app(scope, receive, capture)
+        await call_with_whole_body(self.app, scope, receive, send, wanted=wanted, respond=respond)
 
     def _keep(self, key: bytes, status: int, headers: list, body: bytes) -> None:
         with self._lock:
@@ -147,6 +164,24 @@ def warm_up(*, report: Callable[[str], None] = _LOG.info) -> float:
     # Streamlit warns about each cache call outside a script run; here that is the point.
     context_log = logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context")
     context_log.setLevel(logging.ERROR)
+    # Imports and frame building make millions of objects that all live on: collecting while they
+    # are made only walks them again and again (a quarter of the warm-up's time, measured).
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        _load_the_overview()
+    finally:
+        if collecting:
+            gc.enable()
+    gc.collect()
+    gc.freeze()  # what is loaded now lives as long as the server: later collections skip it
+    seconds = time.perf_counter() - started
+    report(f"warmed the imports and the Overview's data in {seconds:.2f} s")
+    return seconds
+
+
+def _load_the_overview() -> None:
+    """Import the pages' modules and fill the caches the Overview of England reads."""
     # The maps' library, imported by every page with a map. Not plotly: only a view the user asks
     # for (the investment scatter) uses it, and its import would compete with the first page.
     import folium  # noqa: F401
@@ -163,11 +198,6 @@ def warm_up(*, report: Callable[[str], None] = _LOG.info) -> float:
     mapview.keep_base(leaflet.overview_map(loaders.web_layer("icb")), overview_sections.MAP_BASE_KEY)
     loaders.gap_inputs()
     overview_sections.profile_of(geography.ENGLAND_CODE, None)
-    gc.collect()
-    gc.freeze()  # what is loaded now lives as long as the server: later collections skip it
-    seconds = time.perf_counter() - started
-    report(f"warmed the imports and the Overview's data in {seconds:.2f} s")
-    return seconds
 
 
 @contextlib.asynccontextmanager

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import gzip
 import threading
 
@@ -86,13 +87,25 @@ def test_a_static_file_is_compressed_once_and_then_served_from_memory():
     assert inner.calls == 1 and first == second
 
 
-def test_the_root_page_is_compressed_but_not_kept():
+@pytest.mark.parametrize("path", ["/", "/assets"])  # Streamlit serves its root page at each page's path too
+def test_the_root_page_is_compressed_but_not_kept(path):
     inner = FileServer(b"<!doctype html>" + b"<div></div>" * 500, content_type=b"text/html")
     app = serving.CompressOnce(inner)
     for _ in range(2):
-        status, headers, body = fetch(app, "/")
+        status, headers, body = fetch(app, path)
         assert headers["content-encoding"] == "gzip" and gzip.decompress(body).startswith(b"<!doctype html>")
     assert inner.calls == 2
+
+
+def test_a_warm_up_that_fails_still_turns_garbage_collection_back_on(monkeypatch):
+    def broken() -> None:
+        raise RuntimeError("no build")
+
+    monkeypatch.setattr(serving, "_load_the_overview", broken)
+    assert gc.isenabled()
+    with pytest.raises(RuntimeError, match="no build"):
+        serving.warm_up(report=lambda message: None)
+    assert gc.isenabled()
 
 
 @pytest.mark.parametrize(("path", "kwargs", "server"), [

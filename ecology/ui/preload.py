@@ -1,0 +1,129 @@
+"""Preload hints: the root page names, up front, the scripts every page of the app will need.
+
+Streamlit's frontend loads the code of each kind of element (a select box, a page link, a custom
+component) only when the first element of that kind arrives over the WebSocket, and that code's
+own imports after it: a waterfall of round trips that starts after the script has run. The app's
+pages all use the same few kinds, and every page with a map needs Leaflet. ``PreloadHints`` adds
+``<link rel="modulepreload">`` for those chunks (and every chunk they import) and ``<link
+rel="preload">`` for Leaflet to the root page, so the browser fetches and compiles them while the
+WebSocket is still connecting. A chunk not found in the installed Streamlit (renamed in another
+version) is skipped: the page then loads it the usual way.
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+import re
+from pathlib import Path
+
+import streamlit
+
+from ecology.sources.vendor import url_of
+from ecology.ui.serving import call_with_whole_body, is_page_path
+
+# The lazily loaded element chunks the pages use from their first run (the sidebar's select boxes
+# and page links, the download buttons, st.html legends, the map and chart components, segmented
+# controls). Found by listing the scripts a page load requests after Streamlit's entry bundle.
+ELEMENT_CHUNKS = ("Selectbox", "PageLink", "DownloadButton", "Html", "BidiComponent", "ButtonGroup")
+STATIC_JS = Path(streamlit.__file__).parent / "static" / "static" / "js"
+# Static imports in a minified chunk: `from"./x.js"` and bare `import"./x.js"`.
+_IMPORT = re.compile(r'(?:from|import)\s*"\./([\w.$-]+\.js)"')
+_ENTRY_SCRIPT = b'<script type="module" crossorigin src="./static/js/index.'
+
+
+def chunk_imports(source: str) -> list[str]:
+    """Return the file names a chunk imports statically, in order, each once."""
+    return list(dict.fromkeys(_IMPORT.findall(source)))
+
+
+def chunk_closure(roots: list[str], read) -> list[str]:
+    """Return ``roots`` and every chunk they import, directly or not: each once, dependencies first.
+
+    ``read(name)`` returns a chunk's source, or None when there is no such file.
+    """
+    ordered: list[str] = []
+    seen: set[str] = set()
+
+    def visit(name: str) -> None:
+        if name in seen:
+            return
+        seen.add(name)
+        source = read(name)
+        if source is None:
+            return
+        for imported in chunk_imports(source):
+            visit(imported)
+        ordered.append(name)
+
+    for root in roots:
+        visit(root)
+    return ordered
+
+
+def _read_chunk(name: str) -> str | None:
+    path = STATIC_JS / name
+    return path.read_text(encoding="utf-8", errors="replace") if path.is_file() else None
+
+
+def _element_roots() -> list[str]:
+    """Return the installed file name of each element chunk (``Selectbox.<hash>.js``) that exists."""
+    found = []
+    for stem in ELEMENT_CHUNKS:
+        matches = sorted(p.name for p in STATIC_JS.glob(f"{stem}.*.js") if p.name.count(".") == 2)
+        found.extend(matches[:1])
+    return found
+
+
+def hint_markup(chunks: list[str], already: str, scripts: list[str], styles: list[str]) -> str:
+    """Return the ``<link>`` tags for the chunks not already named in the page, then the app's
+    scripts and stylesheets (a script preload without ``crossorigin``: the map loads it by a plain
+    ``<script src>``, and a preload only serves a request made in the same mode)."""
+    tags = [f'<link rel="modulepreload" crossorigin fetchpriority="low" href="./static/js/{html.escape(name)}">'
+            for name in chunks if f"/{name}" not in already]
+    tags += [f'<link rel="preload" as="script" href="{html.escape(url)}">' for url in scripts]
+    tags += [f'<link rel="preload" as="style" href="{html.escape(url)}">' for url in styles]
+    return "\n    ".join(tags)
+
+
+@functools.cache
+def _hints_for(page: bytes) -> bytes:
+    markup = hint_markup(chunk_closure(_element_roots(), _read_chunk), page.decode("utf-8", "replace"),
+                         [url_of("leaflet", "leaflet.js")], [url_of("leaflet", "leaflet.css")])
+    return markup.encode()
+
+
+def with_hints(page: bytes) -> bytes:
+    """Return Streamlit's root page with the preload hints added before ``</head>`` (unchanged
+    when it is not that page)."""
+    if _ENTRY_SCRIPT not in page or b"</head>" not in page:
+        return page
+    return page.replace(b"</head>", _hints_for(page) + b"\n  </head>", 1)
+
+
+class PreloadHints:
+    """ASGI middleware: add the preload hints to every HTML page Streamlit serves (its root page,
+    also served at each page's own path)."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] != "http" or scope.get("method") != "GET" or not is_page_path(scope.get("path", "")):
+            await self.app(scope, receive, send)
+            return
+        # The page is asked for uncompressed so it can be edited; CompressOnce, outside, compresses it.
+        scope = {**scope, "headers": [(k, v) for k, v in scope.get("headers", ()) if k.lower() != b"accept-encoding"]}
+
+        def wanted(start: dict) -> bool:
+            headers = {k.lower(): v.lower() for k, v in start.get("headers", ())}
+            return (start["status"] == 200 and b"content-encoding" not in headers
+                    and headers.get(b"content-type", b"").startswith(b"text/html"))
+
+        async def respond(start: dict, page: bytes) -> None:
+            body = with_hints(page)
+            headers = [(k, v) for k, v in start.get("headers", ()) if k.lower() not in (b"content-length", b"etag")]
+            await send({**start, "headers": [*headers, (b"content-length", str(len(body)).encode())]})
+            await send({"type": "http.response.body", "body": body})
+
+        await call_with_whole_body(self.app, scope, receive, send, wanted=wanted, respond=respond)
