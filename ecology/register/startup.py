@@ -83,6 +83,9 @@ def open_register(url: str | None = None, locate=None) -> store.Store:
         register.seed_new_kinds({k: v for k, v in seed_records().items() if k != "assets"})
     assets = paths.build_dir() / "assets.parquet"
     if assets.is_file():
-        # ... and real venues added since (cinemas); those it ever held are left as they are.
-        register.seed_new_venues(pd.read_parquet(assets, columns=list(store.KINDS["assets"].columns)))
+        # ... and real venues added since (cinemas); those it ever held are left as they are. Three
+        # columns tell whether there is any (the usual answer, no); the whole file only then.
+        keys = pd.read_parquet(assets, columns=[store.KINDS["assets"].id_column, "kind", "is_sample"])
+        if register.unheld_venue_ids(keys):
+            register.seed_new_venues(pd.read_parquet(assets, columns=list(store.KINDS["assets"].columns)))
     return register

@@ -167,17 +167,22 @@ class Store:
                 changes.c.record_type == "assets", changes.c.record_id.in_(chunk))).scalars())
         return held
 
+    def unheld_venue_ids(self, assets: pd.DataFrame) -> set[str]:
+        """Return the ids of the real venues in ``assets`` (which needs only its id, ``kind`` and
+        ``is_sample`` columns) that this register has never held: no row, no history."""
+        ids = _real_venue_ids(assets, self._table("assets")[0].id_column)
+        with self.engine.connect() as conn:  # the usual case, nothing new, needs no write lock
+            return set(ids) - self._held_ids(conn, ids)
+
     def seed_new_venues(self, assets: pd.DataFrame, who: str = "upgrade") -> int:
         """Add the real venues of ``assets`` whose ids this register has never held (no row, no
         history), e.g. cinemas added to the build after the register was seeded; return how many.
         One "seed" change logs them. A venue a user retired keeps its row, so it is never re-added."""
         info, table = self._table("assets")
-        venues = assets[(assets["kind"] == "venue").fillna(False) & ~assets["is_sample"].astype(bool)]
-        venues = venues.dropna(subset=[info.id_column]).drop_duplicates(info.id_column)
+        if not self.unheld_venue_ids(assets):
+            return 0
+        venues = assets[_real_venue(assets)].dropna(subset=[info.id_column]).drop_duplicates(info.id_column)
         ids = venues[info.id_column].tolist()
-        with self.engine.connect() as conn:  # the usual case, nothing new, needs no write lock
-            if not set(ids) - self._held_ids(conn, ids):
-                return 0
         with self._write() as conn, conn.begin():
             new = venues[~venues[info.id_column].isin(self._held_ids(conn, ids))]
             if new.empty:  # another process added them meanwhile
@@ -200,6 +205,18 @@ class Store:
             last, count = conn.execute(sa.select(sa.func.max(changes.c.change_id),
                                                  sa.func.count())).one()
         return f"{self.describe()}#{last or 0}.{count}"
+
+    def fingerprint(self) -> str:
+        """Return a key for the register's contents that, unlike ``revision``, also tells apart two
+        registers with as many changes: the times of the first change (when it was made) and of
+        the last one join the count. Every write logs a change, so it changes with every write."""
+        changes = self._tables["changes"]
+        with self.engine.connect() as conn:
+            count = conn.execute(sa.select(sa.func.count()).select_from(changes)).scalar()
+            first = conn.execute(sa.select(changes.c.at).order_by(changes.c.change_id).limit(1)).scalar()
+            last = conn.execute(sa.select(changes.c.change_id, changes.c.at)
+                                .order_by(changes.c.change_id.desc()).limit(1)).one_or_none()
+        return f"{self.describe()}#{count}.{tuple(last) if last else None}.{first}"
 
     def records(self, kind: str = "assets", include_retired: bool = False) -> pd.DataFrame:
         """Return the records of one kind: the schema's columns (conformed) plus bookkeeping."""
@@ -464,6 +481,17 @@ class Store:
         return writing.import_records(self, kind, records, who, merge_into=merge_into, given=given,
                                               versions=versions, skip=skip, batch=batch, note=note,
                                               time_limit_s=time_limit_s)
+
+
+def _real_venue(assets: pd.DataFrame) -> pd.Series:
+    """Return which rows are venues and not sample records (True/False per row)."""
+    return (assets["kind"] == "venue").fillna(False) & ~assets["is_sample"].astype(bool)
+
+
+def _real_venue_ids(assets: pd.DataFrame, id_column: str) -> list[str]:
+    """Return the distinct ids of the real venues (one column filtered: filtering the whole frame
+    cost more than the rest of opening a register)."""
+    return assets.loc[_real_venue(assets), id_column].dropna().drop_duplicates().tolist()
 
 
 def _frame(rows: list, names: list[str]) -> pd.DataFrame:

@@ -214,6 +214,18 @@ def test_a_migrated_database_has_exactly_the_live_tables_and_columns(database_ur
     engine.dispose()
 
 
+def test_opening_a_register_already_up_to_date_does_not_import_alembic(database_url):
+    # Alembic (and the dialects it loads) cost about 0.1 s of every server start; only a schema
+    # change needs it. The first open makes the register; a second process only reads its revision.
+    store.Store.open(database_url).engine.dispose()
+    code = ("import sys; from ecology.register import store; register = store.Store.open(sys.argv[1]); "
+            "print(store.schema_revision(register.engine), 'alembic' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", code, database_url], cwd=ROOT, capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == [store.HEAD, "False"]
+
+
 def test_an_upgrade_that_fails_part_way_leaves_the_register_at_its_old_revision(database_url):
     engine = store.make_engine(database_url)
     store.migrate(engine, target="0001")

@@ -277,7 +277,9 @@ def test_new_real_venues_are_added_to_a_seeded_register_once_and_never_over_a_us
     build = _frame(_asset("museum:1", **venue, name="Renamed upstream"), _asset("cinema:x:retired", **venue),
                    _asset("cinema:x:history", **venue), _asset("cinema:x:new", **venue),
                    _asset("cinema:y:new", **venue), _asset("sample:1", is_sample=True), _asset("t:programme"))
+    assert register.unheld_venue_ids(build[["asset_id", "kind", "is_sample"]]) == {"cinema:x:new", "cinema:y:new"}
     assert register.seed_new_venues(build) == 2
+    assert register.unheld_venue_ids(build) == set()
     records = register.records("assets", include_retired=True).set_index("asset_id")
     assert sorted(records.index) == ["cinema:x:new", "cinema:x:retired", "cinema:y:new", "museum:1"]
     assert records.loc["museum:1", "name"] == "Choir museum:1"  # a held venue is not overwritten
