@@ -30,7 +30,8 @@ VARIABLES = (
     Variable("ECOLOGY_RAW_DIR", "`../shared/data/raw` when it exists",
              "the local mirror of raw source files (`<dataset>/<file>`)"),
     Variable("ECOLOGY_DOWNLOAD_BASE", "unset", "a web address serving the mirror's layout; used for files not in the mirror"),
-    Variable("ECOLOGY_CACHE_DIR", "`data/cache`", "where downloaded raw files are kept"),
+    Variable("ECOLOGY_CACHE_DIR", "`data/cache`", "where downloaded raw files are kept, and the snapshots a server "
+             "keeps for the next (`snapshots/`: safe to delete)"),
     Variable("ECOLOGY_BUILD_DIR", "`data/build`", "where the build writes and the app reads"),
     Variable("ECOLOGY_TILES", "`none`", "basemap: `none` (no outside requests), `osm` (OpenStreetMap), or a "
              "`{z}/{x}/{y}` URL template"),

@@ -16,7 +16,7 @@ from sqlalchemy.engine import make_url
 
 from ecology import paths
 from ecology.places import geography
-from ecology.register import store
+from ecology.register import identity, store
 
 
 def seed_records() -> dict[str, pd.DataFrame]:
@@ -75,6 +75,7 @@ def open_register(url: str | None = None, locate=None) -> store.Store:
     """Return the register at ``url`` (default ``ECOLOGY_DATABASE_URL`` or the SQLite file),
     migrated to the latest schema and seeded if it was empty."""
     register = store.Store.open(url, locate=locate)
+    identity.give_id(register)  # what its snapshots on disk are kept under (ecology.snapshots)
     if not register.is_seeded():
         register.seed(seed_records())
         return register

@@ -206,17 +206,11 @@ class Store:
                                                  sa.func.count())).one()
         return f"{self.describe()}#{last or 0}.{count}"
 
-    def fingerprint(self) -> str:
-        """Return a key for the register's contents that, unlike ``revision``, also tells apart two
-        registers with as many changes: the times of the first change (when it was made) and of
-        the last one join the count. Every write logs a change, so it changes with every write."""
-        changes = self._tables["changes"]
-        with self.engine.connect() as conn:
-            count = conn.execute(sa.select(sa.func.count()).select_from(changes)).scalar()
-            first = conn.execute(sa.select(changes.c.at).order_by(changes.c.change_id).limit(1)).scalar()
-            last = conn.execute(sa.select(changes.c.change_id, changes.c.at)
-                                .order_by(changes.c.change_id.desc()).limit(1)).one_or_none()
-        return f"{self.describe()}#{count}.{tuple(last) if last else None}.{first}"
+    def fingerprint(self) -> str | None:
+        """Return a key for the register's contents that holds across processes (``identity.fingerprint``)."""
+        from ecology.register import identity
+
+        return identity.fingerprint(self)
 
     def records(self, kind: str = "assets", include_retired: bool = False) -> pd.DataFrame:
         """Return the records of one kind: the schema's columns (conformed) plus bookkeeping."""

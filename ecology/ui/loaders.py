@@ -1,7 +1,10 @@
 """Cached loaders of the built data, keyed on the build folder's stamp.
 
 A rebuild rewrites ``build_stamp.json``, which changes the key, so a running
-server picks up new data without a restart.
+server picks up new data without a restart. What takes longest to compute (the
+register's records, the clusters, the maturity tables and a theme's tables) is
+also kept on disk (``ecology.snapshots``), keyed on the contents it comes from,
+so a restarted server reads it back instead of computing it again.
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ import json
 import pandas as pd
 import streamlit as st
 
-from ecology import paths
+from ecology import paths, snapshots
 from ecology.places import geography
 from ecology.register import startup, store
 
@@ -22,6 +25,22 @@ def build_key() -> str:
     if not stamp.is_file():
         raise geography.BuildMissing(f"{paths.build_dir()} has no build: run `make data` first")
     return f"{stamp}:{stamp.stat().st_mtime_ns}"
+
+
+def _build_fingerprint() -> str:
+    return snapshots.file_fingerprint(paths.build_dir() / paths.STAMP_NAME)
+
+
+def _evidence_fingerprint() -> str:
+    folder = paths.authored_data_dir()
+    return snapshots.file_fingerprint(*(folder / name for name in EVIDENCE_FILES))
+
+
+def _kept(name: str, compute, *parts):
+    """Return ``compute()``, kept on disk under the register's fingerprint and ``parts`` (computed
+    afresh, and not kept, for a register with no fingerprint: an in-memory database)."""
+    fingerprint = the_register().fingerprint()
+    return snapshots.kept(name, None if fingerprint is None else snapshots.key_of(fingerprint, *parts), compute)
 
 
 def build_info() -> dict:
@@ -82,7 +101,8 @@ def the_register() -> store.Store:
 # register's revision, so an import or an edit shows at the next rerun.
 @st.cache_resource(show_spinner=False, max_entries=4)
 def _assets(revision: str, include_retired: bool) -> pd.DataFrame:
-    return the_register().records("assets", include_retired=include_retired)
+    return _kept("assets-all" if include_retired else "assets-active",
+                 lambda: the_register().records("assets", include_retired=include_retired))
 
 
 def assets(include_retired: bool = False) -> pd.DataFrame:
@@ -171,7 +191,7 @@ def provision(theme: str | None, activity: tuple[str, ...], include_sample: bool
 
 @st.cache_resource(show_spinner=False, max_entries=4)
 def _practitioners(revision: str) -> pd.DataFrame:
-    return the_register().records("practitioners")
+    return _kept("practitioners", lambda: the_register().records("practitioners"))
 
 
 def practitioners() -> pd.DataFrame:
@@ -203,7 +223,8 @@ def gap_table(level: str, theme: str | None, activity: tuple[str, ...], *, inclu
 def _clustering(revision: str, radius_km: float, min_size: int):
     from ecology.analysis import clusters
 
-    return clusters.publish(practitioners(), radius_km, min_size, place_tree())
+    return _kept("clusters", lambda: clusters.publish(practitioners(), radius_km, min_size, place_tree()),
+                 _build_fingerprint(), radius_km, min_size)
 
 
 def clustering(radius_km: float, min_size: int):
@@ -275,10 +296,12 @@ def _place_inputs(key: str, revision: str, stamp: tuple[int, ...]):
                                      assessments, arts())
 
 
+EVIDENCE_FILES = ("maturity_baseline.csv", "maturity_evidence.csv", "maturity_framework.json")
+
+
 def _evidence_stamp() -> tuple[int, ...]:
     folder = paths.authored_data_dir()
-    return tuple((folder / name).stat().st_mtime_ns for name in
-                 ("maturity_baseline.csv", "maturity_evidence.csv", "maturity_framework.json"))
+    return tuple((folder / name).stat().st_mtime_ns for name in EVIDENCE_FILES)
 
 
 def _default_radius() -> float:
@@ -297,7 +320,8 @@ def _default_min_size() -> int:
 def _maturity_parts(key: str, revision: str, stamp: tuple[int, ...]):
     from ecology.analysis import place_profile
 
-    return place_profile.maturity_parts(_place_table(key), self_assessments())
+    return _kept("maturity", lambda: place_profile.maturity_parts(_place_table(key), self_assessments()),
+                 _build_fingerprint(), _evidence_fingerprint())
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
@@ -328,7 +352,8 @@ def maturity_parts():
 def _theme_tables(key: str, revision: str, theme: str | None):
     from ecology.analysis import place_profile
 
-    return place_profile.theme_tables(place_inputs(), theme)
+    return _kept(snapshots.name_for("theme", theme or "all"), lambda: place_profile.theme_tables(place_inputs(), theme),
+                 _build_fingerprint(), _evidence_fingerprint(), theme)
 
 
 def theme_tables(theme: str | None):

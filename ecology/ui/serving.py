@@ -30,6 +30,8 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 
 from streamlit.logger import get_logger
 
+from ecology import snapshots
+
 _LOG = get_logger(__name__)  # Streamlit's handler and format, so the line shows in the server's log
 
 # Paths whose responses are the same for every visitor (content-hashed bundles, the project's
@@ -138,7 +140,8 @@ class CompressOnce:
                 await send({**start, "headers": list(start.get("headers", ()))})
                 await send({"type": "http.response.body", "body": body})
                 return
-            packed = gzip.compress(body, compresslevel=9 if key else 6, mtime=0)
+            packed = (_packed_static(key, start, body) if key is not None
+                      else gzip.compress(body, compresslevel=6, mtime=0))
             headers = gzipped_headers(list(start.get("headers", ())), len(packed))
             if key is not None:
                 self._keep(key, start["status"], headers, packed)
@@ -152,6 +155,17 @@ class CompressOnce:
             if key not in self._cache and self._cached_bytes + len(body) <= self.cache_limit_bytes:
                 self._cache[key] = (status, headers, body)
                 self._cached_bytes += len(body)
+
+
+def _packed_static(key: bytes, start: dict, body: bytes) -> bytes:
+    """Return a static file gzipped at the highest level: from the snapshots on disk when an earlier
+    server packed the same file (same path, tag and length), so a restart compresses nothing."""
+    found = {k.lower(): v for k, v in start.get("headers", ())}
+    if not found.get(b"etag"):
+        return gzip.compress(body, compresslevel=9, mtime=0)
+    name = snapshots.name_for("static", key.decode("latin-1").split("?", 1)[0])
+    tag = snapshots.key_of(key.decode("latin-1"), found[b"etag"].decode("latin-1"), len(body))
+    return snapshots.kept(name, tag, lambda: gzip.compress(body, compresslevel=9, mtime=0))
 
 
 def warm_up(*, report: Callable[[str], None] = _LOG.info) -> float:

@@ -1,0 +1,158 @@
+"""Computed tables kept on disk between server starts, each under a key made from everything it is
+computed from.
+
+A server that starts again reads what the last one computed (the register's assets, a theme's
+tables, the clusters) in milliseconds instead of computing it again: the Overview of England takes
+about a second of work from nothing. The key is a SHA-256 of what the caller names (the data
+build's stamp, the register's fingerprint, the evidence files) together with this package's own
+source, the versions of the libraries that computed the value, and the settings; so any change to
+any of them makes a new key and a fresh computation, never a stale answer. The files are pickles,
+read only from the app's own cache folder (``ECOLOGY_CACHE_DIR``, which only the app may write:
+SECURITY.md).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import hashlib
+import logging
+import os
+import pickle
+import re
+import sys
+import tempfile
+import threading
+from collections.abc import Callable
+from importlib import metadata
+from pathlib import Path
+from typing import TypeVar
+
+import ecology
+from ecology import settings
+
+_LOG = logging.getLogger(__name__)
+FORMAT_VERSION = 1  # bump to disown every snapshot written before
+KEEP_PER_NAME = 3  # the newest few of each name are kept; older ones are deleted as new ones arrive
+LIBRARIES = ("pandas", "numpy", "pyarrow", "shapely", "scipy")
+NAME_LIMIT = 100
+T = TypeVar("T")
+_NAME = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+_WRITERS: set[threading.Thread] = set()
+_WRITERS_LOCK = threading.Lock()
+
+
+def folder() -> Path:
+    """Return where snapshots are kept (``snapshots/`` in the cache folder)."""
+    return settings.current().cache_dir / "snapshots"
+
+
+@functools.cache
+def code_fingerprint() -> str:
+    """Return a SHA-256 (hex) of this package's Python source, the Python version and the versions
+    of the libraries the tables are computed with."""
+    digest = hashlib.sha256(sys.version.encode())
+    root = Path(ecology.__file__).resolve().parent
+    for path in sorted(root.rglob("*.py")):
+        digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    for library in LIBRARIES:
+        try:
+            digest.update(f"{library}={metadata.version(library)}".encode())
+        except metadata.PackageNotFoundError:
+            digest.update(f"{library}=absent".encode())
+    return digest.hexdigest()
+
+
+def file_fingerprint(*paths: Path) -> str:
+    """Return a SHA-256 (hex) of the files' names and bytes (a missing file counts as missing)."""
+    digest = hashlib.sha256()
+    for path in paths:
+        digest.update(str(path).encode() + b"\0")
+        digest.update(path.read_bytes() if path.is_file() else b"\0missing\0")
+    return digest.hexdigest()
+
+
+def key_of(*parts: object) -> str:
+    """Return the key of a value computed from ``parts`` (strings, numbers, None, tuples of them)
+    by this code under these settings."""
+    described = repr((FORMAT_VERSION, code_fingerprint(), repr(settings.current()), parts))
+    return hashlib.sha256(described.encode()).hexdigest()
+
+
+def name_for(*words: str) -> str:
+    """Return a snapshot name made of ``words``: lower-case letters, digits and hyphens, at most
+    ``NAME_LIMIT`` characters (file names have limits)."""
+    return re.sub(r"[^a-z0-9]+", "-", "-".join(words).lower()).strip("-")[:NAME_LIMIT].strip("-")
+
+
+def kept(name: str, key: str | None, compute: Callable[[], T], *, where: Path | None = None) -> T:
+    """Return the value kept under ``name`` (``name_for``'s alphabet) and ``key``, or ``compute()``
+    it and keep it (written in the background, so the caller does not wait for the disk). An
+    unreadable snapshot is deleted and computed again; with no key the value is only computed."""
+    if not _NAME.fullmatch(name):
+        raise ValueError(f"a snapshot name is lower-case letters, digits and hyphens, not {name!r}")
+    if key is None:
+        return compute()
+    place = where or folder()
+    path = place / f"{name}.{key[:40]}.pickle"
+    try:
+        handle = path.open("rb")
+    except OSError:  # none yet, or a folder that cannot be read: computed (and written if it can be)
+        handle = None
+    if handle is not None:
+        with handle:
+            try:
+                return pickle.load(handle)
+            except Exception as error:  # noqa: BLE001 (a torn or foreign file: computed afresh)
+                _LOG.warning("snapshot %s could not be read (%s); computing it again", path.name, error)
+        with contextlib.suppress(OSError):
+            path.unlink()
+    value = compute()
+    writer = threading.Thread(target=_write, args=(path, value), name=f"snapshot-{name}", daemon=True)
+    with _WRITERS_LOCK:
+        _WRITERS.add(writer)
+    writer.start()
+    return value
+
+
+def wait_for_writes(timeout_s: float | None = None) -> None:
+    """Return once every snapshot being written has been (or ``timeout_s`` has passed for each)."""
+    with _WRITERS_LOCK:
+        pending = list(_WRITERS)
+    for writer in pending:
+        writer.join(timeout_s)
+
+
+def _write(path: Path, value: object) -> None:
+    """Write ``value`` to ``path`` whole or not at all, then delete the oldest snapshots of its name."""
+    temporary: str | None = None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".writing-", suffix=".tmp")
+        with os.fdopen(handle, "wb") as out:
+            pickle.dump(value, out, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(temporary, path)
+    except Exception as error:  # noqa: BLE001 (a read-only or full disk only costs the next start time)
+        _LOG.warning("snapshot %s was not written: %s", path.name, error)
+        if temporary:
+            Path(temporary).unlink(missing_ok=True)
+    else:
+        prune(path.parent, path.name.split(".", 1)[0])
+    finally:
+        with _WRITERS_LOCK:
+            _WRITERS.discard(threading.current_thread())
+
+
+def prune(place: Path, name: str, keep: int = KEEP_PER_NAME) -> list[Path]:
+    """Delete all but the ``keep`` newest snapshots of ``name`` in ``place``; return those deleted."""
+    found = sorted(place.glob(f"{name}.*.pickle"), key=_modified, reverse=True)
+    for old in found[keep:]:
+        old.unlink(missing_ok=True)
+    return found[keep:]
+
+
+def _modified(path: Path) -> int:
+    try:
+        return path.stat().st_mtime_ns
+    except FileNotFoundError:  # deleted meanwhile by another server's pruning
+        return 0
