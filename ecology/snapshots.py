@@ -72,6 +72,12 @@ def file_fingerprint(*paths: Path) -> str:
     return digest.hexdigest()
 
 
+def bytes_key(*parts: object) -> str:
+    """Return the key of a value that depends on ``parts`` alone, not on this code or the settings
+    (a static file packed as gzip: the same bytes pack the same way under any version of the app)."""
+    return hashlib.sha256(repr((FORMAT_VERSION, parts)).encode()).hexdigest()
+
+
 def key_of(*parts: object) -> str:
     """Return the key of a value computed from ``parts`` (strings, numbers, None, tuples of them)
     by this code under these settings."""

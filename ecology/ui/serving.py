@@ -164,7 +164,7 @@ def _packed_static(key: bytes, start: dict, body: bytes) -> bytes:
     if not found.get(b"etag"):
         return gzip.compress(body, compresslevel=9, mtime=0)
     name = snapshots.name_for("static", key.decode("latin-1").split("?", 1)[0])
-    tag = snapshots.key_of(key.decode("latin-1"), found[b"etag"].decode("latin-1"), len(body))
+    tag = snapshots.bytes_key(key.decode("latin-1"), found[b"etag"].decode("latin-1"), len(body))
     return snapshots.kept(name, tag, lambda: gzip.compress(body, compresslevel=9, mtime=0))
 
 

@@ -10,6 +10,7 @@ import threading
 import pytest
 from hypothesis import given, settings, strategies as st
 
+from ecology import snapshots
 from ecology.ui import serving
 
 BUNDLE = b"function f(){return 1}\n" * 2000  # 46 KB of script, as Streamlit's bundles are
@@ -19,15 +20,16 @@ class FileServer:
     """A stand-in for Streamlit's static route: counts the requests that reach it."""
 
     def __init__(self, body: bytes = BUNDLE, *, status: int = 200, content_type: bytes = b"application/javascript",
-                 extra: tuple = (), chunks: int = 4):
+                 extra: tuple = (), chunks: int = 4, tag: bytes = b'"abc"'):
         self.body, self.status, self.content_type, self.extra, self.chunks = body, status, content_type, extra, chunks
+        self.tag = tag
         self.calls = 0
 
     async def __call__(self, scope, receive, send):
         self.calls += 1
         await send({"type": "http.response.start", "status": self.status,
                     "headers": [(b"content-type", self.content_type), (b"content-length", str(len(self.body)).encode()),
-                                (b"etag", b'"abc"'), *self.extra]})
+                                (b"etag", self.tag), *self.extra]})
         body = b"" if scope["method"] == "HEAD" else self.body  # as Starlette's file responses do
         step = max(1, len(body) // self.chunks)
         parts = [body[i:i + step] for i in range(0, len(body), step)] or [b""]
@@ -85,6 +87,20 @@ def test_a_static_file_is_compressed_once_and_then_served_from_memory():
     first = fetch(app, "/app/static/vendor/leaflet/leaflet.js")
     second = fetch(app, "/app/static/vendor/leaflet/leaflet.js")
     assert inner.calls == 1 and first == second
+
+
+def test_a_restarted_server_sends_the_static_file_the_last_one_packed_without_packing_it(monkeypatch, tmp_path):
+    monkeypatch.setenv("ECOLOGY_CACHE_DIR", str(tmp_path))
+    first = fetch(serving.CompressOnce(FileServer()), "/static/js/index.abc.js")
+    snapshots.wait_for_writes()
+    packed = []
+    monkeypatch.setattr(serving.gzip, "compress", lambda *args, **kwargs: packed.append(1) or b"")
+    assert fetch(serving.CompressOnce(FileServer()), "/static/js/index.abc.js") == first and packed == []
+    # The same path with other bytes (another tag) is packed afresh.
+    monkeypatch.undo()
+    monkeypatch.setenv("ECOLOGY_CACHE_DIR", str(tmp_path))
+    status, headers, body = fetch(serving.CompressOnce(FileServer(BUNDLE + b"//", tag=b'"def"')), "/static/js/index.abc.js")
+    assert gzip.decompress(body) == BUNDLE + b"//"
 
 
 @pytest.mark.parametrize("path", ["/", "/assets"])  # Streamlit serves its root page at each page's path too

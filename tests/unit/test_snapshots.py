@@ -106,6 +106,13 @@ def test_the_key_changes_with_every_part_and_with_the_settings(monkeypatch):
     assert first != snapshots.key_of("register#1", None)
 
 
+def test_a_bytes_key_follows_its_parts_alone(monkeypatch):
+    first = snapshots.bytes_key("/static/js/index.abc.js", '"etag"', 1024)
+    monkeypatch.setenv("ECOLOGY_STALE_MONTHS", "7")
+    assert snapshots.bytes_key("/static/js/index.abc.js", '"etag"', 1024) == first
+    assert snapshots.bytes_key("/static/js/index.abc.js", '"other"', 1024) != first
+
+
 def test_the_file_fingerprint_follows_the_bytes_and_notices_a_missing_file(tmp_path):
     path = tmp_path / "build_stamp.json"
     path.write_text('{"built": 1}')
