@@ -26,6 +26,10 @@ from ecology.ui.serving import call_with_whole_body, is_page_path
 # and page links, the download buttons, st.html legends, the map and chart components, segmented
 # controls). Found by listing the scripts a page load requests after Streamlit's entry bundle.
 ELEMENT_CHUNKS = ("Selectbox", "PageLink", "DownloadButton", "Html", "BidiComponent", "ButtonGroup")
+# The data grid (st.dataframe), on the pages that open with one: 1.5 MB of scripts in 28 chunks,
+# otherwise fetched only once the grid's element has arrived.
+GRID_CHUNKS = ("DataFrame",)
+GRID_PAGES = ("assets", "ics_maturity", "coverage_gaps", "data")  # site.PAGES url paths, lower case
 STATIC_JS = Path(streamlit.__file__).parent / "static" / "static" / "js"
 # Static imports in a minified chunk: `from"./x.js"` and bare `import"./x.js"`.
 _IMPORT = re.compile(r'(?:from|import)\s*"\./([\w.$-]+\.js)"')
@@ -66,10 +70,10 @@ def _read_chunk(name: str) -> str | None:
     return path.read_text(encoding="utf-8", errors="replace") if path.is_file() else None
 
 
-def _element_roots() -> list[str]:
+def _element_roots(stems: tuple[str, ...] = ELEMENT_CHUNKS) -> list[str]:
     """Return the installed file name of each element chunk (``Selectbox.<hash>.js``) that exists."""
     found = []
-    for stem in ELEMENT_CHUNKS:
+    for stem in stems:
         matches = sorted(p.name for p in STATIC_JS.glob(f"{stem}.*.js") if p.name.count(".") == 2)
         found.extend(matches[:1])
     return found
@@ -87,18 +91,24 @@ def hint_markup(chunks: list[str], already: str, scripts: list[str], styles: lis
 
 
 @functools.cache
-def _hints_for(page: bytes) -> bytes:
-    markup = hint_markup(chunk_closure(_element_roots(), _read_chunk), page.decode("utf-8", "replace"),
+def _hints_for(page: bytes, *, grid: bool = False) -> bytes:
+    roots = _element_roots(ELEMENT_CHUNKS + (GRID_CHUNKS if grid else ()))
+    markup = hint_markup(chunk_closure(roots, _read_chunk), page.decode("utf-8", "replace"),
                          [url_of("leaflet", "leaflet.js")], [url_of("leaflet", "leaflet.css")])
     return markup.encode()
 
 
-def with_hints(page: bytes) -> bytes:
-    """Return Streamlit's root page with the preload hints added before ``</head>`` (unchanged
-    when it is not that page)."""
+def opens_with_grid(path: str) -> bool:
+    """Return whether the page at this request path opens with a data grid."""
+    return path.strip("/").lower() in GRID_PAGES
+
+
+def with_hints(page: bytes, *, grid: bool = False) -> bytes:
+    """Return Streamlit's root page with the preload hints added before ``</head>`` (with ``grid``,
+    the data grid's chunks too); unchanged when it is not that page."""
     if _ENTRY_SCRIPT not in page or b"</head>" not in page:
         return page
-    return page.replace(b"</head>", _hints_for(page) + b"\n  </head>", 1)
+    return page.replace(b"</head>", _hints_for(page, grid=grid) + b"\n  </head>", 1)
 
 
 class PreloadHints:
@@ -121,7 +131,7 @@ class PreloadHints:
                     and headers.get(b"content-type", b"").startswith(b"text/html"))
 
         async def respond(start: dict, page: bytes) -> None:
-            body = with_hints(page)
+            body = with_hints(page, grid=opens_with_grid(scope.get("path", "")))
             headers = [(k, v) for k, v in start.get("headers", ()) if k.lower() not in (b"content-length", b"etag")]
             await send({**start, "headers": [*headers, (b"content-length", str(len(body)).encode())]})
             await send({"type": "http.response.body", "body": body})

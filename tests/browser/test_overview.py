@@ -24,20 +24,26 @@ def test_home_page_loads_without_errors_or_outside_requests(app_server, open_tab
     assert tab.outside_requests == []
 
 
-def test_the_scripts_the_page_names_up_front_are_each_fetched_once_and_used(app_server, open_tab):
-    # serve.py adds preload hints for the element chunks and for Leaflet; a hint in the wrong mode
-    # (with or without crossorigin) would make the browser fetch the file a second time.
+@pytest.mark.parametrize("path", ["", "Coverage_gaps"], ids=["overview", "a-grid-page"])
+def test_the_scripts_the_page_names_up_front_are_each_fetched_once_and_used(app_server, open_tab, path):
+    # serve.py adds preload hints for the element chunks and for Leaflet (and on a page that opens
+    # with a grid, the grid's); a hint in the wrong mode (with or without crossorigin) would make the
+    # browser fetch the file a second time.
     tab = open_tab()
     fetched: list[str] = []
     tab.page.on("request", lambda request: fetched.append(request.url.rsplit("/", 1)[-1]))
-    tab.open(f"{app_server.url}/")
-    expect(tab.map_shapes()).to_have_count(ICB_COUNT)
+    tab.open(f"{app_server.url}/{path}")
+    expect(tab.map_shapes().first).to_be_visible()
+    if path:
+        expect(tab.page.get_by_test_id("stDataFrame").first).to_be_visible()
+    tab.wait_idle()
     hinted = tab.page.eval_on_selector_all("link[rel=modulepreload][fetchpriority=low]",
                                            "links => links.map(l => l.href.split('/').pop())")
     assert len(hinted) > 6 and any(name.startswith("Selectbox.") for name in hinted)
+    assert any(name.startswith("DataFrame.") for name in hinted) == bool(path)
     for name in [*hinted, "leaflet.js", "leaflet.css"]:
         assert fetched.count(name) == 1, name
-    assert tab.failed_responses == [] and tab.console_errors == []
+    tab.assert_clean(path)
 
 
 @pytest.mark.parametrize(

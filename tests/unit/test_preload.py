@@ -74,7 +74,7 @@ def test_the_middleware_asks_for_the_page_uncompressed_and_sends_it_hinted_with_
             await super().__call__(scope, receive, send)
 
     inner = Page(STREAMLIT_PAGE, content_type=b"text/html; charset=utf-8")
-    status, headers, body = fetch(preload.PreloadHints(inner), "/assets")
+    status, headers, body = fetch(preload.PreloadHints(inner), "/Practitioners")
     assert seen_encodings == [None] and status == 200
     assert body == preload.with_hints(STREAMLIT_PAGE) and int(headers["content-length"]) == len(body)
     assert "etag" not in headers  # the hinted page is not the file Streamlit's tag names
@@ -83,7 +83,8 @@ def test_the_middleware_asks_for_the_page_uncompressed_and_sends_it_hinted_with_
 def test_behind_compression_a_page_path_arrives_gzipped_with_its_hints():
     app = serving.CompressOnce(preload.PreloadHints(FileServer(STREAMLIT_PAGE, content_type=b"text/html")))
     status, headers, body = fetch(app, "/coverage_gaps")
-    assert headers["content-encoding"] == "gzip" and gzip.decompress(body) == preload.with_hints(STREAMLIT_PAGE)
+    assert headers["content-encoding"] == "gzip"
+    assert gzip.decompress(body) == preload.with_hints(STREAMLIT_PAGE, grid=True)
 
 
 def test_static_files_websockets_and_other_methods_pass_straight_through():
@@ -92,3 +93,20 @@ def test_static_files_websockets_and_other_methods_pass_straight_through():
         status, headers, body = fetch(preload.PreloadHints(inner), path, **kwargs)
         assert (status, headers.get("etag")) == (200, '"abc"')
         assert body == (b"" if kwargs else inner.body)
+
+
+def test_the_pages_that_open_with_a_grid_are_pages_of_the_app_and_get_its_chunks_too():
+    from ecology.site import PAGES
+
+    assert set(preload.GRID_PAGES) <= {page.url_path.lower() for page in PAGES}
+    assert preload.opens_with_grid("/ICS_maturity") and preload.opens_with_grid("/data/")
+    assert not preload.opens_with_grid("/") and not preload.opens_with_grid("/Practitioners")
+    plain, grid = preload.with_hints(STREAMLIT_PAGE).decode(), preload.with_hints(STREAMLIT_PAGE, grid=True).decode()
+    assert "/DataFrame." not in plain and "/DataFrame." in grid
+    assert grid.count('rel="modulepreload"') > plain.count('rel="modulepreload"') + 20  # the grid's own imports too
+
+
+def test_the_middleware_hints_the_grid_on_a_grid_page_only():
+    inner = FileServer(STREAMLIT_PAGE, content_type=b"text/html; charset=utf-8")
+    assert b"/DataFrame." in fetch(preload.PreloadHints(inner), "/Coverage_gaps")[2]
+    assert b"/DataFrame." not in fetch(preload.PreloadHints(inner), "/Practitioners")[2]
