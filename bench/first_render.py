@@ -8,7 +8,7 @@ warm server, each in a fresh browser context (a new user: empty browser cache).
 
 Measured four ways in one run: the app as ``make run`` serves it (``streamlit run serve.py``:
 static files compressed once, preload hints, the Overview warmed in the background), first with an
-empty cache folder (a first start: nothing kept on disk by an earlier server, ``ecology.snapshots``)
+empty snapshots folder (a first start: nothing kept on disk by an earlier server, ``ecology.snapshots``)
 and then again with what that start kept (a restart, the measured run); the same pages under a
 plain ``streamlit run app.py``; and the floor, a one-line Streamlit script. Targets: first full
 render under 4 s, and within 1.3x of the one-line script.
@@ -285,10 +285,10 @@ def run(result: Result) -> None:
             # script's folder has none, so say it on the command line.
             trivial = _measure(browser, Path(tmp), "trivial.py", TRIVIAL_READY,
                                ["--browser.gatherUsageStats", "false"])
-            plain = _measure(browser, PROJECT_ROOT, "app.py", APP_READY, [], env={"ECOLOGY_CACHE_DIR": f"{tmp}/plain"})
-            # The app's first start, with an empty cache folder: nothing kept from an earlier server.
+            plain = _measure(browser, PROJECT_ROOT, "app.py", APP_READY, [], env={"ECOLOGY_SNAPSHOTS_DIR": f"{tmp}/plain"})
+            # The app's first start, with an empty snapshots folder: nothing kept from an earlier server.
             # Then the measured run, a restart: what that first start kept on disk is read back.
-            kept = {"ECOLOGY_CACHE_DIR": f"{tmp}/kept"}
+            kept = {"ECOLOGY_SNAPSHOTS_DIR": f"{tmp}/kept"}
             first_start = _measure(browser, PROJECT_ROOT, "serve.py", APP_READY, [], env=kept)
             app = _measure(browser, PROJECT_ROOT, "serve.py", APP_READY, [], changes, env=kept)
         finally:
@@ -314,10 +314,10 @@ def run(result: Result) -> None:
                target=TARGET_RATIO, note="a restart: the snapshots and packed files of the first start are read back")
     result.add("first full render, first start", first_start["first_render"], "s",
                baseline=trivial["first_render"], baseline_label="one-line script",
-               note="serve.py with an empty cache folder (after installing, or after any change to the code)")
+               note="serve.py with no snapshots kept (after installing, or after any change to the code)")
     result.add("first full render, plain streamlit run app.py", plain["first_render"], "s",
                baseline=trivial["first_render"], baseline_label="one-line script",
-               note="no compression, no warm start, an empty cache folder: what serve.py improves on")
+               note="no compression, no warm start, no snapshots kept: what serve.py improves on")
     plain_wire = sum(c["wire"] for c in plain["first"]["http"].values())
     result.add("  HTTP on the wire, plain app.py", plain_wire, "B")
     result.add("second load (warm server)", app["second"], "s", baseline=trivial["second"],

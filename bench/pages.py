@@ -106,7 +106,7 @@ def make_size(source_build: Path, folder: Path, n_assets: int, n_people: int) ->
 def _environment(build: Path) -> dict[str, str]:
     # The generated register's snapshots (ecology.snapshots) are kept beside it and deleted with it.
     return {"ECOLOGY_BUILD_DIR": str(build), "ECOLOGY_DATABASE_URL": f"sqlite:///{build.parent / 'register.sqlite3'}",
-            "ECOLOGY_CACHE_DIR": str(build.parent / "cache")}
+            "ECOLOGY_SNAPSHOTS_DIR": str(build.parent / "snapshots")}
 
 
 # ---------------------------------------------------------------- server time (AppTest)

@@ -35,8 +35,7 @@ def build_dir() -> Path:
 
 
 def cache_dir() -> Path:
-    """Return the folder where downloaded raw files and snapshots (``ecology.snapshots``) are kept
-    (git-ignored)."""
+    """Return the folder where downloaded raw files are kept (git-ignored)."""
     return settings.current().cache_dir
 
 

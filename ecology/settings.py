@@ -30,8 +30,9 @@ VARIABLES = (
     Variable("ECOLOGY_RAW_DIR", "`../shared/data/raw` when it exists",
              "the local mirror of raw source files (`<dataset>/<file>`)"),
     Variable("ECOLOGY_DOWNLOAD_BASE", "unset", "a web address serving the mirror's layout; used for files not in the mirror"),
-    Variable("ECOLOGY_CACHE_DIR", "`data/cache`", "where downloaded raw files are kept, and the snapshots a server "
-             "keeps for the next (`snapshots/`: safe to delete)"),
+    Variable("ECOLOGY_CACHE_DIR", "`data/cache`", "where downloaded raw files are kept"),
+    Variable("ECOLOGY_SNAPSHOTS_DIR", "`snapshots/` in the cache folder",
+             "where a server keeps the tables it computed, for the next start (safe to delete)"),
     Variable("ECOLOGY_BUILD_DIR", "`data/build`", "where the build writes and the app reads"),
     Variable("ECOLOGY_TILES", "`none`", "basemap: `none` (no outside requests), `osm` (OpenStreetMap), or a "
              "`{z}/{x}/{y}` URL template"),
@@ -60,6 +61,7 @@ class Settings:
     raw_dir_setting: str  # ECOLOGY_RAW_DIR as given ("" when unset): see raw_dir
     download_base: str | None
     cache_dir: Path
+    snapshots_dir: Path
     build_dir: Path
     tiles: str
     tiles_attribution: str
@@ -96,6 +98,8 @@ def current(environ: Mapping[str, str] | None = None) -> Settings:
         raw_dir_setting=env.get("ECOLOGY_RAW_DIR") or "",
         download_base=env.get("ECOLOGY_DOWNLOAD_BASE") or None,
         cache_dir=Path(env.get("ECOLOGY_CACHE_DIR") or PROJECT_ROOT / "data" / "cache"),
+        snapshots_dir=Path(env.get("ECOLOGY_SNAPSHOTS_DIR") or Path(env.get("ECOLOGY_CACHE_DIR") or PROJECT_ROOT / "data"
+                                                                     / "cache") / "snapshots"),
         build_dir=Path(env.get("ECOLOGY_BUILD_DIR") or PROJECT_ROOT / "data" / "build"),
         tiles=(env.get("ECOLOGY_TILES") or "none").strip(),
         tiles_attribution=env.get("ECOLOGY_TILES_ATTRIBUTION") or "Basemap: see configuration",

@@ -7,8 +7,8 @@ about a second of work from nothing. The key is a SHA-256 of what the caller nam
 build's stamp, the register's fingerprint, the evidence files) together with this package's own
 source, the versions of the libraries that computed the value, and the settings; so any change to
 any of them makes a new key and a fresh computation, never a stale answer. The files are pickles,
-read only from the app's own cache folder (``ECOLOGY_CACHE_DIR``, which only the app may write:
-SECURITY.md).
+read only from the app's own folder for them (``ECOLOGY_SNAPSHOTS_DIR``, in the cache folder by
+default), which only the app may write (SECURITY.md).
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ import re
 import sys
 import tempfile
 import threading
+import time
 from collections.abc import Callable
 from importlib import metadata
 from pathlib import Path
@@ -33,7 +34,8 @@ from ecology import settings
 
 _LOG = logging.getLogger(__name__)
 FORMAT_VERSION = 1  # bump to disown every snapshot written before
-KEEP_PER_NAME = 3  # the newest few of each name are kept; older ones are deleted as new ones arrive
+KEEP_PER_NAME = 3
+ABANDONED_AFTER_S = 3600  # a half-written snapshot this old was left by a server that stopped  # the newest few of each name are kept; older ones are deleted as new ones arrive
 LIBRARIES = ("pandas", "numpy", "pyarrow", "shapely", "scipy")
 NAME_LIMIT = 100
 T = TypeVar("T")
@@ -43,18 +45,38 @@ _WRITERS_LOCK = threading.Lock()
 
 
 def folder() -> Path:
-    """Return where snapshots are kept (``snapshots/`` in the cache folder)."""
-    return settings.current().cache_dir / "snapshots"
+    """Return where snapshots are kept (``ECOLOGY_SNAPSHOTS_DIR``; ``snapshots/`` in the cache folder)."""
+    return settings.current().snapshots_dir
 
 
-@functools.cache
 def code_fingerprint() -> str:
-    """Return a SHA-256 (hex) of this package's Python source, the Python version and the versions
-    of the libraries the tables are computed with."""
+    """Return a SHA-256 (hex) of this package's files as they are now (its Python source and its
+    package data, such as the taxonomy), the Python version and the versions of the libraries the
+    tables are computed with. Read again whenever a file's size or modification time changes (a
+    development server reloads edited modules without restarting)."""
+    return _code_fingerprint(tuple((path, *_stat_of(path)) for path in _package_files()))
+
+
+def _package_files() -> list[Path]:
+    root = Path(ecology.__file__).resolve().parent
+    return sorted(p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts and p.suffix != ".pyc")
+
+
+def _stat_of(path: Path) -> tuple[int, int]:
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        return (-1, -1)
+    return stat.st_size, stat.st_mtime_ns
+
+
+@functools.lru_cache(maxsize=4)
+def _code_fingerprint(files: tuple[tuple[Path, int, int], ...]) -> str:
     digest = hashlib.sha256(sys.version.encode())
     root = Path(ecology.__file__).resolve().parent
-    for path in sorted(root.rglob("*.py")):
-        digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    for path, _size, _modified in files:
+        content = path.read_bytes() if path.is_file() else b"\0missing\0"
+        digest.update(path.relative_to(root).as_posix().encode() + b"\0" + content + b"\0")
     for library in LIBRARIES:
         try:
             digest.update(f"{library}={metadata.version(library)}".encode())
@@ -114,7 +136,14 @@ def kept(name: str, key: str | None, compute: Callable[[], T], *, where: Path | 
         with contextlib.suppress(OSError):
             path.unlink()
     value = compute()
-    writer = threading.Thread(target=_write, args=(path, value), name=f"snapshot-{name}", daemon=True)
+    # Pickled here, before any caller holds the value, so what is written is what was computed;
+    # only the disk write is left to the background.
+    try:
+        packed = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+    except Exception as error:  # noqa: BLE001 (a value that cannot be pickled is only not kept)
+        _LOG.warning("snapshot %s cannot be kept: %s", path.name, error)
+        return value
+    writer = threading.Thread(target=_write, args=(path, packed), name=f"snapshot-{name}", daemon=True)
     with _WRITERS_LOCK:
         _WRITERS.add(writer)
     writer.start()
@@ -129,14 +158,14 @@ def wait_for_writes(timeout_s: float | None = None) -> None:
         writer.join(timeout_s)
 
 
-def _write(path: Path, value: object) -> None:
-    """Write ``value`` to ``path`` whole or not at all, then delete the oldest snapshots of its name."""
+def _write(path: Path, packed: bytes) -> None:
+    """Write ``packed`` to ``path`` whole or not at all, then delete the oldest snapshots of its name."""
     temporary: str | None = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".writing-", suffix=".tmp")
         with os.fdopen(handle, "wb") as out:
-            pickle.dump(value, out, protocol=pickle.HIGHEST_PROTOCOL)
+            out.write(packed)
         os.replace(temporary, path)
     except Exception as error:  # noqa: BLE001 (a read-only or full disk only costs the next start time)
         _LOG.warning("snapshot %s was not written: %s", path.name, error)
@@ -150,10 +179,15 @@ def _write(path: Path, value: object) -> None:
 
 
 def prune(place: Path, name: str, keep: int = KEEP_PER_NAME) -> list[Path]:
-    """Delete all but the ``keep`` newest snapshots of ``name`` in ``place``; return those deleted."""
+    """Delete all but the ``keep`` newest snapshots of ``name`` in ``place``, and any write left half
+    done over an hour ago (a server stopped while writing); return the snapshots deleted."""
     found = sorted(place.glob(f"{name}.*.pickle"), key=_modified, reverse=True)
     for old in found[keep:]:
         old.unlink(missing_ok=True)
+    cutoff = time.time_ns() - ABANDONED_AFTER_S * 10**9
+    for torn in place.glob(".writing-*.tmp"):
+        if 0 < _modified(torn) < cutoff:
+            torn.unlink(missing_ok=True)
     return found[keep:]
 
 

@@ -21,6 +21,8 @@ REGISTER_TABLES = ("changes", "assets", "practitioners", "maturity_assessments",
 # from it) gets a register of its own, seeded on first open, never the user's.
 _APP_REGISTER = Path(tempfile.mkdtemp(prefix="ecology-test-register-")) / "register.sqlite3"
 os.environ["ECOLOGY_DATABASE_URL"] = f"sqlite:///{_APP_REGISTER}"
+# ... and a folder of its own for the snapshots its servers keep (ecology.snapshots), never the user's.
+os.environ["ECOLOGY_SNAPSHOTS_DIR"] = str(_APP_REGISTER.parent / "snapshots")
 # Pages report an error to viewers as a short id (ecology.ui.shell.errors_reported); tests want the
 # exception itself, so AppTest's `at.exception` and the browser tests still see every failure.
 os.environ["ECOLOGY_RAISE_PAGE_ERRORS"] = "1"

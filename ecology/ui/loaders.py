@@ -38,7 +38,9 @@ def _evidence_fingerprint() -> str:
 
 def _kept(name: str, compute, *parts):
     """Return ``compute()``, kept on disk under the register's fingerprint and ``parts`` (computed
-    afresh, and not kept, for a register with no fingerprint: an in-memory database)."""
+    afresh, and not kept, for a register with no fingerprint: an in-memory database). Where a
+    computation reads the data build, ``parts`` hold the build key it read as well as the build's
+    content fingerprint, so one made while a rebuild lands is never served for the new build."""
     fingerprint = the_register().fingerprint()
     return snapshots.kept(name, None if fingerprint is None else snapshots.key_of(fingerprint, *parts), compute)
 
@@ -223,8 +225,10 @@ def gap_table(level: str, theme: str | None, activity: tuple[str, ...], *, inclu
 def _clustering(revision: str, radius_km: float, min_size: int):
     from ecology.analysis import clusters
 
-    return _kept("clusters", lambda: clusters.publish(practitioners(), radius_km, min_size, place_tree()),
-                 _build_fingerprint(), radius_km, min_size)
+    build = build_key()
+    return _kept(snapshots.name_for("clusters", str(radius_km), str(min_size)),
+                 lambda: clusters.publish(practitioners(), radius_km, min_size, _place_tree(build)),
+                 build, _build_fingerprint(), radius_km, min_size)
 
 
 def clustering(radius_km: float, min_size: int):
@@ -321,7 +325,7 @@ def _maturity_parts(key: str, revision: str, stamp: tuple[int, ...]):
     from ecology.analysis import place_profile
 
     return _kept("maturity", lambda: place_profile.maturity_parts(_place_table(key), self_assessments()),
-                 _build_fingerprint(), _evidence_fingerprint())
+                 key, _build_fingerprint(), _evidence_fingerprint())
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
@@ -353,7 +357,7 @@ def _theme_tables(key: str, revision: str, theme: str | None):
     from ecology.analysis import place_profile
 
     return _kept(snapshots.name_for("theme", theme or "all"), lambda: place_profile.theme_tables(place_inputs(), theme),
-                 _build_fingerprint(), _evidence_fingerprint(), theme)
+                 key, _build_fingerprint(), _evidence_fingerprint(), theme)
 
 
 def theme_tables(theme: str | None):

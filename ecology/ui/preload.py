@@ -132,7 +132,9 @@ class PreloadHints:
 
         async def respond(start: dict, page: bytes) -> None:
             body = with_hints(page, grid=opens_with_grid(scope.get("path", "")))
-            headers = [(k, v) for k, v in start.get("headers", ()) if k.lower() not in (b"content-length", b"etag")]
+            # Not Streamlit's tag or date: they name the file, not this page with its hints.
+            headers = [(k, v) for k, v in start.get("headers", ())
+                       if k.lower() not in (b"content-length", b"etag", b"last-modified")]
             await send({**start, "headers": [*headers, (b"content-length", str(len(body)).encode())]})
             await send({"type": "http.response.body", "body": body})
 

@@ -40,14 +40,19 @@ def test_a_register_made_again_in_the_same_place_with_the_same_history_has_a_new
     assert None not in seen and seen[0] != seen[1]
 
 
-def test_every_write_changes_the_fingerprint_and_a_read_does_not(database_url):
+def test_an_add_a_retirement_and_an_undo_each_change_the_fingerprint_and_a_read_does_not(database_url):
     register = store.Store.open(database_url)
     identity.give_id(register)
-    before = register.fingerprint()
+    seen = [register.fingerprint()]
     register.records("assets")
-    assert register.fingerprint() == before
+    assert register.fingerprint() == seen[0]
     register.add("assets", _asset("test:one"), "alice")
-    assert register.fingerprint() not in (before, None)
+    seen.append(register.fingerprint())
+    register.retire("assets", "test:one", 1, "alice")
+    seen.append(register.fingerprint())
+    register.undo(int(register.history(kind="assets").iloc[0]["change_id"]), "alice")
+    seen.append(register.fingerprint())
+    assert None not in seen and len(set(seen)) == 4
     register.engine.dispose()
 
 

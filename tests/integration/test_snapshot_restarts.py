@@ -31,7 +31,7 @@ original = snapshots.kept
 def watching(name, key, compute, **kwargs):
     ran = []
     value = original(name, key, lambda: ran.append(1) or compute(), **kwargs)
-    (computed if ran else read).append(name)
+    (computed if ran else read).append("clusters" if name.startswith("clusters-") else name)
     return value
 snapshots.kept = watching
 assets = loaders.assets()
@@ -44,7 +44,7 @@ print(json.dumps({"ids": sorted(assets["asset_id"]), "provision": len(tables.pro
 
 
 def _serve(register_url: str, cache_dir) -> dict:
-    env = {"PATH": "/usr/bin:/bin", "ECOLOGY_DATABASE_URL": register_url, "ECOLOGY_CACHE_DIR": str(cache_dir),
+    env = {"PATH": "/usr/bin:/bin", "ECOLOGY_DATABASE_URL": register_url, "ECOLOGY_SNAPSHOTS_DIR": str(cache_dir),
            "HOME": str(cache_dir)}
     done = subprocess.run([sys.executable, "-c", _SERVE], cwd=PROJECT_ROOT, env=env, capture_output=True, text=True,
                           timeout=300)

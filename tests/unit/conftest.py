@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-NOWHERE = {"ECOLOGY_BUILD_DIR": "build", "ECOLOGY_CACHE_DIR": "cache", "ECOLOGY_RAW_DIR": "raw",
+NOWHERE = {"ECOLOGY_BUILD_DIR": "build", "ECOLOGY_CACHE_DIR": "cache", "ECOLOGY_SNAPSHOTS_DIR": "snapshots",
+           "ECOLOGY_RAW_DIR": "raw",
            "ECOLOGY_SEEDS_DIR": "seeds", "ECOLOGY_EVIDENCE_FILE": "evidence.csv"}
 
 

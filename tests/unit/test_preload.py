@@ -77,7 +77,7 @@ def test_the_middleware_asks_for_the_page_uncompressed_and_sends_it_hinted_with_
     status, headers, body = fetch(preload.PreloadHints(inner), "/Practitioners")
     assert seen_encodings == [None] and status == 200
     assert body == preload.with_hints(STREAMLIT_PAGE) and int(headers["content-length"]) == len(body)
-    assert "etag" not in headers  # the hinted page is not the file Streamlit's tag names
+    assert "etag" not in headers and "last-modified" not in headers  # they name the file, not the hinted page
 
 
 def test_behind_compression_a_page_path_arrives_gzipped_with_its_hints():
