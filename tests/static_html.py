@@ -121,14 +121,19 @@ def page_figures(app) -> dict[str, str]:
 
 def page_charts(app) -> list[str]:
     """Return the SVG of every light chart a page draws (``ecology.ui.svg``'s component), in order."""
-    found: list[str] = []
+    return [data["svg"] for data in component_data(app, "ecology.svg_chart")]
+
+
+def component_data(app, name: str) -> list[dict]:
+    """Return the data sent to every v2 component called ``name`` on the page, in order."""
+    found: list[dict] = []
 
     def walk(node) -> None:
         children = getattr(node, "children", None)
         for child in children.values() if isinstance(children, dict) else []:
             proto = getattr(child, "proto", None)
-            if getattr(child, "type", "") == "bidi_component" and proto.component_name == "ecology.svg_chart":
-                found.append(json.loads(proto.json)["svg"])
+            if getattr(child, "type", "") == "bidi_component" and proto.component_name == name:
+                found.append(json.loads(proto.json))
             walk(child)
 
     walk(app._tree)

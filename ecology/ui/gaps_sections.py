@@ -82,9 +82,15 @@ def bivariate_legend(provision_label: str = "Provision (assets per 10,000)") -> 
 
 
 def map_section(table: pd.DataFrame, level: str, highlight: str | None,
-                provision_label: str = "Provision (assets per 10,000)") -> None:
-    drawn = leaflet.category_map(loaders.web_layer(level), gaps.bivariate_fills(table), "Need and provision",
-                                 highlight=highlight, level=level)
+                provision_label: str = "Provision (assets per 10,000)", *, map_key: tuple | None = None) -> None:
+    """Draw the bivariate map of ``table``. ``map_key`` (the choices the table was made from, with
+    the register's revision) lets a rerun with the same choices reuse the map already built:
+    building its 296 areas and hashing their colours cost a third of the page's rerun."""
+    def make():
+        return leaflet.category_map(loaders.web_layer(level), gaps.bivariate_fills(table), "Need and provision",
+                                    highlight=highlight, level=level)
+
+    drawn = mapview.kept(("gaps", level, highlight, *map_key), make) if map_key else make()
     mapview.show_layered(drawn, key=f"gaps-map-{level}", height=560, label="Map of need against provision")
     bivariate_legend(provision_label)
 
@@ -102,8 +108,7 @@ def table_section(table: pd.DataFrame, highlight: str | None, stem: str) -> None
                        file_name=f"{stem}.csv", mime="text/csv", key="download-gaps", on_click="ignore")
 
 
-def what_if_section(inputs, provision: pd.DataFrame, table: pd.DataFrame, choices: GapChoices,
-                    highlight: str | None) -> None:
+def what_if_section(table: pd.DataFrame, choices: GapChoices, highlight: str | None) -> None:
     """Let the user add N assets to one area and see its gap rank and score move."""
     codes = table.sort_values("area")["area_code"].tolist()
     names = dict(zip(table["area_code"], table["area"]))
@@ -111,9 +116,9 @@ def what_if_section(inputs, provision: pd.DataFrame, table: pd.DataFrame, choice
     left, right = st.columns([3, 1])
     code = left.selectbox("Area", codes, index=codes.index(default), format_func=names.get, key="whatif-area")
     added = right.number_input("Add assets", min_value=0, max_value=1000, value=5, step=1, key="whatif-n")
-    # Rank, score and rate depend on need and assets only, so the practitioner counts are left out.
-    after = gaps.gap_table(inputs, provision, choices.level, choices.theme, extra={code: int(added)},
-                           use_imd=choices.use_imd)
+    after = loaders.what_if_table(choices.level, choices.theme, choices.activity, include_sample=choices.include_sample,
+                                  include_venues=choices.include_venues, use_imd=choices.use_imd, code=code,
+                                  added=int(added))
     old, new = table.set_index("area_code").loc[code], after.set_index("area_code").loc[code]
     st.markdown(
         f"**{text.escape_markdown(names[code])}**: gap rank **{int(old['gap_rank'])} → {int(new['gap_rank'])}** of "
@@ -125,11 +130,7 @@ def what_if_section(inputs, provision: pd.DataFrame, table: pd.DataFrame, choice
 
 def nothing_counts(choices: GapChoices, context: PageContext) -> str:
     """Return the note shown when no asset counts as provision for these choices."""
-    from ecology.analysis import investment
-
-    organisations = investment.organisations_in(loaders.arts(), context.tree.lads_within(context.place_code))
-    return gaps.nothing_counts(loaders.assets(), context.tree, context.place_code, context.theme_label,
-                               include_sample=choices.include_sample, organisations=organisations)
+    return loaders.nothing_counts(context.place_code, context.theme_label, include_sample=choices.include_sample)
 
 
 def need_line(measure) -> None:
@@ -140,7 +141,6 @@ def need_line(measure) -> None:
 
 def assets_view(inputs, chosen: GapChoices, context: PageContext, highlight: str | None) -> None:
     """Draw need against creative health assets: the ranking line, notices, map, table, what if."""
-    provision = loaders.provision(chosen.theme, chosen.activity, chosen.include_sample, chosen.include_venues)
     table = loaders.gap_table(chosen.level, chosen.theme, chosen.activity, include_sample=chosen.include_sample,
                               include_venues=chosen.include_venues, use_imd=chosen.use_imd)
     measure = gaps.measure_of(table)
@@ -161,11 +161,13 @@ def assets_view(inputs, chosen: GapChoices, context: PageContext, highlight: str
 
     map_column, table_column = st.columns([1, 1])
     with map_column:
-        map_section(table, chosen.level, highlight)
+        map_section(table, chosen.level, highlight,
+                    map_key=(loaders.the_register().revision(), chosen.theme, chosen.activity, chosen.include_sample,
+                             chosen.include_venues, chosen.use_imd))
     with table_column:
         table_section(table, highlight, f"coverage-gaps-{chosen.level}")
         st.subheader("What if")
-        what_if_section(inputs, provision, table, chosen, highlight)
+        what_if_section(table, chosen, highlight)
     st.caption("Practitioners per 10,000 count the register's real practitioners with the chosen theme (the "
                "generated sample too only when sample records are included above); practitioner counts under 5 show as “fewer than 5” "
                "and the rest are rounded to the nearest 5, and each rate uses the rounded count, so a local "

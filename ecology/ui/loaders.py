@@ -222,6 +222,39 @@ def gap_table(level: str, theme: str | None, activity: tuple[str, ...], *, inclu
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
+def _what_if_table(revision: str, build: str, level: str, theme: str | None, activity: tuple[str, ...], sample: bool,
+                   venues: bool, use_imd: bool, code: str, added: int) -> pd.DataFrame:
+    from ecology.analysis import gaps
+
+    # Rank, score and rate depend on need and assets only, so the practitioner counts are left out.
+    return gaps.gap_table(_gap_inputs(build), _provision(revision, theme, activity, sample, venues), level, theme,
+                          extra={code: added}, use_imd=use_imd)
+
+
+def what_if_table(level: str, theme: str | None, activity: tuple[str, ...], *, include_sample: bool,
+                  include_venues: bool, use_imd: bool, code: str, added: int) -> pd.DataFrame:
+    """Return the gap table with ``added`` more assets in area ``code`` (Coverage gaps' "what if");
+    read-only."""
+    return _what_if_table(the_register().revision(), build_key(), level, theme, tuple(activity), include_sample,
+                          include_venues, use_imd, code, added)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _nothing_counts(revision: str, build: str, place_code: str, theme_label: str, include_sample: bool) -> str:
+    from ecology.analysis import gaps, investment
+
+    tree = _place_tree(build)
+    organisations = investment.organisations_in(arts(), tree.lads_within(place_code))
+    return gaps.nothing_counts(assets(), tree, place_code, theme_label, include_sample=include_sample,
+                               organisations=organisations)
+
+
+def nothing_counts(place_code: str, theme_label: str, *, include_sample: bool) -> str:
+    """Return the note Coverage gaps shows when no asset counts as provision (``gaps.nothing_counts``)."""
+    return _nothing_counts(the_register().revision(), build_key(), place_code, theme_label, include_sample)
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
 def _clustering(revision: str, radius_km: float, min_size: int):
     from ecology.analysis import clusters
 

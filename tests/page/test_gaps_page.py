@@ -11,6 +11,7 @@ from tests.page.page_runner import open_page
 from streamlit.testing.v1 import AppTest
 
 from ecology.cli.main import main
+from tests.static_html import component_data
 
 pytestmark = pytest.mark.usefixtures("built")
 
@@ -39,6 +40,23 @@ def test_changing_the_theme_changes_the_ranking_and_the_age_band():
     assert "dementia prevalence" in label and "IMD" not in label
     assert "Need: IMD 2025 average score" in everyone.columns
     assert any("House of Commons Library" in m.value and "Need: Dementia prevalence" in m.value for m in at.markdown)
+
+
+def _map_layers(at: AppTest) -> str:
+    (data,) = component_data(at, "ecology.leaflet_map")
+    return data["layers"]
+
+
+def test_the_map_kept_for_a_choice_is_the_one_drawn_for_it_and_follows_every_choice():
+    at = _open()
+    everyone = _map_layers(at)
+    at.selectbox(key="theme").set_value("dementia").run()
+    dementia = _map_layers(at)
+    at.selectbox(key="theme").set_value("all").run()
+    assert _map_layers(at) == everyone != dementia  # reused when the choices repeat, not across themes
+    chosen = _open(place="Bradford")
+    assert _map_layers(chosen) != everyone  # the chosen place is outlined
+    assert _map_layers(_open(sample="true")) != everyone  # sample records move the colours
 
 
 def test_the_imd_can_be_chosen_for_a_theme_instead_of_its_measure():
