@@ -34,8 +34,8 @@ from ecology import settings
 
 _LOG = logging.getLogger(__name__)
 FORMAT_VERSION = 1  # bump to disown every snapshot written before
-KEEP_PER_NAME = 3
-ABANDONED_AFTER_S = 3600  # a half-written snapshot this old was left by a server that stopped  # the newest few of each name are kept; older ones are deleted as new ones arrive
+KEEP_PER_NAME = 3  # the newest few of each name are kept; older ones are deleted as new ones arrive
+ABANDONED_AFTER_S = 3600  # a half-written snapshot this old was left by a server that stopped
 LIBRARIES = ("pandas", "numpy", "pyarrow", "shapely", "scipy")
 NAME_LIMIT = 100
 T = TypeVar("T")
@@ -73,10 +73,7 @@ def _stat_of(path: Path) -> tuple[int, int]:
 @functools.lru_cache(maxsize=4)
 def _code_fingerprint(files: tuple[tuple[Path, int, int], ...]) -> str:
     digest = hashlib.sha256(sys.version.encode())
-    root = Path(ecology.__file__).resolve().parent
-    for path, _size, _modified in files:
-        content = path.read_bytes() if path.is_file() else b"\0missing\0"
-        digest.update(path.relative_to(root).as_posix().encode() + b"\0" + content + b"\0")
+    digest.update(file_fingerprint(*(path for path, _size, _modified in files)).encode())
     for library in LIBRARIES:
         try:
             digest.update(f"{library}={metadata.version(library)}".encode())

@@ -18,9 +18,13 @@ IDENTITY_KEY = "register_id"
 
 def register_id(register) -> str | None:
     """Return the register's own random id (None until ``give_id`` has given it one)."""
-    meta = register._tables["meta"]
     with register.engine.connect() as conn:
-        return conn.execute(sa.select(meta.c.value).where(meta.c.key == IDENTITY_KEY)).scalar()
+        return _id_in(register, conn)
+
+
+def _id_in(register, conn: sa.Connection) -> str | None:
+    meta = register._tables["meta"]
+    return conn.execute(sa.select(meta.c.value).where(meta.c.key == IDENTITY_KEY)).scalar()
 
 
 def give_id(register) -> str:
@@ -43,11 +47,11 @@ def fingerprint(register) -> str | None:
     database = register.engine.url.database
     if register.engine.dialect.name == "sqlite" and (not database or database == ":memory:"):
         return None
-    own = register_id(register)
-    if own is None:
-        return None
     changes = register._tables["changes"]
-    with register.engine.connect() as conn:
+    with register.engine.connect() as conn:  # one connection for the id and the changes
+        own = _id_in(register, conn)
+        if own is None:
+            return None
         count = conn.execute(sa.select(sa.func.count()).select_from(changes)).scalar()
         first = conn.execute(sa.select(changes.c.at).order_by(changes.c.change_id).limit(1)).scalar()
         last = conn.execute(sa.select(changes.c.change_id, changes.c.at)

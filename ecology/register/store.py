@@ -35,7 +35,7 @@ import pandas as pd
 import sqlalchemy as sa
 
 from ecology import schema
-from ecology.register import writing
+from ecology.register import identity, writing
 from ecology.register.writing import ImportResult  # noqa: F401 (named here too)
 from ecology.register.database import (HEAD, REVISIONS, WRITE_TIME_LIMIT_S, Conflict, NewerSchema,  # noqa: F401
                                      NotARegister, StoreError, TookTooLong, UnknownSchema, _LEGACY_REVISIONS,
@@ -208,8 +208,6 @@ class Store:
 
     def fingerprint(self) -> str | None:
         """Return a key for the register's contents that holds across processes (``identity.fingerprint``)."""
-        from ecology.register import identity
-
         return identity.fingerprint(self)
 
     def records(self, kind: str = "assets", include_retired: bool = False) -> pd.DataFrame:
