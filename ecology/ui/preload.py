@@ -6,7 +6,9 @@ own imports after it: a waterfall of round trips that starts after the script ha
 pages all use the same few kinds, and every page with a map needs Leaflet. ``PreloadHints`` adds
 ``<link rel="modulepreload">`` for those chunks (and every chunk they import) and ``<link
 rel="preload">`` for Leaflet to the root page, so the browser fetches and compiles them while the
-WebSocket is still connecting. A chunk not found in the installed Streamlit (renamed in another
+WebSocket is still connecting. A page that opens without a data grid also asks for the grid's
+chunks once it is drawn and the browser is idle, so the first visit to a page with one does not
+wait for them. A chunk not found in the installed Streamlit (renamed in another
 version) is skipped: the page then loads it the usual way.
 """
 
@@ -14,6 +16,7 @@ from __future__ import annotations
 
 import functools
 import html
+import json
 import re
 from pathlib import Path
 
@@ -30,6 +33,10 @@ ELEMENT_CHUNKS = ("Selectbox", "PageLink", "DownloadButton", "Html", "BidiCompon
 # otherwise fetched only once the grid's element has arrived.
 GRID_CHUNKS = ("DataFrame",)
 GRID_PAGES = ("assets", "ics_maturity", "coverage_gaps", "data")  # site.PAGES url paths, lower case
+# Other pages ask for the grid's chunks once idle (``idle_preload_script``): they poll for the end of
+# the first run every POLL_MS, give up waiting after WAIT_AT_MOST_MS, then wait for an idle moment
+# (at most IDLE_TIMEOUT_MS).
+POLL_MS, WAIT_AT_MOST_MS, IDLE_TIMEOUT_MS = 200, 10_000, 2_000
 STATIC_JS = Path(streamlit.__file__).parent / "static" / "static" / "js"
 # Static imports in a minified chunk: `from"./x.js"` and bare `import"./x.js"`.
 _IMPORT = re.compile(r'(?:from|import)\s*"\./([\w.$-]+\.js)"')
@@ -90,11 +97,48 @@ def hint_markup(chunks: list[str], already: str, scripts: list[str], styles: lis
     return "\n    ".join(tags)
 
 
+def idle_preload_script(chunks: list[str]) -> str:
+    """Return an inline script that, once the app has finished its first run and the browser is
+    idle, asks for ``chunks`` (low priority, compiled when they arrive), unless the visitor's
+    browser asks to save data. A page without a grid thereby readies the grid for the first visit
+    to a page with one, instead of that visit waiting for 28 chunks one round trip after another."""
+    hrefs = json.dumps([f"./static/js/{name}" for name in chunks])
+    return f"""<script>
+    (() => {{
+      const connection = navigator.connection;
+      if (connection && connection.saveData) return;
+      const ask = () => {{
+        for (const href of {hrefs}) {{
+          if (document.querySelector(`link[href="${{href}}"]`)) continue;
+          const link = document.createElement("link");
+          link.rel = "modulepreload"; link.crossOrigin = ""; link.fetchPriority = "low"; link.href = href;
+          link.dataset.idlePreload = "";
+          document.head.appendChild(link);
+        }}
+      }};
+      const idle = () => (window.requestIdleCallback ? requestIdleCallback(ask, {{timeout: {IDLE_TIMEOUT_MS}}})
+                          : setTimeout(ask, 0));
+      // Waits for the first run's end (Streamlit marks it on its app element), so the landing page's
+      // own scripts, data and map come first; after {WAIT_AT_MOST_MS} ms it asks anyway.
+      const started = Date.now();
+      const poll = setInterval(() => {{
+        if (document.querySelector("[data-test-script-state='notRunning']") || Date.now() - started > {WAIT_AT_MOST_MS}) {{
+          clearInterval(poll); idle();
+        }}
+      }}, {POLL_MS});
+    }})();
+    </script>"""
+
+
 @functools.cache
 def _hints_for(page: bytes, *, grid: bool = False) -> bytes:
     roots = _element_roots(ELEMENT_CHUNKS + (GRID_CHUNKS if grid else ()))
-    markup = hint_markup(chunk_closure(roots, _read_chunk), page.decode("utf-8", "replace"),
+    chunks = chunk_closure(roots, _read_chunk)
+    markup = hint_markup(chunks, page.decode("utf-8", "replace"),
                          [url_of("leaflet", "leaflet.js")], [url_of("leaflet", "leaflet.css")])
+    if not grid:
+        later = [name for name in chunk_closure(_element_roots(GRID_CHUNKS), _read_chunk) if name not in chunks]
+        markup += "\n    " + idle_preload_script(later)
     return markup.encode()
 
 

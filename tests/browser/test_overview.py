@@ -46,6 +46,27 @@ def test_the_scripts_the_page_names_up_front_are_each_fetched_once_and_used(app_
     tab.assert_clean(path)
 
 
+def test_the_overview_readies_the_grids_scripts_once_idle_so_a_grid_page_fetches_none_again(app_server, open_tab):
+    # Pages without a grid ask for its chunks after their first run (preload.idle_preload_script):
+    # each is fetched once, and the first switch to a page with a grid reuses them.
+    tab = open_tab()
+    fetched: list[str] = []
+    tab.page.on("request", lambda request: fetched.append(request.url.rsplit("/", 1)[-1]))
+    tab.open(f"{app_server.url}/")
+    expect(tab.map_shapes()).to_have_count(ICB_COUNT)
+    later = tab.page.locator("link[data-idle-preload]")
+    expect(later).not_to_have_count(0)
+    names = later.evaluate_all("links => links.map(l => l.href.split('/').pop())")
+    assert len(names) > 20 and any(name.startswith("DataFrame.") for name in names)
+    tab.page.wait_for_load_state("networkidle")
+    assert all(fetched.count(name) == 1 for name in names), [n for n in names if fetched.count(n) != 1]
+    tab.sidebar().get_by_role("link", name="Coverage gaps", exact=True).click()
+    expect(tab.page.get_by_test_id("stDataFrame").first).to_be_visible()
+    tab.wait_idle()
+    assert [name for name in names if fetched.count(name) != 1] == []
+    tab.assert_clean()
+
+
 @pytest.mark.parametrize(
     ("query", "heading", "shapes"),
     [

@@ -14,6 +14,11 @@ from tests.unit.test_serving import FileServer, fetch
 STREAMLIT_PAGE = (Path(streamlit.__file__).parent / "static" / "index.html").read_bytes()
 
 
+def _preloaded(page: str) -> str:
+    """Return the file names the page's own ``<link rel=modulepreload>`` tags name, one per line."""
+    return "\n".join(re.findall(r'<link rel="modulepreload"[^>]*href="\./static/js/([^"]+)"', page))
+
+
 def _sources(**chunks: str):
     return lambda name: chunks.get(name)
 
@@ -102,11 +107,24 @@ def test_the_pages_that_open_with_a_grid_are_pages_of_the_app_and_get_its_chunks
     assert preload.opens_with_grid("/ICS_maturity") and preload.opens_with_grid("/data/")
     assert not preload.opens_with_grid("/") and not preload.opens_with_grid("/Practitioners")
     plain, grid = preload.with_hints(STREAMLIT_PAGE).decode(), preload.with_hints(STREAMLIT_PAGE, grid=True).decode()
-    assert "/DataFrame." not in plain and "/DataFrame." in grid
+    assert "DataFrame." not in _preloaded(plain) and "DataFrame." in _preloaded(grid)
     assert grid.count('rel="modulepreload"') > plain.count('rel="modulepreload"') + 20  # the grid's own imports too
 
 
 def test_the_middleware_hints_the_grid_on_a_grid_page_only():
     inner = FileServer(STREAMLIT_PAGE, content_type=b"text/html; charset=utf-8")
-    assert b"/DataFrame." in fetch(preload.PreloadHints(inner), "/Coverage_gaps")[2]
-    assert b"/DataFrame." not in fetch(preload.PreloadHints(inner), "/Practitioners")[2]
+    assert "DataFrame." in _preloaded(fetch(preload.PreloadHints(inner), "/Coverage_gaps")[2].decode())
+    assert "DataFrame." not in _preloaded(fetch(preload.PreloadHints(inner), "/Practitioners")[2].decode())
+
+
+def test_a_page_without_a_grid_asks_for_the_grids_other_chunks_once_idle_and_a_grid_page_does_not():
+    plain, grid = preload.with_hints(STREAMLIT_PAGE).decode(), preload.with_hints(STREAMLIT_PAGE, grid=True).decode()
+    assert "idlePreload" in plain and "idlePreload" not in grid
+    start = plain.rindex("<script>", 0, plain.index("idlePreload"))
+    idle = plain[start:plain.index("</script>", start)]
+    later = re.findall(r'"\./static/js/([^"]+)"', idle)
+    eager, grid_closure = set(_preloaded(plain).split()), set(_preloaded(grid).split())
+    assert any(name.startswith("DataFrame.") for name in later) and len(later) == len(set(later))
+    assert set(later) == grid_closure - eager  # the grid's chunks the page has not already named
+    assert "saveData" in idle and "notRunning" in idle  # not on a data-saving connection; after the first run
+    assert start < plain.index("</head>")
