@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 
 import folium
 import pandas as pd
@@ -11,15 +12,23 @@ from ecology import paths
 from ecology.maps import leaflet
 from ecology.places import geography
 
+if TYPE_CHECKING:
+    import geopandas as gpd
+
 
 def table(name: str) -> pd.DataFrame:
     """Return a table of the build, read afresh on every run."""
     return pd.read_parquet(paths.build_dir() / f"{name}.parquet")
 
 
+def full_boundaries_frame(level: str) -> "gpd.GeoDataFrame":
+    """Return a level's source-resolution boundaries (WGS84), read afresh."""
+    return geography.load_boundaries(level, full=True)
+
+
 def full_boundaries(level: str) -> dict:
     """Return a level's source-resolution boundaries as a FeatureCollection (WGS84)."""
-    return json.loads(geography.load_boundaries(level, full=True).to_json(drop_id=True))
+    return json.loads(full_boundaries_frame(level).to_json(drop_id=True))
 
 
 def england_map() -> folium.Map:
