@@ -156,9 +156,13 @@ def test_overview_draws_headline_figures_comparison_table_and_charts_with_no_out
     expect(tab.map_shapes()).to_have_count(ICB_COUNT + WEST_YORKSHIRE_LADS)
     assert requests, "no request recorded"
     assert _hosts_other_than_local(requests) == []
-    # Its tables and figures are static HTML: the landing page never fetches the data grid (1.6 MB).
+    # Its tables and figures are static HTML: the landing page draws no data grid, and fetches the
+    # grid's scripts only as idle preloads once it is drawn (preload.idle_preload_script), never
+    # as part of drawing itself.
     expect(tab.page.get_by_test_id("stDataFrame")).to_have_count(0)
-    assert not [url for url in requests if "/static/js/DataFrame." in url or "arrowFormatUtils" in url], requests
+    grid_requests = [url for url in requests if "/static/js/DataFrame." in url or "arrowFormatUtils" in url]
+    idle_preloads = tab.page.eval_on_selector_all("link[data-idle-preload]", "links => links.map(l => l.href)")
+    assert [url for url in grid_requests if url not in idle_preloads] == [], (grid_requests, idle_preloads)
     tab.assert_clean()
 
 
