@@ -16,18 +16,26 @@ class _TableReader(HTMLParser):
         self.tables: list[pd.DataFrame] = []
         self._label = ""
         self._head: list[str] = []
+        self._numeric: list[str] = []
+        self._numeric_header = False
         self._rows: list[list[str]] = []
+        self._keys: list[list[str | None]] = []
         self._cell: list[str] | None = None
         self._spanning = False
 
     def handle_starttag(self, tag, attrs):
         if tag == "table":
-            self._label, self._head, self._rows = dict(attrs).get("aria-label", ""), [], []
+            self._label, self._head, self._rows, self._keys = dict(attrs).get("aria-label", ""), [], [], []
+            self._numeric = []
         elif tag == "tr":
             self._rows.append([])
+            self._keys.append([])
         elif tag in ("th", "td"):
             self._cell = []
             self._spanning = "colspan" in dict(attrs)  # the one cell of a table with no rows
+            self._numeric_header = tag == "th" and "num" in (dict(attrs).get("class") or "").split()
+            if tag == "td" and self._keys:
+                self._keys[-1].append(dict(attrs).get("data-sort"))
 
     def handle_data(self, data):
         if self._cell is not None:
@@ -38,8 +46,11 @@ class _TableReader(HTMLParser):
             words = "".join(self._cell)
             if tag == "th":
                 self._head.append(words)
+                if self._numeric_header:
+                    self._numeric.append(words)
             elif self._spanning:
                 self._rows.pop()
+                self._keys.pop()
             else:
                 self._rows[-1].append(words)
             self._cell = None
@@ -47,6 +58,9 @@ class _TableReader(HTMLParser):
             rows = [r for r in self._rows if r]
             frame = pd.DataFrame(rows, columns=self._head) if rows else pd.DataFrame(columns=self._head)
             frame.attrs["label"] = self._label
+            frame.attrs["numeric"] = list(self._numeric)
+            frame.attrs["sort_keys"] = pd.DataFrame([k for k in self._keys if k], columns=self._head) \
+                if rows else pd.DataFrame(columns=self._head)
             self.tables.append(frame)
 
 
@@ -69,6 +83,43 @@ def page_table(app, label: str) -> pd.DataFrame:
     found = [t for t in page_tables(app) if t.attrs["label"] == label]
     assert found, f"no table {label!r} among {[t.attrs['label'] for t in page_tables(app)]}"
     return found[0]
+
+
+def _typed(key: str | None):
+    # html_table.sort_key: "1"/"0" for yes/no, repr(float) for a number, "" for a missing value.
+    if key is None:
+        return key
+    if key in ("0", "1"):
+        return key == "1"
+    if key == "":
+        return None
+    try:
+        return float(key)
+    except ValueError:
+        return key  # a date's ISO form
+
+
+def typed_table(table: pd.DataFrame) -> pd.DataFrame:
+    """Return ``table`` (from ``read_tables`` on sortable markup) with each number column as the
+    floats its ``data-sort`` keys hold and each yes/no column as booleans; other columns keep
+    the text they show."""
+    keys = table.attrs["sort_keys"]
+    typed = table.copy()
+    for column in table.columns:
+        if not len(keys) or keys[column].isna().any():
+            continue
+        if column in table.attrs["numeric"] or set(keys[column]) <= {"0", "1", ""}:
+            typed[column] = [_typed(key) for key in keys[column]]
+    return typed
+
+
+def sortable_table(app, label: str) -> pd.DataFrame:
+    """Return the sortable table (``static_html.sortable_table``) whose accessible name is
+    ``label``, its keyed columns typed (``typed_table``)."""
+    found = [t for data in component_data(app, "ecology.sortable_table") for t in read_tables(data["html"])]
+    labelled = [t for t in found if t.attrs["label"] == label]
+    assert labelled, f"no sortable table {label!r} among {[t.attrs['label'] for t in found]}"
+    return typed_table(labelled[0])
 
 
 class _CardReader(HTMLParser):

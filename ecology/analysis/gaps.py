@@ -291,6 +291,15 @@ def display(table: pd.DataFrame) -> pd.DataFrame:
     return shown
 
 
+def practitioner_order(table: pd.DataFrame) -> list[float | None]:
+    """Return the gap table's practitioner counts as sort keys, row by row: each published
+    count, 2.5 for a count published as "fewer than 5" (so it sorts between 0 and 5, whatever
+    it was), and None where practitioners were not counted."""
+    if not isinstance(table["practitioners"].dtype, pd.Int64Dtype):
+        return [None] * len(table)
+    return [2.5 if pd.isna(n) else float(n) for n in table["practitioners"]]
+
+
 # A 3x3 bivariate palette (need down the rows, provision across), colour-blind safe:
 # need darkens towards purple, provision towards teal; high need + low provision is the
 # strongest purple, so the cells a funder looks for stand out.

@@ -18,7 +18,7 @@ import datetime as dt
 import html
 import math
 import numbers
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 from urllib.parse import urlsplit
 
 import numpy as np
@@ -26,6 +26,7 @@ import pandas as pd
 
 MISSING = "–"
 CSS_CLASS = "eco-table"
+SORT_BUTTON = "eco-sort"
 # Light theme (.streamlit/config.toml); borders and stripes are translucent so they sit on any
 # background the page gives them.
 CSS = (f".{CSS_CLASS}{{overflow:auto;border:1px solid rgba(49,51,63,.15);border-radius:.5rem}}"
@@ -38,7 +39,14 @@ CSS = (f".{CSS_CLASS}{{overflow:auto;border:1px solid rgba(49,51,63,.15);border-
        f".{CSS_CLASS} .missing{{color:rgba(49,51,63,.45)}}"
        f".{CSS_CLASS} .clip{{max-width:16rem;white-space:nowrap;overflow:hidden;text-overflow:ellipsis}}"
        f".{CSS_CLASS} .wide{{min-width:22rem}}"
-       f".{CSS_CLASS} abbr{{text-decoration:underline dotted;cursor:help}}")
+       f".{CSS_CLASS}.one-line td{{white-space:nowrap}}"
+       f".{CSS_CLASS} abbr{{text-decoration:underline dotted;cursor:help}}"
+       # A sortable header: a plain-looking button, its order shown by an arrow after the label.
+       f".{CSS_CLASS} .{SORT_BUTTON}{{all:unset;cursor:pointer;border-radius:.25rem}}"
+       f".{CSS_CLASS} .{SORT_BUTTON}:focus-visible{{outline:2px solid #1c83e1;outline-offset:2px}}"
+       f".{CSS_CLASS} .{SORT_BUTTON}::after{{content:'\\2195';opacity:.35;padding-left:.3em}}"
+       f".{CSS_CLASS} th[aria-sort=ascending] .{SORT_BUTTON}::after{{content:'\\2191';opacity:1}}"
+       f".{CSS_CLASS} th[aria-sort=descending] .{SORT_BUTTON}::after{{content:'\\2193';opacity:1}}")
 
 
 def _is_missing(value) -> bool:
@@ -75,15 +83,31 @@ def _host(address: str) -> str:
         return address
 
 
-def _cell(value, *, pattern: str | None, link: bool, clip: bool, wide: bool) -> str:
+def sort_key(value) -> str:
+    """Return the key a sortable table orders a cell by: a number as text (so "10" follows "9"),
+    a date as its ISO form, a yes/no as 1/0, and "" for a missing value (always listed last);
+    other text is ordered by what it shows, so its key is that text."""
     if _is_missing(value):
-        return f'<td class="missing">{MISSING}</td>'
+        return ""
     if isinstance(value, (bool, np.bool_)):
-        return f"<td>{'Yes' if value else 'No'}</td>"
+        return "1" if value else "0"
     if isinstance(value, numbers.Number):
-        return f'<td class="num">{html.escape(format_number(value, pattern))}</td>'
+        return repr(float(value))
     if isinstance(value, (dt.date, pd.Timestamp)):
-        return f'<td class="num">{html.escape(format_when(value))}</td>'
+        return pd.Timestamp(value).isoformat()
+    return str(value)
+
+
+def _cell(value, *, pattern: str | None, link: bool, clip: bool, wide: bool, key: str | None = None) -> str:
+    keyed = "" if key is None else f' data-sort="{html.escape(key, quote=True)}"'
+    if _is_missing(value):
+        return f'<td class="missing"{keyed}>{MISSING}</td>'
+    if isinstance(value, (bool, np.bool_)):
+        return f"<td{keyed}>{'Yes' if value else 'No'}</td>"
+    if isinstance(value, numbers.Number):
+        return f'<td class="num"{keyed}>{html.escape(format_number(value, pattern))}</td>'
+    if isinstance(value, (dt.date, pd.Timestamp)):
+        return f'<td class="num"{keyed}>{html.escape(format_when(value))}</td>'
     words = str(value)
     if link and words.lower().startswith(("https://", "http://")):
         # The host names the site; the whole address is the link and its tooltip.
@@ -92,40 +116,65 @@ def _cell(value, *, pattern: str | None, link: bool, clip: bool, wide: bool) -> 
                 "</td>")
     if clip:
         return f'<td class="clip" title="{html.escape(words, quote=True)}">{html.escape(words)}</td>'
-    return f'<td class="wide">{html.escape(words)}</td>' if wide else f"<td>{html.escape(words)}</td>"
+    shown = ' class="wide"' if wide else ""
+    return f"<td{shown}{keyed}>{html.escape(words)}</td>"
 
 
-def _header(name: str, shown: str, tip: str | None, numeric: bool) -> str:
+def _header(name: str, shown: str, tip: str | None, numeric: bool, *, sortable: bool = False,
+            keyed: bool = False) -> str:
     label = html.escape(shown)
     if tip:
         label = f'<abbr title="{html.escape(tip, quote=True)}">{label}</abbr>'
+    if sortable:  # a button, so the header sorts from the keyboard too; aria-sort says how it is ordered
+        label = f'<button type="button" class="{SORT_BUTTON}">{label}</button>'
+        order = ' aria-sort="none"' + (' data-keyed=""' if keyed else "")
+        return f'<th class="num"{order}>{label}</th>' if numeric else f"<th{order}>{label}</th>"
     return f'<th class="num">{label}</th>' if numeric else f"<th>{label}</th>"
 
 
 def table_html(frame: pd.DataFrame, *, headers: Mapping[str, str] | None = None,
                formats: Mapping[str, str] | None = None, tips: Mapping[str, str] | None = None,
                links: Collection[str] = (), clipped: Collection[str] = (), wide: Collection[str] = (),
-               max_height: int | None = None, label: str | None = None) -> str:
+               max_height: int | None = None, label: str | None = None, sortable: bool = False,
+               order_by: Mapping[str, Sequence] | None = None, one_line: bool = False) -> str:
     """Return ``frame`` as one line of HTML: a ``<table>`` in a scrolling ``div`` (its header row
     stays in view when ``max_height``, in CSS pixels, cuts the rows off).
+
+    With ``sortable``, each header is a button and each number, date or yes/no cell carries its
+    ``sort_key`` (``data-sort``), for ``ecology/ui/sortable_table.js`` to order the rows by;
+    ``order_by`` gives a text column its keys, row by row (a count published as "fewer than 5"
+    sorts among the numbers, not after them).
+    With ``one_line``, no cell wraps (a wide ranking scrolls sideways, a row to a line).
 
     ``headers`` renames columns for display; ``formats`` and ``tips`` are keyed by the frame's own
     column names; text in a ``clipped`` column stays on one line, cut short with its whole text
     in the cell's tooltip; a ``wide`` column keeps room for long text (a quote reads as lines, not
     as a column of words); ``label`` is the table's accessible name. The index is not shown."""
-    headers, formats, tips = headers or {}, formats or {}, tips or {}
+    headers, formats, tips, order_by = headers or {}, formats or {}, tips or {}, order_by or {}
     columns = list(frame.columns)
     numeric = {c: pd.api.types.is_numeric_dtype(frame[c]) and not pd.api.types.is_bool_dtype(frame[c])
                for c in columns}
-    head = "".join(_header(c, headers.get(c, str(c)), tips.get(c), numeric[c]) for c in columns)
+    # Keyed: ordered by data-sort (numbers, dates, yes/no, or keys given); other columns by their text.
+    keyed = {c: numeric[c] or c in order_by or pd.api.types.is_bool_dtype(frame[c])
+             or pd.api.types.is_datetime64_any_dtype(frame[c]) for c in columns}
+    head = "".join(_header(c, headers.get(c, str(c)), tips.get(c), numeric[c], sortable=sortable, keyed=keyed[c])
+                   for c in columns)
+    keys = {c: [sort_key(k) for k in order_by[c]] if c in order_by else None for c in columns}
+
+    def key_of(column: str, at: int, value) -> str | None:
+        if not (sortable and keyed[column]):
+            return None
+        return keys[column][at] if keys[column] is not None else sort_key(value)
+
     body = "".join(
         "<tr>" + "".join(_cell(value, pattern=formats.get(c), link=c in links, clip=c in clipped,
-                               wide=c in wide)
+                               wide=c in wide, key=key_of(c, at, value))
                          for c, value in zip(columns, row)) + "</tr>"
-        for row in frame.itertuples(index=False, name=None))
+        for at, row in enumerate(frame.itertuples(index=False, name=None)))
     if not body:
         body = f'<tr><td class="missing" colspan="{max(len(columns), 1)}">No rows</td></tr>'
     style = f' style="max-height:{int(max_height)}px"' if max_height else ""
     named = f' aria-label="{html.escape(label, quote=True)}"' if label else ""
-    return (f'<div class="{CSS_CLASS}"{style}><table{named}><thead><tr>{head}</tr></thead>'
+    classes = f"{CSS_CLASS} one-line" if one_line else CSS_CLASS
+    return (f'<div class="{classes}"{style}><table{named}><thead><tr>{head}</tr></thead>'
             f"<tbody>{body}</tbody></table></div>")

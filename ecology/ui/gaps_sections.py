@@ -12,7 +12,7 @@ from ecology import taxonomy, text
 from ecology.analysis import gaps
 from ecology.maps import leaflet
 from ecology.register import export
-from ecology.ui import loaders, mapview
+from ecology.ui import loaders, mapview, static_html
 from ecology.ui.shell import ALL_THEMES, PageContext
 
 LEVELS = {"lad": "Local authorities (296)", "icb": "Integrated care boards (42)"}
@@ -100,9 +100,10 @@ def table_section(table: pd.DataFrame, highlight: str | None, stem: str) -> None
     shown = gaps.display(table)
     if highlight is not None:
         shown.insert(1, "Chosen", table["area_code"] == highlight)
-    st.dataframe(shown, hide_index=True, width="stretch", height=420, key="gaps-table", on_select="ignore",
-                 column_config={"Chosen": st.column_config.CheckboxColumn(width="small"),
-                                "High need, low provision": st.column_config.CheckboxColumn()})
+    static_html.sortable_table(shown, key="gaps-table", max_height=420, label="Need against provision, ranked",
+                               order_by={"Practitioners": gaps.practitioner_order(table)},
+                               formats={"Residents (Census 2021)": "localized",
+                                        "Residents of the age band (Census 2021)": "localized"})
     st.download_button("Download the table (CSV)", icon=":material/download:",
                        data=lambda: export.table_to_csv(gaps.display(table)).encode("utf-8-sig"),
                        file_name=f"{stem}.csv", mime="text/csv", key="download-gaps", on_click="ignore")

@@ -141,8 +141,7 @@ def history_section(chosen: str) -> None:
 def table_section(table: pd.DataFrame) -> None:
     """Draw all 42 ICSs (sortable) with a CSV download of exactly what is shown."""
     shown = table.drop(columns=["overall_status", "overall_stage"]).rename(columns={"icb_code": "Code"})
-    st.dataframe(shown, hide_index=True, width="stretch", height=40 + 35 * 12, key="maturity-table",
-                 on_select="ignore")
+    static_html.sortable_table(shown, key="maturity-table", max_height=40 + 35 * 12, label="All 42 ICSs")
     st.download_button("Download all 42 (CSV)", icon=":material/download:",
                        data=lambda: export.table_to_csv(shown).encode("utf-8-sig"),
                        file_name="ics-creative-health-maturity.csv", mime="text/csv", key="download-maturity",

@@ -32,7 +32,7 @@ ELEMENT_CHUNKS = ("Selectbox", "PageLink", "DownloadButton", "Html", "BidiCompon
 # The data grid (st.dataframe), on the pages that open with one: 1.5 MB of scripts in 28 chunks,
 # otherwise fetched only once the grid's element has arrived.
 GRID_CHUNKS = ("DataFrame",)
-GRID_PAGES = ("assets", "ics_maturity", "coverage_gaps", "data")  # site.PAGES url paths, lower case
+GRID_PAGES = ("assets", "data")  # site.PAGES url paths, lower case
 # Other pages ask for the grid's chunks once idle (``idle_preload_script``): they poll for the end of
 # the first run every POLL_MS, give up waiting after WAIT_AT_MOST_MS, then wait for an idle moment
 # (at most IDLE_TIMEOUT_MS).

@@ -170,6 +170,8 @@ def test_practitioner_counts_under_5_are_suppressed_and_the_rest_rounded_in_the_
     assert table.loc["B", "practitioners_per_10k"] == pytest.approx(1.0)
     shown = gaps.display(table.reset_index()).set_index("Code")
     assert shown.loc["A", "Practitioners"] == "fewer than 5" and shown.loc["B", "Practitioners"] == "5"
+    # Sorted, the suppressed count goes between 0 and 5 whatever it was; the key gives nothing away.
+    assert dict(zip(table.index, gaps.practitioner_order(table))) == {"A": 2.5, "B": 5.0, "C": 0.0}
     themed = gaps.gap_table(_inputs(SMALL), _assets({}), "lad", theme="falls_frailty", practitioners=people)
     assert (themed["practitioners"] == 0).all()  # nobody has that focus
 

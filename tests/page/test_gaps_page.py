@@ -11,7 +11,7 @@ from tests.page.page_runner import open_page
 from streamlit.testing.v1 import AppTest
 
 from ecology.cli.main import main
-from tests.static_html import component_data
+from tests.static_html import component_data, sortable_table
 
 pytestmark = pytest.mark.usefixtures("built")
 
@@ -21,7 +21,7 @@ def _open(**query: str) -> AppTest:
 
 
 def _table(at: AppTest):
-    return next(d.value for d in at.dataframe if "Gap rank" in d.value.columns)
+    return sortable_table(at, "Need against provision, ranked")
 
 
 def test_changing_the_theme_changes_the_ranking_and_the_age_band():

@@ -9,7 +9,7 @@ from contextlib import redirect_stdout
 import pytest
 import streamlit as st
 from tests.page.page_runner import open_page
-from tests.static_html import page_charts, page_table
+from tests.static_html import page_charts, page_table, sortable_table
 from streamlit.testing.v1 import AppTest
 
 from ecology import auth
@@ -33,7 +33,7 @@ def _open(editors: dict | None = None, **query: str) -> AppTest:
 
 
 def _all_42(at: AppTest):
-    return next(d.value for d in at.dataframe if len(d.value) == 42)
+    return sortable_table(at, "All 42 ICSs")
 
 
 def _evidence(at: AppTest):

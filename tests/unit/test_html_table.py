@@ -96,3 +96,46 @@ def test_the_style_sheet_has_balanced_rules():
 def test_a_wide_column_marks_its_cells_and_keeps_their_text():
     markup = html_table.table_html(pd.DataFrame({"Evidence": ["A long quote"], "Stage": ["3"]}), wide={"Evidence"})
     assert '<td class="wide">A long quote</td>' in markup and "<td>3</td>" in markup
+
+
+def test_a_sortable_table_keys_numbers_dates_and_yes_no_by_value_and_leaves_text_to_its_words():
+    frame = pd.DataFrame({"area": ["Leeds", "Bradford"], "assets": [1234.0, np.nan], "high": [True, False],
+                          "when": [pd.Timestamp("2025-03-05"), pd.NaT]})
+    markup = html_table.table_html(frame, formats={"assets": "localized"}, sortable=True)
+    headers = re.findall(r"<th(?: [^>]*)?>", markup)
+    assert len(headers) == 4 and all('aria-sort="none"' in header for header in headers)
+    assert ["data-keyed" in header for header in headers] == [False, True, True, True]
+    assert markup.count(f'<button type="button" class="{html_table.SORT_BUTTON}">') == 4
+    keys = _one(markup).attrs["sort_keys"]
+    assert keys["assets"].tolist() == ["1234.0", ""] and keys["high"].tolist() == ["1", "0"]
+    assert keys["when"].tolist() == ["2025-03-05T00:00:00", ""]
+    assert keys["area"].isna().all()  # text is ordered by what it shows
+    assert _one(markup)["assets"].tolist() == ["1,234", html_table.MISSING]
+
+
+def test_a_table_not_asked_to_sort_has_plain_headers_and_no_keys():
+    markup = html_table.table_html(pd.DataFrame({"n": [1.0], "yes": [True]}))
+    assert "<button" not in markup and "data-sort" not in markup and "aria-sort" not in markup
+
+
+@given(st.lists(st.floats(allow_nan=False, allow_infinity=False, width=32), min_size=2, max_size=20))
+def test_number_keys_order_as_the_numbers_do(values):
+    keys = [html_table.sort_key(value) for value in values]
+    assert sorted(values) == [float(key) for key in sorted(keys, key=float)]
+    assert all(float(key) == value for key, value in zip(keys, values))
+
+
+def test_a_missing_value_has_the_empty_key_which_the_table_lists_last():
+    assert [html_table.sort_key(value) for value in (None, np.nan, pd.NaT, pd.NA)] == ["", "", "", ""]
+    assert html_table.sort_key(np.bool_(True)) == "1" and html_table.sort_key(3) == "3.0"
+    assert html_table.sort_key(dt.date(2024, 7, 1)) == "2024-07-01T00:00:00"
+    assert html_table.sort_key("fewer than 5") == "fewer than 5"
+
+
+def test_a_text_column_given_keys_sorts_by_them_and_still_shows_its_text():
+    frame = pd.DataFrame({"practitioners": ["0", "fewer than 5", "1,235", None]})
+    markup = html_table.table_html(frame, sortable=True, order_by={"practitioners": [0, 2.5, 1235, None]})
+    shown = _one(markup)
+    assert shown["practitioners"].tolist() == ["0", "fewer than 5", "1,235", html_table.MISSING]
+    assert shown.attrs["sort_keys"]["practitioners"].tolist() == ["0.0", "2.5", "1235.0", ""]
+    assert 'data-keyed=""' in markup

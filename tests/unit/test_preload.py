@@ -87,7 +87,7 @@ def test_the_middleware_asks_for_the_page_uncompressed_and_sends_it_hinted_with_
 
 def test_behind_compression_a_page_path_arrives_gzipped_with_its_hints():
     app = serving.CompressOnce(preload.PreloadHints(FileServer(STREAMLIT_PAGE, content_type=b"text/html")))
-    status, headers, body = fetch(app, "/coverage_gaps")
+    status, headers, body = fetch(app, "/assets")
     assert headers["content-encoding"] == "gzip"
     assert gzip.decompress(body) == preload.with_hints(STREAMLIT_PAGE, grid=True)
 
@@ -104,7 +104,8 @@ def test_the_pages_that_open_with_a_grid_are_pages_of_the_app_and_get_its_chunks
     from ecology.site import PAGES
 
     assert set(preload.GRID_PAGES) <= {page.url_path.lower() for page in PAGES}
-    assert preload.opens_with_grid("/ICS_maturity") and preload.opens_with_grid("/data/")
+    assert preload.opens_with_grid("/Assets") and preload.opens_with_grid("/data/")
+    assert not preload.opens_with_grid("/ICS_maturity") and not preload.opens_with_grid("/Coverage_gaps")
     assert not preload.opens_with_grid("/") and not preload.opens_with_grid("/Practitioners")
     plain, grid = preload.with_hints(STREAMLIT_PAGE).decode(), preload.with_hints(STREAMLIT_PAGE, grid=True).decode()
     assert "DataFrame." not in _preloaded(plain) and "DataFrame." in _preloaded(grid)
@@ -113,7 +114,7 @@ def test_the_pages_that_open_with_a_grid_are_pages_of_the_app_and_get_its_chunks
 
 def test_the_middleware_hints_the_grid_on_a_grid_page_only():
     inner = FileServer(STREAMLIT_PAGE, content_type=b"text/html; charset=utf-8")
-    assert "DataFrame." in _preloaded(fetch(preload.PreloadHints(inner), "/Coverage_gaps")[2].decode())
+    assert "DataFrame." in _preloaded(fetch(preload.PreloadHints(inner), "/Assets")[2].decode())
     assert "DataFrame." not in _preloaded(fetch(preload.PreloadHints(inner), "/Practitioners")[2].decode())
 
 
