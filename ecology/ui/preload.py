@@ -10,6 +10,11 @@ WebSocket is still connecting. A page that opens without a data grid also asks f
 chunks once it is drawn and the browser is idle, so the first visit to a page with one does not
 wait for them. A chunk not found in the installed Streamlit (renamed in another
 version) is skipped: the page then loads it the usual way.
+
+A page opened at its own address (``/ICS_maturity``) is also told where the app's server is
+(``base_address_script``): otherwise Streamlit's frontend first looks for the server at the
+page's address, waits for that to fail, and only then connects at the app's root, which cost
+each such page about 180 ms before anything was drawn.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ from pathlib import Path
 
 import streamlit
 
+from ecology.site import PAGES
 from ecology.sources.vendor import url_of
 from ecology.ui.serving import call_with_whole_body, is_page_path
 
@@ -147,12 +153,38 @@ def opens_with_grid(path: str) -> bool:
     return path.strip("/").lower() in GRID_PAGES
 
 
-def with_hints(page: bytes, *, grid: bool = False) -> bytes:
+def page_segment(path: str) -> str | None:
+    """Return the app page a request path opens by its own address (``"ICS_maturity"`` for
+    ``/ICS_maturity/``, as ``site.PAGES`` spells it), or None for the root and unknown paths."""
+    last = path.rstrip("/").rsplit("/", 1)[-1].lower()
+    return next((page.url_path for page in PAGES if page.url_path and page.url_path.lower() == last), None)
+
+
+def base_address_script(segment: str) -> str:
+    """Return an inline script that sets Streamlit's ``BACKEND_BASE_URL`` to the address the page
+    is at without its last ``segment`` (the app's root, whatever prefix a proxy serves it under),
+    so the frontend connects there at once instead of first trying the page's own address."""
+    return f"""<script>
+    (() => {{
+      const segment = {json.dumps(segment.lower())};
+      const path = location.pathname.replace(/\\/+$/, "");
+      if (!path.toLowerCase().endsWith("/" + segment)) return;
+      const root = new URL(path.slice(0, path.length - segment.length), location.href);
+      window.__streamlit = Object.assign({{}}, window.__streamlit, {{BACKEND_BASE_URL: root.href}});
+    }})();
+    </script>"""
+
+
+def with_hints(page: bytes, *, grid: bool = False, segment: str | None = None) -> bytes:
     """Return Streamlit's root page with the preload hints added before ``</head>`` (with ``grid``,
-    the data grid's chunks too); unchanged when it is not that page."""
+    the data grid's chunks too; with a page ``segment``, ``base_address_script``); unchanged when
+    it is not that page."""
     if _ENTRY_SCRIPT not in page or b"</head>" not in page:
         return page
-    return page.replace(b"</head>", _hints_for(page, grid=grid) + b"\n  </head>", 1)
+    added = _hints_for(page, grid=grid)
+    if segment is not None:
+        added = base_address_script(segment).encode() + b"\n    " + added
+    return page.replace(b"</head>", added + b"\n  </head>", 1)
 
 
 class PreloadHints:
@@ -175,7 +207,8 @@ class PreloadHints:
                     and headers.get(b"content-type", b"").startswith(b"text/html"))
 
         async def respond(start: dict, page: bytes) -> None:
-            body = with_hints(page, grid=opens_with_grid(scope.get("path", "")))
+            path = scope.get("path", "")
+            body = with_hints(page, grid=opens_with_grid(path), segment=page_segment(path))
             # Not Streamlit's tag or date: they name the file, not this page with its hints.
             headers = [(k, v) for k, v in start.get("headers", ())
                        if k.lower() not in (b"content-length", b"etag", b"last-modified")]

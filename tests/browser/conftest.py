@@ -20,7 +20,6 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator
-from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import expect, sync_playwright
@@ -159,17 +158,6 @@ _COVERED_JS = """el => {
 }"""
 
 
-def deep_link_probes(url_path: str) -> set[str]:
-    """Streamlit's own start-up probes on a deep link.
-
-    Opening /<page> directly, Streamlit's frontend first tries /<page> as the base
-    path: it asks /<page>/_stcore/health and /<page>/_stcore/host-config, both of
-    which 404, and then finds the real base path "/". That is Streamlit's
-    behaviour, not the app's, so exactly these two URLs are ignored.
-    """
-    return {f"/{url_path}/_stcore/health", f"/{url_path}/_stcore/host-config"} if url_path else set()
-
-
 @dataclass
 class Tab:
     """One page in its own browser context, with what it did recorded."""
@@ -189,12 +177,11 @@ class Tab:
         """Wait until Streamlit reports the script is not running (after a load or rerun)."""
         self.page.locator(APP_IDLE).wait_for(state="attached", timeout=PAGE_TIMEOUT_MS)
 
-    def assert_clean(self, url_path: str = "") -> None:
-        """Assert no failed response, console or page error, and no request to another host;
-        ``url_path`` is the deep-linked page, whose two start-up probes are ignored."""
-        probes = deep_link_probes(url_path)
-        assert [(s, u) for s, u in self.failed_responses if urlsplit(u).path not in probes] == []
-        assert [(t, u) for t, u in self.console_errors if urlsplit(u).path not in probes] == []
+    def assert_clean(self) -> None:
+        """Assert no failed response, console or page error, and no request to another host. A page
+        opened at its own address makes no start-up probe either (preload.base_address_script)."""
+        assert self.failed_responses == []
+        assert self.console_errors == []
         assert self.page_errors == []
         assert self.outside_requests == []
 

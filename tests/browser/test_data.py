@@ -158,7 +158,7 @@ def test_a_viewer_sees_the_freshness_queue_and_no_edit_controls(viewer_server, o
     box = grid.bounding_box()
     assert 0 < box["width"] <= viewport["width"], f"the checking list {box} does not fit the window"
     page.screenshot(path=str(SHOTS / f"viewer-{viewport['width']}-list.png"))
-    tab.assert_clean("Data")
+    tab.assert_clean()
 
 
 # ---- 2. a hostile CSV through the real file input -----------------------------------------
@@ -226,7 +226,7 @@ def test_an_editor_imports_a_hostile_csv_the_markup_stays_inert(editor_server, o
     expect(success).to_contain_text("Imported directory.csv: 2 added, 0 merged")
     tab.wait_idle()
     _assert_nothing_ran(tab, dialogs)
-    tab.assert_clean("Data")
+    tab.assert_clean()
 
 
 # ---- 3. ticking rows in the checking list and marking them verified -----------------------
@@ -263,8 +263,8 @@ def test_an_editor_marks_ticked_rows_verified_and_the_stale_count_drops(editor_s
     # A fresh tab (new session) reads the register again: the two stay verified.
     fresh = _signed_in_tab(editor_server, open_tab)
     expect(_stale_line(fresh)).to_have_text(f"{stale - 2:,} of {total:,} records")
-    tab.assert_clean("Data")
-    fresh.assert_clean("Data")
+    tab.assert_clean()
+    fresh.assert_clean()
 
 
 # After marking, the verified records leave the list; a kept selection would land on the rows
@@ -291,7 +291,7 @@ def test_a_wrong_password_shows_an_error_and_no_editing(editor_server, open_tab)
     expect(_main(tab)).to_contain_text("Viewing only.")
     expect(_password_box(tab)).to_have_value("")  # the form is cleared after the try
     expect(tab.sidebar().get_by_role("button", name="Sign out")).to_have_count(0)
-    tab.assert_clean("Data")
+    tab.assert_clean()
 
 
 # ---- 5. undo from the history ---------------------------------------------------------------
@@ -329,4 +329,4 @@ def test_an_editor_undoes_a_change_from_the_history(undo_server, open_tab):
     assert stored["name"] == "Wylam Library"
     newest = startup.open_register(undo_server.register_url).history().iloc[0]
     assert (newest["action"], newest["who"]) == ("undo", EDITOR)
-    tab.assert_clean("Data")
+    tab.assert_clean()

@@ -137,7 +137,7 @@ def _assert_streamlit_ok(tab, url_path: str, where: str) -> None:
     """No Streamlit exception on the page and no failed request, console error or outside request."""
     exceptions = tab.page.get_by_test_id("stException")
     assert exceptions.count() == 0, f"{where}: the page shows an exception: {exceptions.first.inner_text()}"
-    tab.assert_clean(url_path)
+    tab.assert_clean()
 
 
 def _wait_maps(tab) -> None:

@@ -23,7 +23,7 @@ def test_the_map_draws_42_icss_with_a_legend_and_no_outside_requests(app_server,
     # (the eight with none found, and five whose candidates were all rejected, historic or regional).
     dashed = tab.map_area().locator("path.leaflet-interactive[stroke-dasharray='4 3']")
     expect(dashed).to_have_count(13)
-    tab.assert_clean("ICS_maturity")
+    tab.assert_clean()
 
 
 def test_colouring_by_one_criterion_redraws_with_its_legend_and_hover_names_the_ics(app_server, open_tab):

@@ -44,7 +44,7 @@ def test_the_scripts_the_page_names_up_front_are_each_fetched_once_and_used(app_
     assert any(name.startswith("DataFrame.") for name in hinted) == bool(path)
     for name in [*hinted, "leaflet.js", "leaflet.css"]:
         assert fetched.count(name) == 1, name
-    tab.assert_clean(path)
+    tab.assert_clean()
 
 
 def test_the_overview_readies_the_grids_scripts_once_idle_so_a_grid_page_fetches_none_again(app_server, open_tab):

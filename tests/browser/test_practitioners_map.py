@@ -25,7 +25,7 @@ def test_the_map_draws_each_cluster_as_an_outline_and_a_circle_with_its_count(ap
     circles.first.hover()
     tooltip = tab.map_area().locator(".leaflet-tooltip")
     expect(tooltip).to_contain_text(re.compile(r"Cluster \d+: [\d,]+ practitioners"))
-    tab.assert_clean("Practitioners")
+    tab.assert_clean()
 
 
 def test_a_larger_radius_draws_fewer_bigger_clusters(app_server, open_tab):

@@ -43,6 +43,6 @@ def test_an_edit_written_through_one_server_shows_on_the_other_at_its_next_rerun
             expect(main).to_contain_text("1 assets match.", timeout=30_000)
             # The list is a canvas grid; its accessible table holds the names.
             expect(main.get_by_test_id("stDataFrame").first.locator("table")).to_contain_text(NEW_NAME)
-            tab.assert_clean("Assets")
+            tab.assert_clean()
     finally:
         store.engine.dispose()

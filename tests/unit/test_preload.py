@@ -81,7 +81,8 @@ def test_the_middleware_asks_for_the_page_uncompressed_and_sends_it_hinted_with_
     inner = Page(STREAMLIT_PAGE, content_type=b"text/html; charset=utf-8")
     status, headers, body = fetch(preload.PreloadHints(inner), "/Practitioners")
     assert seen_encodings == [None] and status == 200
-    assert body == preload.with_hints(STREAMLIT_PAGE) and int(headers["content-length"]) == len(body)
+    assert body == preload.with_hints(STREAMLIT_PAGE, segment="Practitioners")
+    assert int(headers["content-length"]) == len(body)
     assert "etag" not in headers and "last-modified" not in headers  # they name the file, not the hinted page
 
 
@@ -89,7 +90,7 @@ def test_behind_compression_a_page_path_arrives_gzipped_with_its_hints():
     app = serving.CompressOnce(preload.PreloadHints(FileServer(STREAMLIT_PAGE, content_type=b"text/html")))
     status, headers, body = fetch(app, "/assets")
     assert headers["content-encoding"] == "gzip"
-    assert gzip.decompress(body) == preload.with_hints(STREAMLIT_PAGE, grid=True)
+    assert gzip.decompress(body) == preload.with_hints(STREAMLIT_PAGE, grid=True, segment="Assets")
 
 
 def test_static_files_websockets_and_other_methods_pass_straight_through():
@@ -129,3 +130,19 @@ def test_a_page_without_a_grid_asks_for_the_grids_other_chunks_once_idle_and_a_g
     assert set(later) == grid_closure - eager  # the grid's chunks the page has not already named
     assert "saveData" in idle and "notRunning" in idle  # not on a data-saving connection; after the first run
     assert start < plain.index("</head>")
+
+
+def test_a_page_opened_at_its_own_address_is_told_the_apps_root_and_the_root_page_is_not():
+    assert preload.page_segment("/ICS_maturity") == "ICS_maturity"
+    assert preload.page_segment("/prefix/data/") == "Data"  # behind a proxy's prefix, any case
+    assert preload.page_segment("/") is None and preload.page_segment("/no_such_page") is None
+    inner = FileServer(STREAMLIT_PAGE, content_type=b"text/html; charset=utf-8")
+    deep = fetch(preload.PreloadHints(inner), "/ICS_maturity")[2].decode()
+    root = fetch(preload.PreloadHints(inner), "/")[2].decode()
+    assert "BACKEND_BASE_URL" in deep and "BACKEND_BASE_URL" not in root
+    script = deep[deep.rindex("<script>", 0, deep.index("BACKEND_BASE_URL")):]
+    assert '"ics_maturity"' in script and "location.pathname" in script
+    # Set before Streamlit's entry module runs (a module waits for the page to be parsed) and
+    # merged into any configuration already there.
+    assert deep.index("BACKEND_BASE_URL") < deep.index("</head>")
+    assert "Object.assign({}, window.__streamlit" in script
