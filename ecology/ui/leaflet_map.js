@@ -91,6 +91,10 @@ export default function draw({data, parentElement}) {
     drawn.set(parentElement, state);
     state.ready = loadAssets(data.js_links, data.css_links).then(() => {
       if (drawn.get(parentElement) !== state) return;
+      // The app's shapes are already simplified for the screen, and a map of England shows most of
+      // them whole: Leaflet's clipping to the view (every ring cut four times at each zoom) costs
+      // more than drawing the few that run off it.
+      window.L.Polyline.mergeOptions({noClip: true});
       state.map = buildBase(data.script, box);
       box.leafletMap = state.map; // for scripts and tests that need the map itself
       // Leaflet measures its element when built and on window resizes only; the page's layout
@@ -104,17 +108,19 @@ export default function draw({data, parentElement}) {
   state.ready.then(() => {
     if (drawn.get(parentElement) !== state || state.wanted !== data) return; // a newer rerun applies
     const map = state.map;
+    const view = data.center ? {center: data.center, zoom: data.zoom} : null;
+    const moving = view && !sameView(view, state.view);
+    const glide = state.view !== null;
+    // A map just built opens at its view before its layers are drawn, so they are drawn once (a
+    // zoom after would project and clip every shape again); a later change of place glides there.
+    if (moving && !glide) map.setView(view.center, view.zoom, {animate: false});
     if (data.layers !== state.layerScript) {
       state.layers.forEach((layer) => map.removeLayer(layer));
       state.layers = data.layers ? addLayers(map, data.layers) : [];
       state.layerScript = data.layers;
     }
-    const view = data.center ? {center: data.center, zoom: data.zoom} : null;
-    if (view && !sameView(view, state.view)) {
-      // A map just built opens at its view; a later change of place glides there.
-      map.setView(view.center, view.zoom, {animate: state.view !== null});
-      state.view = view;
-    }
+    if (moving && glide) map.setView(view.center, view.zoom, {animate: true});
+    if (moving) state.view = view;
   }).catch((error) => {
     state.box.textContent = `The map could not be drawn: ${error.message}`;
   });
