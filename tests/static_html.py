@@ -85,31 +85,23 @@ def page_table(app, label: str) -> pd.DataFrame:
     return found[0]
 
 
-def _typed(key: str | None):
-    # html_table.sort_key: "1"/"0" for yes/no, repr(float) for a number, "" for a missing value.
-    if key is None:
-        return key
-    if key in ("0", "1"):
-        return key == "1"
-    if key == "":
-        return None
-    try:
-        return float(key)
-    except ValueError:
-        return key  # a date's ISO form
+def _number(key: str) -> float | None:
+    return None if key == "" else float(key)
 
 
 def typed_table(table: pd.DataFrame) -> pd.DataFrame:
     """Return ``table`` (from ``read_tables`` on sortable markup) with each number column as the
-    floats its ``data-sort`` keys hold and each yes/no column as booleans; other columns keep
-    the text they show."""
+    floats its ``data-sort`` keys hold (html_table.sort_key) and each yes/no column as booleans;
+    other columns keep the text they show."""
     keys = table.attrs["sort_keys"]
     typed = table.copy()
     for column in table.columns:
         if not len(keys) or keys[column].isna().any():
             continue
-        if column in table.attrs["numeric"] or set(keys[column]) <= {"0", "1", ""}:
-            typed[column] = [_typed(key) for key in keys[column]]
+        if column in table.attrs["numeric"]:
+            typed[column] = [_number(key) for key in keys[column]]
+        elif set(table[column]) <= {"Yes", "No", html_table.MISSING}:
+            typed[column] = [None if key == "" else key == "1" for key in keys[column]]
     return typed
 
 

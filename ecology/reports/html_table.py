@@ -18,6 +18,7 @@ import datetime as dt
 import html
 import math
 import numbers
+import re
 from collections.abc import Collection, Mapping, Sequence
 from urllib.parse import urlsplit
 
@@ -35,7 +36,10 @@ CSS = (f".{CSS_CLASS}{{overflow:auto;border:1px solid rgba(49,51,63,.15);border-
        "border-bottom:1px solid rgba(49,51,63,.1)}"
        f".{CSS_CLASS} th{{position:sticky;top:0;background:#f0f2f6;font-weight:600;color:rgb(49,51,63)}}"
        f".{CSS_CLASS} tr:last-child td{{border-bottom:none}}"
-       f".{CSS_CLASS} .num{{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}}"
+       # A sortable table's keyed cells are aligned by their key, not a class on each (a 296-row
+       # ranking is sent whole on every rerun).
+       f".{CSS_CLASS} .num,.{CSS_CLASS} td[data-sort]{{text-align:right;font-variant-numeric:tabular-nums;"
+       f"white-space:nowrap}}"
        f".{CSS_CLASS} .missing{{color:rgba(49,51,63,.45)}}"
        f".{CSS_CLASS} .clip{{max-width:16rem;white-space:nowrap;overflow:hidden;text-overflow:ellipsis}}"
        f".{CSS_CLASS} .wide{{min-width:22rem}}"
@@ -92,22 +96,34 @@ def sort_key(value) -> str:
     if isinstance(value, (bool, np.bool_)):
         return "1" if value else "0"
     if isinstance(value, numbers.Number):
-        return repr(float(value))
+        number = float(value)
+        return str(int(number)) if number.is_integer() and abs(number) < 2 ** 53 else repr(number)
     if isinstance(value, (dt.date, pd.Timestamp)):
         return pd.Timestamp(value).isoformat()
     return str(value)
 
 
+_BARE_VALUE = re.compile(r"[\w.:+-]+")
+
+
+def _sort_attribute(key: str) -> str:
+    # A number or an ISO date needs no quotes, and each quote would be sent escaped in the page's JSON.
+    if _BARE_VALUE.fullmatch(key):
+        return f" data-sort={key}"
+    return f' data-sort="{html.escape(key, quote=True)}"'
+
+
 def _cell(value, *, pattern: str | None, link: bool, clip: bool, wide: bool, key: str | None = None) -> str:
-    keyed = "" if key is None else f' data-sort="{html.escape(key, quote=True)}"'
+    keyed = "" if key is None else _sort_attribute(key)
     if _is_missing(value):
         return f'<td class="missing"{keyed}>{MISSING}</td>'
     if isinstance(value, (bool, np.bool_)):
         return f"<td{keyed}>{'Yes' if value else 'No'}</td>"
+    aligned = keyed or ' class="num"'
     if isinstance(value, numbers.Number):
-        return f'<td class="num"{keyed}>{html.escape(format_number(value, pattern))}</td>'
+        return f"<td{aligned}>{html.escape(format_number(value, pattern))}</td>"
     if isinstance(value, (dt.date, pd.Timestamp)):
-        return f'<td class="num"{keyed}>{html.escape(format_when(value))}</td>'
+        return f"<td{aligned}>{html.escape(format_when(value))}</td>"
     words = str(value)
     if link and words.lower().startswith(("https://", "http://")):
         # The host names the site; the whole address is the link and its tooltip.
