@@ -9,7 +9,7 @@ from ecology import text
 from ecology.analysis import gaps, investment
 from ecology.register import export
 from ecology.reports import charts
-from ecology.ui import gaps_sections, loaders
+from ecology.ui import gaps_sections, loaders, static_html
 
 
 def scatter(table: pd.DataFrame, measure_label: str, highlight: str | None) -> None:
@@ -45,8 +45,13 @@ def show(inputs, chosen: gaps_sections.GapChoices, context, highlight: str | Non
     shown = investment.display(table)
     if highlight is not None:
         shown.insert(1, "Chosen", table["area_code"] == highlight)
-    st.dataframe(shown, hide_index=True, width="stretch", height=420, key="investment-table",
-                 column_config={"Chosen": st.column_config.CheckboxColumn(width="small")})
+    static_html.sortable_table(shown, key="investment-table", max_height=420,
+                               label="Need against Arts Council investment, ranked",
+                               formats={"Investment gap": "%.1f", "Need percentile": "%.1f",
+                                        "Investment percentile": "%.1f",
+                                        "Investment Programme £ a year (2023-26)": "localized",
+                                        "Project grants £": "localized", "Health-related project grants £": "localized",
+                                        "Residents (Census 2021)": "localized"})
     st.download_button("Download the table (CSV)", icon=":material/download:", key="download-investment",
                        data=lambda: export.table_to_csv(investment.display(table)).encode("utf-8-sig"),
                        file_name=f"arts-investment-{chosen.level}.csv", mime="text/csv",
@@ -55,5 +60,5 @@ def show(inputs, chosen: gaps_sections.GapChoices, context, highlight: str | Non
         st.markdown(text.escape_markdown(investment.keyword_rule()))
         lads = None if context.tree.get(context.place_code)["level"] == "england" else context.tree.lads_within(
             context.place_code)
-        st.dataframe(investment.health_grants(loaders.arts(), inputs.names, lads), hide_index=True, width="stretch",
-                     height=320)
+        static_html.sortable_table(investment.health_grants(loaders.arts(), inputs.names, lads), key="health-grants",
+                                   max_height=320, label="Health-related project grants")

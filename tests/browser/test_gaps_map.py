@@ -47,4 +47,12 @@ def test_the_investment_view_draws_its_map_scatter_and_legend(app_server, open_t
     expect(chart.locator("svg.main-svg").first).to_be_visible()
     expect(chart.locator(".scatterlayer .point").first).to_be_visible()
     expect(tab.page.get_by_text("ACE Priority Place").first).to_be_visible()
+    # The ranking is a sortable table of the 42 (no data grid on the page); its yes/no columns sort too.
+    ranked = tab.page.locator("table[aria-label='Need against Arts Council investment, ranked']")
+    expect(ranked.locator("tbody tr")).to_have_count(42)
+    expect(tab.page.get_by_test_id("stDataFrame")).to_have_count(0)
+    header = ranked.locator("thead th").filter(has_text="ACE Priority Place")
+    header.get_by_role("button").click()
+    expect(header).to_have_attribute("aria-sort", "descending")
+    expect(ranked.locator("tbody tr").first.locator("td").nth(5)).to_have_text("Yes")
     tab.assert_clean()

@@ -114,7 +114,7 @@ def test_with_no_provision_at_all_the_page_says_what_does_exist():
 def test_the_investment_view_ranks_need_against_arts_council_money_and_the_command_agrees():
     at = _open(view="Arts Council investment", theme="Dementia", level="Integrated care boards (42)")
     assert not at.exception
-    table = next(d.value for d in at.dataframe if "Investment gap" in d.value.columns)
+    table = sortable_table(at, "Need against Arts Council investment, ranked")
     assert len(table) == 42 and table["ACE Priority Place"].any()
     assert set(table["Need measure"]) == {"Dementia prevalence"}
     # £446.3m a year in all, of which the part landing in England is counted here.
@@ -123,7 +123,7 @@ def test_the_investment_view_ranks_need_against_arts_council_money_and_the_comma
     assert len(at.get("plotly_chart")) == 1  # need against money per head
     rule = next(e for e in at.expander if "keyword rule" in e.label)
     assert any("dementia" in m.value and "hospital" in m.value for m in rule.markdown)
-    review = rule.dataframe[0].value
+    review = sortable_table(at, "Health-related project grants")
     assert len(review) == 86 and {"Recipient", "Activity", "Matched words"} <= set(review.columns)
     out = io.StringIO()
     with redirect_stdout(out):
