@@ -175,16 +175,11 @@ def table_html(frame: pd.DataFrame, *, headers: Mapping[str, str] | None = None,
              or pd.api.types.is_datetime64_any_dtype(frame[c]) for c in columns}
     head = "".join(_header(c, headers.get(c, str(c)), tips.get(c), numeric[c], sortable=sortable, keyed=keyed[c])
                    for c in columns)
-    keys = {c: [sort_key(k) for k in order_by[c]] if c in order_by else None for c in columns}
-
-    def key_of(column: str, at: int, value) -> str | None:
-        if not (sortable and keyed[column]):
-            return None
-        return keys[column][at] if keys[column] is not None else sort_key(value)
-
+    # Each keyed column's sort keys, row by row (a sortable table only).
+    keys = {c: [sort_key(k) for k in order_by.get(c, frame[c])] for c in columns if sortable and keyed[c]}
     body = "".join(
         "<tr>" + "".join(_cell(value, pattern=formats.get(c), link=c in links, clip=c in clipped,
-                               wide=c in wide, key=key_of(c, at, value))
+                               wide=c in wide, key=keys[c][at] if c in keys else None)
                          for c, value in zip(columns, row)) + "</tr>"
         for at, row in enumerate(frame.itertuples(index=False, name=None)))
     if not body:

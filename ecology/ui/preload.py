@@ -150,7 +150,8 @@ def _hints_for(page: bytes, *, grid: bool = False) -> bytes:
 
 def opens_with_grid(path: str) -> bool:
     """Return whether the page at this request path opens with a data grid."""
-    return path.strip("/").lower() in GRID_PAGES
+    segment = page_segment(path)
+    return segment is not None and segment.lower() in GRID_PAGES
 
 
 def page_segment(path: str) -> str | None:
