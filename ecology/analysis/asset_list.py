@@ -13,6 +13,12 @@ from ecology.places.geography import PlaceTree
 LIST_LIMIT = 2_000
 LIST_COLUMNS = ("Name", "Organisation", "Kind", "Activities", "Health focus", "Cost", "Local authority",
                 "Last verified", "Sample")
+# Columns whose values repeat from row to row: categorical, so the grid's Arrow data holds each
+# value once and the rows hold small integer codes (2,000 rows: Kind 29 KB as text, 3 KB as a
+# category). The categories are sorted, so an order by code is the text's order. A column with an
+# empty value stays text: the grid shows an empty category as "None", which for Cost would mislead.
+REPEATING_COLUMNS = ("Organisation", "Kind", "Activities", "Health focus", "Cost", "Local authority",
+                     "Last verified")
 
 
 def display_table(assets: pd.DataFrame, tree: PlaceTree) -> pd.DataFrame:
@@ -20,7 +26,7 @@ def display_table(assets: pd.DataFrame, tree: PlaceTree) -> pd.DataFrame:
 
     Columns: ``LIST_COLUMNS`` (plus "Distance (km)" first when the frame has
     ``distance_km``); "Last verified" is YYYY-MM-DD text, so the list still sorts by it, or
-    "never verified".
+    "never verified". ``REPEATING_COLUMNS`` with no empty value are categorical, their categories in text order.
     """
     names = tree.places["name"]
     table = pd.DataFrame({
@@ -34,6 +40,9 @@ def display_table(assets: pd.DataFrame, tree: PlaceTree) -> pd.DataFrame:
         "Last verified": freshness.verified_text(assets["last_verified"]),
         "Sample": assets["is_sample"],
     })
+    for column in REPEATING_COLUMNS:
+        if not table[column].eq("").any():
+            table[column] = table[column].astype("category")
     if "distance_km" in assets:
         table.insert(0, "Distance (km)", assets["distance_km"])
     return table.reset_index(drop=True)

@@ -52,3 +52,22 @@ def test_asset_list_table_and_details():
     assert details["Sample record"].startswith("yes") and details["Email"].endswith("@example.org")
     assert asset_list.file_stem("NHS West Yorkshire ICB", pd.Timestamp("2026-11-22")) == \
         "assets-nhs-west-yorkshire-icb-2026-11-22"
+
+
+@pytest.mark.usefixtures("built")
+def test_asset_list_sends_repeating_columns_as_sorted_categories_and_empty_ones_as_text():
+    from ecology import schema
+    from ecology.analysis import asset_list
+
+    assets = schema.conform(pd.read_parquet(geography.paths.build_dir() / "assets.parquet")).head(400)
+    tree = geography.PlaceTree.from_table(geography.place_table())
+    table = asset_list.display_table(assets, tree)
+    assert isinstance(table["Kind"].dtype, pd.CategoricalDtype)
+    assert isinstance(table["Local authority"].dtype, pd.CategoricalDtype)
+    for column in ("Kind", "Local authority", "Last verified"):
+        categories = list(table[column].cat.categories)
+        assert categories == sorted(categories)  # the grid's order by code is then the text's order
+    # Some of these assets name no organisation: that column stays text, so the grid shows it blank.
+    assert table["Organisation"].eq("").any() and not isinstance(table["Organisation"].dtype, pd.CategoricalDtype)
+    assert table["Kind"].astype("string").tolist() == \
+        schema.labels_column("kind", assets["kind"]).reset_index(drop=True).tolist()
