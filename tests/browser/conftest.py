@@ -523,3 +523,18 @@ def _close_popup(frame, popup) -> None:
 def close_popup() -> Callable:
     """The function that closes a map popup, retrying a click that missed."""
     return _close_popup
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """A failing browser test's report carries the output of every app server it used, so an error
+    the page shows only as Streamlit's redacted "This app has encountered an error" can be read
+    (the server's log file is deleted when its fixture ends)."""
+    outcome = yield
+    report = outcome.get_result()
+    if report.when != "call" or not report.failed:
+        return
+    for name in item.fixturenames:
+        server = item.funcargs.get(name)
+        if isinstance(server, Server):
+            report.sections.append((f"app server output ({name}, {server.url})", server.log_text()[-20_000:]))
