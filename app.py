@@ -7,7 +7,7 @@ from ecology.maps import leaflet
 from ecology.ui import loaders, mapview, overview_sections as sections, shell
 
 context = shell.setup("app.py")
-with shell.errors_reported():
+with shell.page_body(context):
     tree, code = context.tree, context.place_code
     theme = None if context.theme == shell.ALL_THEMES else context.theme
     summary = overview.summarise(tree, loaders.gap_inputs(), code)

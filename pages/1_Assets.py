@@ -12,7 +12,7 @@ from ecology.register.export import oruk_api
 from ecology.ui import asset_filters, loaders, mapview, shell
 
 context = shell.setup("pages/1_Assets.py")
-with shell.errors_reported():
+with shell.page_body(context):
     view = asset_filters.filter_widgets(context)
     tree = context.tree
     found = filters.apply(loaders.assets(), tree, view.chosen)

@@ -6,7 +6,7 @@ from ecology.analysis import privacy
 from ecology.ui import loaders, practitioner_sections as sections, shell
 
 context = shell.setup("pages/2_Practitioners.py")
-with shell.errors_reported():
+with shell.page_body(context):
     st.title("Practitioners")
     st.caption("Where creative practitioners and small organisations cluster, who works alone, and where support "
                "(training in safeguarding, equality & diversity and mental health first aid; supervision; peer "

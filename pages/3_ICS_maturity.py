@@ -7,7 +7,7 @@ from ecology.analysis import maturity, maturity_evidence
 from ecology.ui import auth, loaders, maturity_sections as sections, shell
 
 context = shell.setup("pages/3_ICS_maturity.py")
-with shell.errors_reported():
+with shell.page_body(context):
     with st.sidebar:
         st.divider()
         auth.sign_in_panel()

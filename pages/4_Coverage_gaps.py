@@ -5,7 +5,7 @@ import streamlit as st
 from ecology.ui import gaps_sections as sections, investment_sections, loaders, shell
 
 context = shell.setup("pages/4_Coverage_gaps.py")
-with shell.errors_reported():
+with shell.page_body(context):
     st.title("Coverage gaps")
     chosen = sections.choices(context)
     inputs = loaders.gap_inputs()

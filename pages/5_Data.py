@@ -8,7 +8,7 @@ from ecology.register import summary
 from ecology.ui import auth, data_edit, data_freshness, data_history, data_import, loaders, shell
 
 context = shell.setup("pages/5_Data.py")
-with shell.errors_reported():
+with shell.page_body(context):
     with st.sidebar:
         st.divider()
         auth.sign_in_panel()

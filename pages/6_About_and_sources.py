@@ -6,8 +6,8 @@ from ecology import about
 from ecology.sources import catalogue
 from ecology.ui import loaders, shell, static_html
 
-shell.setup("pages/6_About_and_sources.py")
-with shell.errors_reported():
+context = shell.setup("pages/6_About_and_sources.py")
+with shell.page_body(context):
     st.title("About & sources")
     st.markdown(about.PURPOSE)
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 import contextlib
 import logging
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 import streamlit as st
@@ -20,7 +21,7 @@ from ecology.places import geography
 from ecology.register import store
 from ecology.sources import catalogue
 from ecology.site import APP_NAME, PAGES, PageInfo
-from ecology.ui import loaders
+from ecology.ui import loaders, url_state
 
 ALL_THEMES = "all"
 _LOG = logging.getLogger(__name__)
@@ -33,6 +34,9 @@ class PageContext:
     tree: geography.PlaceTree
     place_code: str
     theme: str  # a health_focus term id, or ALL_THEMES
+    page: PageInfo | None = None
+    # The sidebar container the share block is drawn into once the page's own widgets exist.
+    share_slot: Any = field(default=None, compare=False, repr=False)
 
     @property
     def place_label(self) -> str:
@@ -90,12 +94,27 @@ def setup(file: str) -> PageContext:
             format_func=lambda t: "All themes" if t == ALL_THEMES else taxonomy.label_of("health_focus", t),
             help="A health focus. Pages that list assets or gaps narrow to it.",
         )
-    context = PageContext(tree, place_code or geography.ENGLAND_CODE, theme or ALL_THEMES)
+        # Here, not with the link: a style-only block goes to the page's event container, and made at
+        # the end of the run it would take the place of a toast raised just before a rerun.
+        st.html("<style>.st-key-share-link a{word-break:break-all}</style>")
+        share_slot = st.container()
+    context = PageContext(tree, place_code or geography.ENGLAND_CODE, theme or ALL_THEMES, page, share_slot)
     with navigation:
         _navigation(context)
-    with st.sidebar:
-        share_panel(context, page)
     return context
+
+
+@contextlib.contextmanager
+def page_body(context: PageContext):
+    """Run a page's body with its errors reported (``errors_reported``), then draw the sidebar's
+    share block. The block comes last because a setting bound to the URL writes its value into
+    the query string only when its widget is made: a link made before the page's widgets could
+    stay one change behind the address bar."""
+    with errors_reported():
+        yield
+    if context.share_slot is not None and context.page is not None:
+        with context.share_slot:
+            share_panel(context, context.page)
 
 
 def _origin() -> str:
@@ -106,10 +125,8 @@ def _origin() -> str:
 
 def current_link(page: PageInfo) -> str:
     """Return the link that reopens this page as it is now: place, theme and every page setting in the URL."""
-    params = {key: st.query_params.get_all(key) for key in st.query_params}
-    flat = {key: values[-1] if len(values) == 1 else values for key, values in params.items()}
     address = _origin() + "/" + page.url_path
-    query = urlencode(flat, doseq=True)
+    query = urlencode(url_state.current_params(), doseq=True)
     return address + ("?" + query if query else "")
 
 
@@ -120,7 +137,6 @@ def share_panel(context: PageContext, page: PageInfo) -> None:
     st.markdown("**Share this view**")
     # A plain link, not st.code: its copy button made every page fetch a 1.5 MB syntax highlighter.
     shared = current_link(page)
-    st.html("<style>.st-key-share-link a{word-break:break-all}</style>")
     with st.container(key="share-link"):
         st.markdown(f"[{text.escape_markdown(shared)}]({shared})")
     st.caption("Copy this link (right-click it, or press and hold on a phone): it opens this page with the same "
