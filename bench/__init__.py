@@ -1,7 +1,8 @@
 """Benchmarks for the app: data build, map bytes, geocoding, point assignment,
 server rerun time, first render in a browser, and the Assets page at up to
 100,000 assets, the place briefing, many browser sessions at once (``load``), and every page at
-three sizes beside naive twins and a one-line script (``pages``).
+three sizes beside naive twins and a one-line script (``pages``), and the server's memory on a
+first start at 100,000 assets, with no snapshots kept (``first_start``).
 
 Run them all with ``python -m bench`` (or ``make bench``); pass names to run a
 subset (``python -m bench geocoding rerun``), ``--list`` to see the names.
@@ -26,4 +27,5 @@ BENCHMARKS = (
     "briefing",
     "load",
     "pages",
+    "first_start",
 )
