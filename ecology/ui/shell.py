@@ -107,9 +107,9 @@ def setup(file: str) -> PageContext:
 @contextlib.contextmanager
 def page_body(context: PageContext):
     """Run a page's body with its errors reported (``errors_reported``), then draw the sidebar's
-    share block. The block comes last because a setting bound to the URL writes its value into
-    the query string only when its widget is made: a link made before the page's widgets could
-    stay one change behind the address bar."""
+    share block. The block comes last because its link is read from the page's URL-bound
+    settings (``url_state``), and a setting's binding and value for this run exist only once its
+    widget has been made."""
     with errors_reported():
         yield
     if context.share_slot is not None and context.page is not None:
